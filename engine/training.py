@@ -1,0 +1,701 @@
+"""``train()``: one fine-tuning run on ``transformers.Trainer``, reporting through events.
+
+The function is plain and blocking: the CLI calls it directly, the window calls it in a
+worker thread, tests call it with a ``Recorder``. It stops gracefully when ``stop`` is set
+(finishing the current step and writing a checkpoint), stops with a message on a
+non-finite loss or out of memory, and resumes a run from its last complete checkpoint.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from engine import checkpoint as ckpt
+from engine import runs
+from engine.config import TrainConfig
+from engine.data import LABEL, TEXT, PreparedData, prepare_data
+from engine.device import resolve_device, resolve_precision
+from engine.errors import (
+    CheckpointError,
+    OutOfMemoryError,
+    StropError,
+    TrainingError,
+)
+from engine.events import (
+    CheckpointSaved,
+    Evaluated,
+    EventSink,
+    PhaseChanged,
+    RunFailed,
+    RunFinished,
+    RunStarted,
+    RunState,
+    RunStopped,
+    StepLogged,
+    ignore,
+)
+from engine.metrics import classification_metrics, quick_metrics
+from engine.models import (
+    apply_strategy,
+    build_classifier,
+    describe_model,
+    load_tokenizer,
+    model_max_length,
+    resolve_model,
+)
+from engine.report import DatasetReport, compute_report
+
+MODEL_META = "strop.json"
+
+
+@dataclass
+class RunResult:
+    """How a run ended."""
+
+    state: RunState
+    run_dir: Path
+    model_dir: Path | None = None
+    metrics: dict[str, Any] = field(default_factory=dict)
+    checkpoint: Path | None = None
+
+
+class _Cancelled(Exception):
+    """Stop was requested before training began."""
+
+
+# --------------------------------------------------------------------------------------
+# Distributed helpers (torchrun / accelerate launch set these variables)
+# --------------------------------------------------------------------------------------
+def world_size() -> int:
+    return int(os.environ.get("WORLD_SIZE", "1"))
+
+
+def is_main_process() -> bool:
+    return int(os.environ.get("RANK", "0")) == 0
+
+
+def _stop_requested_anywhere(stop: threading.Event) -> bool:
+    """Every rank must agree to stop at the same step, or the others would hang."""
+    local = stop.is_set()
+    if world_size() <= 1:
+        return local
+    import torch
+    import torch.distributed as dist
+
+    if not (dist.is_available() and dist.is_initialized()):
+        return local
+    device = "cuda" if dist.get_backend() == "nccl" else "cpu"
+    flag = torch.tensor([1 if local else 0], device=device)
+    dist.all_reduce(flag, op=dist.ReduceOp.MAX)
+    return bool(flag.item())
+
+
+# --------------------------------------------------------------------------------------
+# Trainer pieces
+# --------------------------------------------------------------------------------------
+def _make_trainer_class() -> type:
+    from transformers import Trainer
+    from transformers.trainer_utils import rotate_checkpoints
+
+    class StropTrainer(Trainer):
+        """``Trainer`` whose checkpoints appear atomically (staged, then one ``os.replace``)."""
+
+        def _save_checkpoint(self, model: Any, trial: Any) -> None:  # noqa: D401
+            run_dir = Path(self.args.output_dir)
+            name = f"checkpoint-{self.state.global_step}"
+            staging_root = run_dir / ckpt.STAGING
+            staged, final = staging_root / name, run_dir / name
+            main = self.args.should_save
+            if main:
+                if staged.exists():
+                    import shutil
+
+                    shutil.rmtree(staged)
+                staging_root.mkdir(parents=True, exist_ok=True)
+            self._strop_staging = True
+            original_get_output_dir = self._get_output_dir
+            self._get_output_dir = lambda trial=None: str(staging_root)  # type: ignore[method-assign]
+            try:
+                super()._save_checkpoint(model, trial)
+                if main:
+                    best = self.state.best_model_checkpoint
+                    if best and Path(best).parent == staging_root:
+                        self.state.best_model_checkpoint = str(run_dir / Path(best).name)
+                    self.state.save_to_json(str(staged / ckpt.TRAINER_STATE))
+                    extra = getattr(self, "strop_checkpoint_files", {})
+                    for filename, text in extra.items():
+                        (staged / filename).write_text(text, encoding="utf-8")
+                    ckpt.promote(staged, final)
+            except OSError as exc:
+                last = ckpt.last_checkpoint(run_dir)
+                kept = f" The previous checkpoint ({last.name}) is intact." if last else ""
+                raise CheckpointError(
+                    f"Could not write {name} in {run_dir}: {exc.strerror or exc}.{kept}",
+                    hint="Free disk space or fix permissions, then resume the run.",
+                ) from exc
+            finally:
+                del self._get_output_dir
+                self._get_output_dir = original_get_output_dir  # type: ignore[method-assign]
+            if main:
+                rotate_checkpoints(
+                    output_dir=str(run_dir),
+                    save_total_limit=self.args.save_total_limit,
+                    best_model_checkpoint=self.state.best_model_checkpoint,
+                    use_mtime=False,
+                )
+
+    return StropTrainer
+
+
+def _make_callback(
+    emit: EventSink,
+    stop: threading.Event,
+    metrics_log: runs.MetricsLog | None,
+    effective_batch: int,
+    start_step: int,
+) -> Any:
+    from transformers import TrainerCallback
+
+    class EventAdapter(TrainerCallback):
+        """Turns Trainer callbacks into Strop events; the stop switch and the NaN guard."""
+
+        def __init__(self) -> None:
+            self.t0 = time.monotonic()
+            self.start_step = start_step
+            self.stopped = False
+            self.failure: StropError | None = None
+            self.last_eval: dict[str, float] | None = None
+
+        def on_train_begin(self, args, state, control, **kwargs):  # type: ignore[no-untyped-def]
+            self.t0 = time.monotonic()
+            self.start_step = state.global_step
+
+        def on_step_end(self, args, state, control, **kwargs):  # type: ignore[no-untyped-def]
+            if _stop_requested_anywhere(stop):
+                self.stopped = True
+                control.should_training_stop = True
+                control.should_save = True
+            return control
+
+        def on_log(self, args, state, control, logs=None, **kwargs):  # type: ignore[no-untyped-def]
+            logs = logs or {}
+            if "loss" not in logs:
+                return control
+            loss = float(logs["loss"])
+            if not math.isfinite(loss):
+                self.failure = TrainingError(
+                    f"The training loss became {loss} at step {state.global_step}: training diverged.",
+                    hint="Lower the learning rate (try half), or use fp32 precision. The last checkpoint is kept.",
+                )
+                control.should_training_stop = True
+                control.should_save = False
+                control.should_evaluate = False
+                return control
+            elapsed = time.monotonic() - self.t0
+            done = max(1, state.global_step - self.start_step)
+            rate = done / elapsed if elapsed > 0 else 0.0
+            remaining = state.max_steps - state.global_step
+            eta = remaining / rate if rate > 0 else None
+            event = StepLogged(
+                step=int(state.global_step),
+                total_steps=int(state.max_steps),
+                epoch=float(state.epoch or 0.0),
+                loss=loss,
+                learning_rate=float(logs.get("learning_rate", 0.0)),
+                samples_per_second=float(rate * effective_batch),
+                elapsed=float(elapsed),
+                eta=float(eta) if eta is not None else None,
+            )
+            if state.is_world_process_zero:
+                if metrics_log is not None:
+                    metrics_log.append(
+                        {
+                            "type": "train",
+                            "step": event.step,
+                            "epoch": event.epoch,
+                            "loss": loss,
+                            "learning_rate": event.learning_rate,
+                            "samples_per_second": event.samples_per_second,
+                            "time": time.time(),
+                        }  # fmt: skip
+                    )
+                emit(event)
+            return control
+
+        def on_evaluate(self, args, state, control, metrics=None, **kwargs):  # type: ignore[no-untyped-def]
+            metrics = metrics or {}
+            event = Evaluated(
+                step=int(state.global_step),
+                epoch=float(state.epoch or 0.0),
+                loss=float(metrics.get("eval_loss", float("nan"))),
+                accuracy=float(metrics.get("eval_accuracy", 0.0)),
+                macro_f1=float(metrics.get("eval_macro_f1", 0.0)),
+            )
+            self.last_eval = {
+                "accuracy": event.accuracy,
+                "macro_f1": event.macro_f1,
+                "loss": event.loss,
+            }
+            if state.is_world_process_zero:
+                if metrics_log is not None:
+                    metrics_log.append(
+                        {
+                            "type": "eval",
+                            "step": event.step,
+                            "epoch": event.epoch,
+                            "eval_loss": event.loss,
+                            "accuracy": event.accuracy,
+                            "macro_f1": event.macro_f1,
+                            "time": time.time(),
+                        }  # fmt: skip
+                    )
+                emit(event)
+            if stop.is_set():  # a stop during evaluation is honoured now, with a checkpoint
+                self.stopped = True
+                control.should_training_stop = True
+                control.should_save = True
+            return control
+
+        def on_save(self, args, state, control, **kwargs):  # type: ignore[no-untyped-def]
+            if state.is_world_process_zero:
+                path = Path(args.output_dir) / f"checkpoint-{state.global_step}"
+                emit(CheckpointSaved(step=int(state.global_step), path=str(path)))
+            return control
+
+    return EventAdapter()
+
+
+# --------------------------------------------------------------------------------------
+# Choices made from the data
+# --------------------------------------------------------------------------------------
+def cadence(num_train: int, config: TrainConfig, world: int = 1) -> dict[str, int]:
+    """Steps per epoch, total steps, and logging / evaluation / save intervals."""
+    per_step = config.batch_size * config.gradient_accumulation * world
+    steps_per_epoch = max(1, math.ceil(num_train / per_step))
+    total = config.max_steps or max(1, math.ceil(steps_per_epoch * config.epochs))
+    logging_steps = config.logging_steps or max(1, min(50, total // 100))
+    # Once per epoch, but at least four times a run and at most every 500 steps.
+    eval_steps = config.eval_steps or min(steps_per_epoch, max(1, math.ceil(total / 4)), 500)
+    save_steps = config.save_steps or eval_steps
+    if save_steps % eval_steps:  # keeping the best checkpoint needs saves on evaluation steps
+        save_steps = max(eval_steps, (save_steps // eval_steps) * eval_steps)
+    return {
+        "steps_per_epoch": steps_per_epoch,
+        "total_steps": total,
+        "logging_steps": logging_steps,
+        "eval_steps": eval_steps,
+        "save_steps": save_steps,
+        "effective_batch_size": per_step,
+    }
+
+
+def tokenize(data: PreparedData, tokenizer: Any, max_length: int) -> tuple[Any, Any]:
+    """Tokenise both splits once (cached by ``datasets``), keeping lengths for batching."""
+
+    def encode(batch: dict[str, list[Any]]) -> dict[str, Any]:
+        out = tokenizer(batch[TEXT], truncation=True, max_length=max_length)
+        out["length"] = [len(ids) for ids in out["input_ids"]]
+        out["labels"] = batch[LABEL]
+        return out
+
+    kwargs = {"batched": True, "batch_size": 2000, "remove_columns": [TEXT, LABEL]}
+    train = data.train.map(encode, **kwargs, desc="Tokenising training data")
+    val = data.validation.map(encode, **kwargs, desc="Tokenising validation data")
+    return train, val
+
+
+# --------------------------------------------------------------------------------------
+# The run
+# --------------------------------------------------------------------------------------
+def prepare_run(
+    config: TrainConfig, emit: EventSink = ignore
+) -> tuple[PreparedData, Any, Any, Any, DatasetReport]:
+    """Load data and model metadata and compute the report; nothing is written."""
+    emit(PhaseChanged("data", f"Loading {config.data}"))
+    data = prepare_data(
+        config.data,
+        validation=config.validation,
+        text_column=config.text_column,
+        label_column=config.label_column,
+        validation_split=config.validation_split,
+        seed=config.seed,
+    )
+    emit(PhaseChanged("model", f"Loading model {config.model}"))
+    source = resolve_model(
+        config.model, allow_pickle=config.allow_pickle, trust_remote_code=config.trust_remote_code
+    )
+    tokenizer = load_tokenizer(source, trust_remote_code=config.trust_remote_code)
+    info = describe_model(source)
+    emit(PhaseChanged("report", "Measuring the data"))
+    report = compute_report(
+        data,
+        tokenizer,
+        max_length=config.max_length,
+        model_max_length=model_max_length(tokenizer, info),
+        model_name=info.name,
+        seed=config.seed,
+    )
+    return data, source, tokenizer, info, report
+
+
+def train(
+    config: TrainConfig,
+    emit: EventSink = ignore,
+    stop: threading.Event | None = None,
+    *,
+    resume: bool = False,
+) -> RunResult:
+    """Run (or resume) one fine-tuning run. Blocks until it finishes, stops or fails.
+
+    Bad input raises a ``StropError`` before anything is written. A failure during training
+    emits ``RunFailed``, marks the run failed on disk, keeps its checkpoints, and raises.
+    """
+    stop = stop or threading.Event()
+    config = config.validate()
+    run_dir: Path
+    history: list[dict[str, Any]] = []
+    if resume:
+        if not config.output:
+            from engine.errors import RunFolderError
+
+            raise RunFolderError(
+                "Resuming needs the run folder.", hint="Pass --output RUN_FOLDER with --resume."
+            )
+        run_dir = Path(config.output).expanduser()
+        resume_from = runs.check_resumable(run_dir)
+        saved = TrainConfig.load(run_dir / runs.CONFIG)
+        config = saved.replace(output=str(run_dir))
+    else:
+        run_dir = (
+            Path(config.output).expanduser() if config.output else runs.new_run_dir(config.data)
+        )
+        runs.check_new_output(run_dir)
+        resume_from = None
+
+    data, source, tokenizer, info, report = prepare_run(config, emit)
+    if stop.is_set():
+        emit(
+            RunStopped(
+                run_dir=str(run_dir),
+                step=0,
+                checkpoint=str(resume_from) if resume_from else None,
+                model_dir=None,
+            )
+        )
+        return RunResult(RunState.STOPPED, run_dir, checkpoint=resume_from)
+    device = resolve_device(config.device)
+    precision = resolve_precision(config.precision, device)
+    max_length = report.max_length
+    resolved = config.replace(max_length=max_length, learning_rate=config.resolved_learning_rate())
+
+    main = is_main_process()
+    metrics_log = runs.MetricsLog(run_dir) if main else None
+    if main:
+        run_dir.mkdir(parents=True, exist_ok=True)
+        ckpt.clean_staging(run_dir)
+        if resume_from is not None:
+            history = metrics_log.truncate_after(ckpt.checkpoint_step(resume_from) or 0)  # type: ignore[union-attr]
+        else:
+            resolved.save(run_dir / runs.CONFIG)
+            runs.write_json(
+                run_dir / runs.LABELS,
+                {
+                    "labels": list(data.labels.labels),
+                    "text_column": data.text_column,
+                    "label_column": data.label_column,
+                },
+            )
+            runs.write_json(run_dir / runs.REPORT, report.to_dict())
+        runs.write_status(
+            run_dir,
+            RunState.PREPARING,
+            started=time.time()
+            if resume_from is None
+            else runs.read_status(run_dir).get("started", time.time()),
+        )
+
+    try:
+        return _run(resolved, data, source, tokenizer, info, report, run_dir, device, precision,
+                    emit, stop, metrics_log, resume_from, history)  # fmt: skip
+    except _Cancelled:
+        if main:
+            runs.write_status(run_dir, RunState.STOPPED, ended=time.time())
+        emit(RunStopped(run_dir=str(run_dir), step=0, checkpoint=None, model_dir=None))
+        return RunResult(RunState.STOPPED, run_dir)
+    except BaseException as exc:  # noqa: BLE001 - every failure is reported, then re-raised
+        error = _as_strop_error(exc, resolved)
+        if main:
+            runs.write_status(run_dir, RunState.FAILED, ended=time.time(), error=str(error))
+        emit(
+            RunFailed(
+                reason=error.message,
+                error_type=type(error).__name__,
+                hint=error.hint,
+                run_dir=str(run_dir),
+            )
+        )
+        if error is exc:
+            raise
+        raise error from exc
+
+
+def _as_strop_error(exc: BaseException, config: TrainConfig) -> StropError:
+    if isinstance(exc, StropError):
+        return exc
+    if isinstance(exc, KeyboardInterrupt):
+        return TrainingError(
+            "Training was interrupted.", hint="Resume the run from its last checkpoint."
+        )
+    text = str(exc)
+    oom = (
+        isinstance(exc, MemoryError)
+        or type(exc).__name__ == "OutOfMemoryError"
+        or "out of memory" in text.lower()
+        or "can't allocate memory" in text.lower()
+    )
+    if oom:
+        return OutOfMemoryError(
+            "The device ran out of memory.",
+            hint=(
+                f"Lower the batch size (now {config.batch_size}; try {max(1, config.batch_size // 2)} with gradient "
+                f"accumulation {config.gradient_accumulation * 2} to keep the same effective batch), lower the max length "
+                f"(now {config.max_length}), or use bf16/fp16 precision. The last checkpoint is kept: resume after changing them."
+            ),
+        )
+    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    return TrainingError(
+        f"Training failed: {type(exc).__name__}: {first}",
+        hint="Run with --debug for the full traceback.",
+    )
+
+
+def _run(
+    config: TrainConfig,
+    data: PreparedData,
+    source: Any,
+    tokenizer: Any,
+    info: Any,
+    report: DatasetReport,
+    run_dir: Path,
+    device: str,
+    precision: str,
+    emit: EventSink,
+    stop: threading.Event,
+    metrics_log: runs.MetricsLog | None,
+    resume_from: Path | None,
+    history: list[dict[str, Any]],
+) -> RunResult:
+    import logging
+
+    import numpy as np
+    from transformers import DataCollatorWithPadding, EarlyStoppingCallback, TrainingArguments
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    logging.getLogger("transformers").setLevel(logging.ERROR)
+    main = is_main_process()
+
+    emit(PhaseChanged("tokenize", "Tokenising"))
+    train_ds, val_ds = tokenize(data, tokenizer, config.max_length or 128)
+    if stop.is_set():
+        raise _Cancelled
+    emit(PhaseChanged("build", "Building the model"))
+    model = build_classifier(
+        source,
+        data.labels,
+        allow_pickle=config.allow_pickle,
+        trust_remote_code=config.trust_remote_code,
+    )
+    trainable, total = apply_strategy(model, config.parsed_strategy)
+    if stop.is_set():
+        raise _Cancelled
+
+    plan = cadence(train_ds.num_rows, config, world_size())
+    num_labels = len(data.labels)
+
+    def compute_metrics(pred: Any) -> dict[str, float]:
+        logits = pred.predictions[0] if isinstance(pred.predictions, tuple) else pred.predictions
+        return quick_metrics(pred.label_ids, np.argmax(logits, axis=-1), num_labels)
+
+    on_gpu = device == "cuda"
+    args = TrainingArguments(
+        output_dir=str(run_dir),
+        num_train_epochs=config.epochs,
+        max_steps=config.max_steps or -1,
+        per_device_train_batch_size=config.batch_size,
+        per_device_eval_batch_size=max(config.batch_size, 64),
+        gradient_accumulation_steps=config.gradient_accumulation,
+        learning_rate=config.resolved_learning_rate(),
+        warmup_steps=int(round(config.warmup_ratio * plan["total_steps"])),
+        weight_decay=config.weight_decay,
+        lr_scheduler_type="linear",
+        optim="adamw_torch_fused" if device in ("cpu", "cuda") else "adamw_torch",
+        seed=config.seed,
+        data_seed=config.seed,
+        bf16=precision == "bf16",
+        fp16=precision == "fp16",
+        use_cpu=device == "cpu",
+        train_sampling_strategy="group_by_length" if config.group_by_length else "random",
+        length_column_name="length",
+        logging_strategy="steps",
+        logging_steps=plan["logging_steps"],
+        eval_strategy="steps",
+        eval_steps=plan["eval_steps"],
+        save_strategy="steps",
+        save_steps=plan["save_steps"],
+        save_total_limit=config.save_total_limit,
+        load_best_model_at_end=True,
+        metric_for_best_model="macro_f1",
+        greater_is_better=True,
+        report_to="none",
+        disable_tqdm=True,
+        dataloader_num_workers=config.dataloader_workers,
+        dataloader_pin_memory=on_gpu,
+        remove_unused_columns=True,
+        ddp_find_unused_parameters=False,
+    )
+    callback = _make_callback(
+        emit,
+        stop,
+        metrics_log,
+        plan["effective_batch_size"],
+        ckpt.checkpoint_step(resume_from) or 0 if resume_from else 0,
+    )
+    callbacks = [callback]
+    if config.early_stopping_patience > 0:
+        callbacks.append(
+            EarlyStoppingCallback(early_stopping_patience=config.early_stopping_patience)
+        )
+    trainer = _make_trainer_class()(
+        model=model,
+        args=args,
+        train_dataset=train_ds,
+        eval_dataset=val_ds,
+        processing_class=tokenizer,
+        data_collator=DataCollatorWithPadding(tokenizer, pad_to_multiple_of=8 if on_gpu else None),
+        compute_metrics=compute_metrics,
+        callbacks=callbacks,
+    )
+    trainer.strop_checkpoint_files = {
+        "strop_config.json": config.to_json(),
+        "strop_labels.json": __import__("json").dumps(
+            {"labels": list(data.labels.labels)}, ensure_ascii=False
+        ),
+    }
+
+    resumed_step = ckpt.checkpoint_step(resume_from) if resume_from else 0
+    emit(
+        RunStarted(
+            run_dir=str(run_dir),
+            total_steps=int(plan["total_steps"]),
+            num_train=int(train_ds.num_rows),
+            num_validation=int(val_ds.num_rows),
+            labels=tuple(data.labels.labels),
+            device=device,
+            precision=precision,
+            effective_batch_size=int(plan["effective_batch_size"]),
+            resumed_from_step=int(resumed_step or 0),
+            history=tuple(history),
+        )
+    )
+    if main:
+        runs.write_status(run_dir, RunState.RUNNING, device=device, precision=precision,
+                          total_steps=plan["total_steps"], trainable_parameters=trainable, parameters=total)  # fmt: skip
+    t_start = time.monotonic()
+    trainer.train(resume_from_checkpoint=str(resume_from) if resume_from else None)
+    train_seconds = (
+        time.monotonic()
+        - t_start
+        + float(runs.read_status(run_dir).get("train_seconds", 0.0) if main else 0.0)
+    )
+
+    if callback.failure is not None:
+        raise callback.failure
+
+    step = int(trainer.state.global_step)
+    model_dir = run_dir / runs.MODEL
+    last = ckpt.last_checkpoint(run_dir)
+    if callback.stopped:
+        _save_model(trainer, tokenizer, model_dir, config, data, info, main)
+        if main:
+            runs.write_status(
+                run_dir, RunState.STOPPED, ended=time.time(), step=step, train_seconds=train_seconds
+            )
+        emit(
+            RunStopped(
+                run_dir=str(run_dir),
+                step=step,
+                checkpoint=str(last) if last else None,
+                model_dir=str(model_dir),
+            )
+        )
+        return RunResult(RunState.STOPPED, run_dir, model_dir, checkpoint=last)
+
+    emit(PhaseChanged("evaluate", "Evaluating the best model"))
+    output = trainer.predict(val_ds)
+    logits = output.predictions[0] if isinstance(output.predictions, tuple) else output.predictions
+    metrics = classification_metrics(
+        output.label_ids, np.argmax(logits, axis=-1), data.labels.labels
+    )
+    metrics["eval_loss"] = float(output.metrics.get("test_loss", float("nan")))
+    metrics["step"] = step
+    metrics["epoch"] = float(trainer.state.epoch or 0.0)
+    metrics["best_checkpoint"] = trainer.state.best_model_checkpoint
+    metrics["train_seconds"] = train_seconds
+    metrics["device"] = device
+    metrics["precision"] = precision
+    _save_model(trainer, tokenizer, model_dir, config, data, info, main, metrics=metrics)
+    if main:
+        runs.write_json(run_dir / runs.METRICS, metrics)
+        runs.write_status(
+            run_dir, RunState.FINISHED, ended=time.time(), step=step, train_seconds=train_seconds
+        )
+    emit(RunFinished(run_dir=str(run_dir), model_dir=str(model_dir), metrics=metrics))
+    return RunResult(RunState.FINISHED, run_dir, model_dir, metrics, checkpoint=last)
+
+
+def _save_model(
+    trainer: Any,
+    tokenizer: Any,
+    model_dir: Path,
+    config: TrainConfig,
+    data: PreparedData,
+    info: Any,
+    main: bool,
+    metrics: dict[str, Any] | None = None,
+) -> None:
+    """Write ``model/`` atomically: a folder ``from_pretrained`` loads as is."""
+    import json
+    import shutil
+
+    staged = model_dir.parent / ckpt.STAGING / "model"
+    if main:
+        if staged.exists():
+            shutil.rmtree(staged)
+        staged.parent.mkdir(parents=True, exist_ok=True)
+    trainer.save_model(str(staged))
+    if not main:
+        return
+    tokenizer.save_pretrained(str(staged))
+    meta = {
+        "labels": list(data.labels.labels),
+        "max_length": config.max_length,
+        "base_model": config.model,
+        "base_model_name": info.name,
+        "strategy": config.strategy,
+        "text_column": data.text_column,
+        "label_column": data.label_column,
+    }
+    if metrics:
+        meta["metrics"] = {k: metrics[k] for k in ("accuracy", "macro_f1") if k in metrics}
+    (staged / MODEL_META).write_text(
+        json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8"
+    )
+    ckpt.promote(staged, model_dir)
