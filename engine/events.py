@@ -47,6 +47,14 @@ class PhaseChanged(Event):
 
 
 @dataclass(frozen=True)
+class ReportReady(Event):
+    """The dataset report (``DatasetReport.to_dict()``) and the model's description."""
+
+    report: dict[str, Any]
+    model: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class RunStarted(Event):
     """Training begins."""
 

@@ -352,6 +352,17 @@ def model_max_length(tokenizer: Any, info: ModelInfo | None = None) -> int:
     return min(limits) if limits else 512
 
 
+def quiet_transformers() -> None:
+    """Silence transformers' and datasets' progress bars and info logs (we report ourselves)."""
+    import logging
+
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    logging.getLogger("transformers").setLevel(logging.ERROR)
+
+
 def build_classifier(
     source: ModelSource,
     labels: LabelMap,
@@ -360,13 +371,9 @@ def build_classifier(
     trust_remote_code: bool = False,
 ) -> Any:
     """A sequence-classification model with the dataset's ``id2label``/``label2id``."""
-    import logging
-
     from transformers import AutoModelForSequenceClassification
-    from transformers.utils import logging as hf_logging
 
-    hf_logging.set_verbosity_error()
-    logging.getLogger("transformers").setLevel(logging.ERROR)
+    quiet_transformers()
     try:
         model = AutoModelForSequenceClassification.from_pretrained(
             str(source.path),

@@ -8,6 +8,7 @@ non-finite loss or out of memory, and resumes a run from its last complete check
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import threading
@@ -32,6 +33,7 @@ from engine.events import (
     Evaluated,
     EventSink,
     PhaseChanged,
+    ReportReady,
     RunFailed,
     RunFinished,
     RunStarted,
@@ -341,6 +343,7 @@ def prepare_run(
         model_name=info.name,
         seed=config.seed,
     )
+    emit(ReportReady(report=report.to_dict(), model=dataclasses.asdict(info)))
     return data, source, tokenizer, info, report
 
 
@@ -491,15 +494,12 @@ def _run(
     resume_from: Path | None,
     history: list[dict[str, Any]],
 ) -> RunResult:
-    import logging
-
     import numpy as np
     from transformers import DataCollatorWithPadding, EarlyStoppingCallback, TrainingArguments
-    from transformers.utils import logging as hf_logging
 
-    hf_logging.set_verbosity_error()
-    hf_logging.disable_progress_bar()
-    logging.getLogger("transformers").setLevel(logging.ERROR)
+    from engine.models import quiet_transformers
+
+    quiet_transformers()
     main = is_main_process()
 
     emit(PhaseChanged("tokenize", "Tokenising"))
@@ -583,6 +583,10 @@ def _run(
         compute_metrics=compute_metrics,
         callbacks=callbacks,
     )
+    from transformers.trainer_callback import PrinterCallback, ProgressCallback
+
+    trainer.remove_callback(PrinterCallback)  # we report through events
+    trainer.remove_callback(ProgressCallback)
     trainer.strop_checkpoint_files = {
         "strop_config.json": config.to_json(),
         "strop_labels.json": __import__("json").dumps(

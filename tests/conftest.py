@@ -18,11 +18,44 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "datasets"
 
-WORDS = (
-    "good great excellent love wonderful happy fine best nice superb "
-    "bad awful terrible hate poor sad worst boring ugly broken "
-    "the a movie film food service phone it was is very not and this i product"
-).split()
+WORDS = [
+    "good",
+    "great",
+    "excellent",
+    "love",
+    "wonderful",
+    "happy",
+    "fine",
+    "best",
+    "nice",
+    "superb",
+    "bad",
+    "awful",
+    "terrible",
+    "hate",
+    "poor",
+    "sad",
+    "worst",
+    "boring",
+    "ugly",
+    "broken",
+    "the",
+    "a",
+    "movie",
+    "film",
+    "food",
+    "service",
+    "phone",
+    "it",
+    "was",
+    "is",
+    "very",
+    "not",
+    "and",
+    "this",
+    "i",
+    "product",
+]
 
 
 def shared_dataset(relative: str) -> Path:
@@ -41,12 +74,11 @@ def strop_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mon
 
 def build_tiny_model(folder: Path, *, num_layers: int = 2) -> Path:
     """A 2-layer BERT with a word-level vocabulary, saved as safetensors + tokenizer."""
-    from transformers import BertConfig, BertForSequenceClassification, BertTokenizerFast
+    from transformers import BertConfig, BertForSequenceClassification, BertTokenizer
 
     folder.mkdir(parents=True, exist_ok=True)
     vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *WORDS]
-    (folder / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
-    tokenizer = BertTokenizerFast(vocab_file=str(folder / "vocab.txt"), do_lower_case=True)
+    tokenizer = BertTokenizer(vocab={w: i for i, w in enumerate(vocab)}, do_lower_case=True)
     tokenizer.model_max_length = 64
     tokenizer.save_pretrained(str(folder))
     config = BertConfig(

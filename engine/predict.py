@@ -1,0 +1,213 @@
+"""Prediction with a trained model: one text, a list, or a whole file to CSV.
+
+``Predictor`` loads a model folder once (a run folder works: its ``model/`` is used) and
+keeps it warm. Texts are batched by length, so padding stays small.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from engine.errors import DatasetError, ModelLoadError
+from engine.models import ModelSource, check_model_folder, quiet_transformers
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """The top label and a probability for every class."""
+
+    text: str
+    label: str
+    scores: dict[str, float]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "label": self.label, "scores": self.scores}
+
+
+def resolve_model_dir(path: str | os.PathLike[str]) -> Path:
+    """A model folder, given a model folder or a run folder."""
+    p = Path(path).expanduser()
+    if (p / "model" / "config.json").is_file() and not (p / "config.json").is_file():
+        return p / "model"
+    if (p / "model" / "config.json").is_file() and (p / "status.json").is_file():
+        return p / "model"
+    return p
+
+
+class Predictor:
+    """A loaded classifier. Thread-compatible: use it from one thread at a time."""
+
+    def __init__(
+        self,
+        model: str | os.PathLike[str],
+        *,
+        device: str = "auto",
+        allow_pickle: bool = False,
+        trust_remote_code: bool = False,
+        max_length: int | None = None,
+    ) -> None:
+        import torch
+        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+        from engine.device import resolve_device
+
+        quiet_transformers()
+        self.path = resolve_model_dir(model)
+        check_model_folder(
+            self.path, allow_pickle=allow_pickle, trust_remote_code=trust_remote_code
+        )
+        meta_path = self.path / "strop.json"
+        self.meta: dict[str, Any] = {}
+        if meta_path.is_file():
+            try:
+                self.meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            except ValueError:
+                self.meta = {}
+        try:
+            self.tokenizer = AutoTokenizer.from_pretrained(
+                str(self.path), local_files_only=True, trust_remote_code=trust_remote_code
+            )
+            self.model = AutoModelForSequenceClassification.from_pretrained(
+                str(self.path),
+                local_files_only=True,
+                use_safetensors=None if allow_pickle else True,
+                trust_remote_code=trust_remote_code,
+            )
+        except Exception as exc:  # noqa: BLE001
+            text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ModelLoadError(f"{self.path}: cannot load the classifier ({text}).") from None
+        self.device = resolve_device(device)
+        self.model.to(self.device).eval()
+        id2label = self.model.config.id2label or {}
+        self.labels = [
+            str(id2label.get(i, id2label.get(str(i), i)))
+            for i in range(self.model.config.num_labels)
+        ]
+        limit = getattr(self.tokenizer, "model_max_length", 512) or 512
+        if limit > 100_000:
+            limit = getattr(self.model.config, "max_position_embeddings", 512) or 512
+        self.max_length = int(max_length or self.meta.get("max_length") or min(limit, 512))
+        self._torch = torch
+
+    @property
+    def source(self) -> ModelSource:
+        return ModelSource(str(self.path), self.path, "local")
+
+    def _probabilities(self, texts: Sequence[str]) -> Any:
+        torch = self._torch
+        enc = self.tokenizer(
+            list(texts),
+            truncation=True,
+            max_length=self.max_length,
+            padding=True,
+            return_tensors="pt",
+        )
+        enc = {k: v.to(self.device) for k, v in enc.items()}
+        with torch.inference_mode():
+            logits = self.model(**enc).logits
+        return torch.softmax(logits.float(), dim=-1).cpu().numpy()
+
+    def predict(self, texts: Sequence[str] | str, *, batch_size: int = 64) -> list[Prediction]:
+        """Predict each text; the order of the results follows ``texts``."""
+        if isinstance(texts, str):
+            texts = [texts]
+        texts = [t if isinstance(t, str) else "" if t is None else str(t) for t in texts]
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        results: list[Prediction | None] = [None] * len(texts)
+        for start in range(0, len(order), batch_size):
+            idx = order[start : start + batch_size]
+            probs = self._probabilities([texts[i] for i in idx])
+            for row, i in zip(probs, idx, strict=True):
+                scores = {label: float(p) for label, p in zip(self.labels, row, strict=True)}
+                results[i] = Prediction(texts[i], self.labels[int(row.argmax())], scores)
+        return [r for r in results if r is not None]
+
+    def predict_file(
+        self,
+        path: str | os.PathLike[str],
+        out: str | os.PathLike[str],
+        *,
+        text_column: str | None = None,
+        batch_size: int = 64,
+        progress: Callable[[int, int], None] | None = None,
+        stop: threading.Event | None = None,
+    ) -> int:
+        """Predict every text of a data file into a CSV: the text, the label, one probability
+        column per class. Returns the number of rows written. Raises ``DatasetError``."""
+        from engine.data import read_texts
+
+        ds, column = read_texts(path, text_column)
+        total = ds.num_rows
+        out_path = Path(out).expanduser()
+        tmp = out_path.with_name(out_path.name + ".part")
+        written = 0
+        chunk = max(batch_size * 16, 1024)
+        try:
+            with open(tmp, "w", encoding="utf-8", newline="") as f:
+                writer = csv.writer(f)
+                writer.writerow(["text", "label", *[f"p_{label}" for label in self.labels]])
+                for start in range(0, total, chunk):
+                    if stop is not None and stop.is_set():
+                        break
+                    texts = ds[start : start + chunk][column]
+                    for pred in self.predict(texts, batch_size=batch_size):
+                        writer.writerow(
+                            [
+                                pred.text,
+                                pred.label,
+                                *[f"{pred.scores[label]:.6f}" for label in self.labels],
+                            ]
+                        )
+                    written += len(texts)
+                    if progress:
+                        progress(written, total)
+            os.replace(tmp, out_path)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise DatasetError(
+                f"{out_path}: cannot write predictions ({exc.strerror or exc})."
+            ) from None
+        return written
+
+
+def evaluate(
+    model: str | os.PathLike[str],
+    data: str | os.PathLike[str],
+    *,
+    text_column: str | None = None,
+    label_column: str | None = None,
+    batch_size: int = 64,
+    device: str = "auto",
+) -> dict[str, Any]:
+    """Accuracy, macro and per-class figures and the confusion matrix of a model on a file."""
+    from engine.data import _clean, detect_columns, load_table
+    from engine.metrics import classification_metrics
+
+    predictor = Predictor(model, device=device)
+    raw = load_table(data)
+    if text_column is None or label_column is None:
+        guess = detect_columns(raw, source=str(data))
+        text_column = text_column or guess.text
+        label_column = label_column or guess.label
+    clean, _, _, _ = _clean(raw, text_column, label_column, str(data))
+    if clean.num_rows == 0:
+        raise DatasetError(f"{data}: no usable rows to evaluate.")
+    gold = [str(v) for v in clean["label"]]
+    unknown = sorted(set(gold) - set(predictor.labels))
+    if unknown:
+        raise DatasetError(
+            f"{data}: column {label_column!r} has label(s) the model does not know: {', '.join(map(repr, unknown[:5]))}.",
+            hint=f"The model's labels are: {', '.join(predictor.labels[:10])}.",
+        )
+    index = {label: i for i, label in enumerate(predictor.labels)}
+    preds = predictor.predict(clean["text"], batch_size=batch_size)
+    return classification_metrics(
+        [index[g] for g in gold], [index[p.label] for p in preds], predictor.labels
+    )
