@@ -16,6 +16,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from engine.distributed import is_main_process, rank
 from engine.errors import StropError, TrainingError
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
@@ -223,7 +224,8 @@ def _install_stop_signals(stop: threading.Event) -> None:
         if stop.is_set() and signum == signal.SIGINT:
             raise KeyboardInterrupt
         stop.set()
-        sys.stderr.write("\nStopping after the current step (a checkpoint will be saved)...\n")
+        if is_main_process():  # under torchrun every rank gets the signal; one says so
+            sys.stderr.write("\nStopping after the current step (a checkpoint will be saved)...\n")
 
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, handler)
@@ -251,10 +253,11 @@ def cmd_train(args: argparse.Namespace) -> int:
         )
     stop = threading.Event()
     _install_stop_signals(stop)
-    printer = ProgressPrinter(quiet=args.quiet)
+    main = is_main_process()  # under torchrun / accelerate launch only rank 0 prints progress
+    printer = ProgressPrinter(quiet=args.quiet or not main)
 
     result = train(config, printer, stop, resume=args.resume)
-    if result.metrics:
+    if result.metrics and main:
         m = result.metrics
         print(
             f"\nFinished: accuracy {m['accuracy']:.4f}, macro F1 {m['macro_f1']:.4f} on {m['num_examples']:,} validation rows"
@@ -338,6 +341,11 @@ COMMANDS = {
 }
 
 
+def _prog() -> str:
+    """``strop``; under several processes the ranks other than 0 say which they are."""
+    return "strop" if is_main_process() else f"strop (rank {rank()})"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a subcommand; returns the exit status."""
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -354,12 +362,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except TrainingError as exc:
         if args.debug:
             raise
-        print(f"strop: error: {exc}", file=sys.stderr)
+        print(f"{_prog()}: error: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except StropError as exc:
         if args.debug:
             raise
-        print(f"strop: error: {exc}", file=sys.stderr)
+        print(f"{_prog()}: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("strop: interrupted", file=sys.stderr)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -18,10 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from engine import checkpoint as ckpt
+from engine import distributed as dist
 from engine import runs
 from engine.config import TrainConfig
 from engine.data import LABEL, TEXT, PreparedData, prepare_data
 from engine.device import resolve_device, resolve_precision
+from engine.distributed import is_main_process, world_size
 from engine.errors import (
     CheckpointError,
     OutOfMemoryError,
@@ -72,30 +73,15 @@ class _Cancelled(Exception):
 
 
 # --------------------------------------------------------------------------------------
-# Distributed helpers (torchrun / accelerate launch set these variables)
+# Several processes (torchrun / accelerate launch): see engine/distributed.py
 # --------------------------------------------------------------------------------------
-def world_size() -> int:
-    return int(os.environ.get("WORLD_SIZE", "1"))
-
-
-def is_main_process() -> bool:
-    return int(os.environ.get("RANK", "0")) == 0
-
-
 def _stop_requested_anywhere(stop: threading.Event) -> bool:
-    """Every rank must agree to stop at the same step, or the others would hang."""
-    local = stop.is_set()
-    if world_size() <= 1:
-        return local
-    import torch
-    import torch.distributed as dist
+    """Every rank must agree to stop at the same step, or the others would hang.
 
-    if not (dist.is_available() and dist.is_initialized()):
-        return local
-    device = "cuda" if dist.get_backend() == "nccl" else "cpu"
-    flag = torch.tensor([1 if local else 0], device=device)
-    dist.all_reduce(flag, op=dist.ReduceOp.MAX)
-    return bool(flag.item())
+    Under several processes this is one all-reduce of a single integer, so every rank must
+    call it at the same point (each step end, each evaluation, the checks before training).
+    """
+    return dist.any_rank(stop.is_set())
 
 
 # --------------------------------------------------------------------------------------
@@ -107,6 +93,14 @@ def _make_trainer_class() -> type:
 
     class StropTrainer(Trainer):
         """``Trainer`` whose checkpoints appear atomically (staged, then one ``os.replace``)."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            # A sequence classifier's loss is already the mean over its batch and ignores
+            # ``num_items_in_batch``. Left on (its forward takes **kwargs), Trainer would skip
+            # the division by gradient accumulation and multiply by the number of processes:
+            # the loss (train and eval) and the gradients would grow with both.
+            self.model_accepts_loss_kwargs = False
 
         def _save_checkpoint(self, model: Any, trial: Any) -> None:  # noqa: D401
             run_dir = Path(self.args.output_dir)
@@ -120,15 +114,19 @@ def _make_trainer_class() -> type:
 
                     shutil.rmtree(staged)
                 staging_root.mkdir(parents=True, exist_ok=True)
+            # Under several processes every rank writes its own RNG state into the staged
+            # folder: it must exist before they write, and be complete before it is promoted.
+            dist.barrier()
             self._strop_staging = True
             original_get_output_dir = self._get_output_dir
             self._get_output_dir = lambda trial=None: str(staging_root)  # type: ignore[method-assign]
             try:
                 super()._save_checkpoint(model, trial)
+                best = self.state.best_model_checkpoint  # every rank loads the best at the end
+                if best and Path(best).parent == staging_root:
+                    self.state.best_model_checkpoint = str(run_dir / Path(best).name)
+                dist.barrier()
                 if main:
-                    best = self.state.best_model_checkpoint
-                    if best and Path(best).parent == staging_root:
-                        self.state.best_model_checkpoint = str(run_dir / Path(best).name)
                     self.state.save_to_json(str(staged / ckpt.TRAINER_STATE))
                     extra = getattr(self, "strop_checkpoint_files", {})
                     for filename, text in extra.items():
@@ -151,6 +149,7 @@ def _make_trainer_class() -> type:
                     best_model_checkpoint=self.state.best_model_checkpoint,
                     use_mtime=False,
                 )
+            dist.barrier()  # no rank reads checkpoint-N before it is in place
 
     return StropTrainer
 
@@ -258,7 +257,8 @@ def _make_callback(
                         }  # fmt: skip
                     )
                 emit(event)
-            if stop.is_set():  # a stop during evaluation is honoured now, with a checkpoint
+            # A stop during evaluation is honoured now, with a checkpoint (every rank agrees).
+            if _stop_requested_anywhere(stop):
                 self.stopped = True
                 control.should_training_stop = True
                 control.should_save = True
@@ -381,8 +381,17 @@ def train(
         runs.check_new_output(run_dir)
         resume_from = None
 
-    data, source, tokenizer, info, report = prepare_run(config, emit)
-    if stop.is_set():
+    if dist.is_distributed():
+        # Join the launcher's process group now: no rank can pass this point before every
+        # rank has made its checks above, so rank 0's writes below cannot trip them.
+        dist.init_process_group(resolve_device(config.device))
+        # Every rank uses rank 0's run folder (a new folder's name holds the time) and
+        # resumes from the same checkpoint.
+        run_dir, resume_from = dist.broadcast_from_main((run_dir, resume_from))
+
+    with dist.main_process_first():  # one rank fills the datasets cache, the others read it
+        data, source, tokenizer, info, report = prepare_run(config, emit)
+    if _stop_requested_anywhere(stop):
         emit(
             RunStopped(
                 run_dir=str(run_dir),
@@ -503,8 +512,9 @@ def _run(
     main = is_main_process()
 
     emit(PhaseChanged("tokenize", "Tokenising"))
-    train_ds, val_ds = tokenize(data, tokenizer, config.max_length or 128)
-    if stop.is_set():
+    with dist.main_process_first():  # one rank fills the datasets cache, the others read it
+        train_ds, val_ds = tokenize(data, tokenizer, config.max_length or 128)
+    if _stop_requested_anywhere(stop):
         raise _Cancelled
     emit(PhaseChanged("build", "Building the model"))
     model = build_classifier(
@@ -514,7 +524,7 @@ def _run(
         trust_remote_code=config.trust_remote_code,
     )
     trainable, total = apply_strategy(model, config.parsed_strategy)
-    if stop.is_set():
+    if _stop_requested_anywhere(stop):
         raise _Cancelled
 
     plan = cadence(train_ds.num_rows, config, world_size())
@@ -611,7 +621,8 @@ def _run(
     )
     if main:
         runs.write_status(run_dir, RunState.RUNNING, device=device, precision=precision,
-                          total_steps=plan["total_steps"], trainable_parameters=trainable, parameters=total)  # fmt: skip
+                          total_steps=plan["total_steps"], trainable_parameters=trainable, parameters=total,
+                          effective_batch_size=plan["effective_batch_size"], processes=world_size())  # fmt: skip
     t_start = time.monotonic()
     trainer.train(resume_from_checkpoint=str(resume_from) if resume_from else None)
     train_seconds = (
