@@ -70,6 +70,16 @@ class Strategy:
         }[self.kind]
 
 
+_TYPES: dict[str, Any] = {
+    "str": str, "int": int, "float": (int, float), "bool": bool, "None": None,
+    "dict[str, Any]": dict,
+}  # fmt: skip
+_TYPE_NAMES = {
+    "str": "text", "int": "a whole number", "float": "a number", "bool": "true or false",
+    "None": "null", "dict[str, Any]": "an object",
+}  # fmt: skip
+
+
 @dataclass
 class TrainConfig:
     """Every setting of a fine-tuning run.
@@ -116,6 +126,7 @@ class TrainConfig:
     # ----- validation -------------------------------------------------------------
     def validate(self) -> TrainConfig:
         """Raise ``ConfigError`` naming the first bad setting; return self otherwise."""
+        self._check_types()
         if not self.data:
             raise ConfigError("No training data given.", hint="Pass --data FILE.")
         Strategy.parse(self.strategy)
@@ -157,6 +168,21 @@ class TrainConfig:
                 raise ConfigError(f"Invalid setting: {name.replace('_', ' ')} must be at least 1.")
         return self
 
+    def _check_types(self) -> None:
+        """Each setting has its declared type (a JSON file can hold anything)."""
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            parts = [t.strip() for t in str(f.type).split("|")]
+            if not all(t in _TYPES for t in parts):
+                continue  # a type this check does not know: leave it to the code that uses it
+            allowed = [_TYPES[t] for t in parts]
+            ok = any(value is None if kind is None else isinstance(value, kind) for kind in allowed)
+            if isinstance(value, bool) and bool not in allowed:
+                ok = False  # true/false is not a number
+            if not ok:
+                names = " or ".join(_TYPE_NAMES[t] for t in parts)
+                raise ConfigError(f"Invalid setting {f.name!r}: expected {names}, got {value!r}.")
+
     @property
     def parsed_strategy(self) -> Strategy:
         return Strategy.parse(self.strategy)
@@ -188,6 +214,7 @@ class TrainConfig:
             config = cls(**data)
         except TypeError as exc:  # pragma: no cover - guarded by the check above
             raise ConfigError(f"Invalid run config: {exc}") from None
+        config._check_types()
         return config
 
     @classmethod
