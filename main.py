@@ -2,14 +2,14 @@
 
 python main.py                         open the window
 python main.py --dataset FILE [--model PATH]   open the window with these preloaded
-python main.py train|evaluate|predict|report|runs ...   the headless command line
+python main.py train|evaluate|predict|report|runs|export ...   the headless command line
 """
 
 from __future__ import annotations
 
 import sys
 
-CLI_COMMANDS = {"train", "evaluate", "predict", "report", "runs", "-h", "--help"}
+CLI_COMMANDS = {"train", "evaluate", "predict", "report", "runs", "export", "-h", "--help"}
 
 
 def main() -> int:

@@ -1,4 +1,4 @@
-"""The headless command line: ``python main.py train | evaluate | predict | report | runs``.
+"""The headless command line: ``python main.py train | evaluate | predict | report | runs | export``.
 
 Bad input exits with status 2 and one line on stderr naming the file and the row or column;
 a run that fails while training exits with status 1. ``--debug`` shows tracebacks.
@@ -16,7 +16,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from engine.distributed import is_main_process, rank
+from engine.distributed import is_main_process, rank, shutdown
 from engine.errors import StropError, TrainingError
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
@@ -133,6 +133,14 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--json", action="store_true", help="print the report as JSON")
 
     sub.add_parser("runs", help="list past runs")
+
+    x = sub.add_parser(
+        "export", help="export a finished run: model, ONNX, label map, model card, predict.py"
+    )
+    x.add_argument("--run", required=True, help="the run folder to export")
+    x.add_argument("--out", required=True, help="the new folder to write (must not exist)")
+    x.add_argument("--zip", action="store_true", help="also write OUT.zip")
+    x.add_argument("--no-onnx", action="store_true", help="leave out the ONNX export")
     return parser
 
 
@@ -257,6 +265,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     printer = ProgressPrinter(quiet=args.quiet or not main)
 
     result = train(config, printer, stop, resume=args.resume)
+    shutdown()  # under torchrun: leave the process group together before exiting
     if result.metrics and main:
         m = result.metrics
         print(
@@ -332,12 +341,26 @@ def cmd_runs(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from engine.export import export_run
+
+    def progress(done: int, total: int, message: str) -> None:
+        print(f"[{done + 1}/{total}] {message}...", file=sys.stderr, flush=True)
+
+    result = export_run(
+        args.run, args.out, onnx=not args.no_onnx, make_zip=args.zip, progress=progress
+    )
+    print(result.summary())
+    return EXIT_OK
+
+
 COMMANDS = {
     "train": cmd_train,
     "evaluate": cmd_evaluate,
     "predict": cmd_predict,
     "report": cmd_report,
     "runs": cmd_runs,
+    "export": cmd_export,
 }
 
 
