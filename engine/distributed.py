@@ -74,10 +74,26 @@ def init_process_group(device: str) -> bool:
         return False
     if _group_ready():
         return True
-    from accelerate import PartialState
+    from accelerate.state import AcceleratorState, PartialState
 
+    AcceleratorState._reset_state(reset_partial_state=True)  # as TrainingArguments does
     PartialState(cpu=device == "cpu", timeout=TIMEOUT)
     return _group_ready()
+
+
+def shutdown() -> None:
+    """Leave the process group together, at the end of a run that ended normally.
+
+    A gloo process that exits with its group still open while a peer has already gone can
+    abort ("terminate called without an active exception", SIGABRT), and the launcher then
+    reports a finished run as failed. Not for the error path: the others may be elsewhere.
+    """
+    if not _group_ready():
+        return
+    import torch.distributed as dist
+
+    dist.barrier()
+    dist.destroy_process_group()
 
 
 def barrier() -> None:

@@ -360,7 +360,8 @@ def train(
     emits ``RunFailed``, marks the run failed on disk, keeps its checkpoints, and raises.
     """
     stop = stop or threading.Event()
-    config = config.validate()
+    if not resume:  # a resumed run takes its settings from the run folder (`--output` alone)
+        config = config.validate()
     run_dir: Path
     history: list[dict[str, Any]] = []
     if resume:
@@ -373,7 +374,7 @@ def train(
         run_dir = Path(config.output).expanduser()
         resume_from = runs.check_resumable(run_dir)
         saved = TrainConfig.load(run_dir / runs.CONFIG)
-        config = saved.replace(output=str(run_dir))
+        config = saved.replace(output=str(run_dir)).validate()
     else:
         run_dir = (
             Path(config.output).expanduser() if config.output else runs.new_run_dir(config.data)
