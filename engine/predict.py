@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from engine.data import clip_texts
 from engine.errors import DatasetError, ModelLoadError
 from engine.models import ModelSource, check_model_folder, quiet_transformers
 
@@ -103,7 +104,7 @@ class Predictor:
     def _probabilities(self, texts: Sequence[str]) -> Any:
         torch = self._torch
         enc = self.tokenizer(
-            list(texts),
+            clip_texts(texts, self.max_length),
             truncation=True,
             max_length=self.max_length,
             padding=True,

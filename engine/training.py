@@ -20,7 +20,7 @@ from engine import checkpoint as ckpt
 from engine import distributed as dist
 from engine import runs
 from engine.config import TrainConfig
-from engine.data import LABEL, TEXT, PreparedData, prepare_data
+from engine.data import LABEL, TEXT, PreparedData, clip_texts, prepare_data
 from engine.device import resolve_device, resolve_precision
 from engine.distributed import is_main_process, world_size
 from engine.errors import (
@@ -301,7 +301,7 @@ def tokenize(data: PreparedData, tokenizer: Any, max_length: int) -> tuple[Any, 
     """Tokenise both splits once (cached by ``datasets``), keeping lengths for batching."""
 
     def encode(batch: dict[str, list[Any]]) -> dict[str, Any]:
-        out = tokenizer(batch[TEXT], truncation=True, max_length=max_length)
+        out = tokenizer(clip_texts(batch[TEXT], max_length), truncation=True, max_length=max_length)
         out["length"] = [len(ids) for ids in out["input_ids"]]
         out["labels"] = batch[LABEL]
         return out

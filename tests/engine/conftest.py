@@ -56,3 +56,59 @@ def trained_run(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory) -> T
         mp.setenv("STROP_HOME", str(root / "home"))
         result = train(fast_config(data, tiny_model, root / "run", epochs=3), recorder)
     return TrainedRun(root / "run", data, result, list(recorder.events))
+
+
+# ----- model folders that must be refused ------------------------------------------------
+def _copy(src: Path, dest: Path, names: tuple[str, ...]) -> None:
+    import shutil
+
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        shutil.copy(src / name, dest / name)
+
+
+TOKENIZER = ("tokenizer.json", "tokenizer_config.json")
+
+
+class _Touch:
+    """Unpickling this creates a file: what a malicious pickle could do instead."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Path.touch, (self.marker,))
+
+
+def bad_model_folder(kind: str, tiny_model: Path, dest: Path) -> Path:
+    """A model folder with one defect, built from the tiny model."""
+    import json
+
+    if kind == "empty":
+        dest.mkdir(parents=True)
+    elif kind == "config_only":
+        _copy(tiny_model, dest, ("config.json",))
+    elif kind == "no_tokenizer":
+        _copy(tiny_model, dest, ("config.json", "model.safetensors"))
+    elif kind == "no_classification_head":
+        _copy(tiny_model, dest, ("model.safetensors", *TOKENIZER))
+        config = {"model_type": "vit", "architectures": ["ViTModel"], "hidden_size": 32}
+        (dest / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    elif kind == "remote_code":
+        _copy(tiny_model, dest, ("config.json", "model.safetensors", *TOKENIZER))
+        config = json.loads((dest / "config.json").read_text(encoding="utf-8"))
+        config["auto_map"] = {"AutoModelForSequenceClassification": "modeling_x.XForClassification"}
+        (dest / "config.json").write_text(json.dumps(config), encoding="utf-8")
+        (dest / "modeling_x.py").write_text("raise SystemExit('custom code ran')\n")
+    elif kind in ("pickle_only", "malicious_pickle"):
+        import torch
+        from safetensors.torch import load_file
+
+        _copy(tiny_model, dest, ("config.json", *TOKENIZER))
+        state: Any = load_file(tiny_model / "model.safetensors")
+        if kind == "malicious_pickle":
+            state = {"payload": _Touch(dest.parent / f"{dest.name}-code-ran")}
+        torch.save(state, dest / "pytorch_model.bin")
+    else:  # pragma: no cover
+        raise ValueError(kind)
+    return dest
