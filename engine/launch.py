@@ -19,6 +19,16 @@ from engine.errors import ConfigError
 #: The port rank 0 listens on for the others (torchrun's and accelerate's default).
 DEFAULT_PORT = 29500
 
+#: A title for each command of ``launch_commands``, for the export dialog.
+COMMAND_TITLES = {
+    "single": "One process",
+    "torchrun": "Several processes (one per GPU) on this machine, with torchrun",
+    "accelerate": "The same with accelerate",
+    "torchrun_multinode": "Two machines: run on each, NODE_RANK=0 on the MASTER_ADDR machine, 1 on the other",
+    "torchrun_rdzv": "Two machines, elastic rendezvous (no node rank needed)",
+    "accelerate_multinode": "Two machines with accelerate",
+}
+
 
 def export_config(config: TrainConfig, path: str | os.PathLike[str]) -> TrainConfig:
     """Write ``config`` to ``path`` as JSON, ready to run anywhere; return what was written.

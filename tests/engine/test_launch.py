@@ -13,7 +13,12 @@ import pytest
 
 from engine.config import TrainConfig
 from engine.errors import ConfigError
-from engine.launch import default_process_count, export_config, launch_commands
+from engine.launch import (
+    COMMAND_TITLES,
+    default_process_count,
+    export_config,
+    launch_commands,
+)
 
 
 def _argv(command: str) -> list[str]:
@@ -32,6 +37,7 @@ def test_launch_commands_run_the_config_in_one_and_several_processes() -> None:
     # Without --multi_gpu accelerate starts one process on a machine with fewer than 2 GPUs.
     assert "--multi_gpu" in accelerate
     assert list(cmds)[:3] == ["single", "torchrun", "accelerate"]
+    assert set(COMMAND_TITLES) == set(cmds)
 
 
 def test_multinode_commands_name_every_flag_a_second_machine_needs() -> None:
