@@ -161,8 +161,19 @@ def _check_architecture(path: Path) -> None:
 
 
 def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
+    text = re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).strip()  # no terminal colour codes
     return text.splitlines()[0] if text else type(exc).__name__
+
+
+def weights_error(path: Path, exc: BaseException, what: str = "the model") -> ModelLoadError:
+    """A ``ModelLoadError`` for weights that failed to load, in words."""
+    if "weights only load failed" in str(exc).lower() or "weights_only" in str(exc):
+        return ModelLoadError(
+            f"{path}: the pickled weights (pytorch_model.bin) hold Python objects besides tensors, "
+            "which could run code when loaded, so Strop does not load them, even with --allow-pickle.",
+            hint="Get the model as safetensors (model.safetensors) from a source you trust.",
+        )
+    return ModelLoadError(f"{path}: cannot load {what} ({_first_line(exc)}).")
 
 
 def resolve_model(
@@ -386,9 +397,7 @@ def build_classifier(
             ignore_mismatched_sizes=True,
         )
     except Exception as exc:  # noqa: BLE001
-        raise ModelLoadError(
-            f"{source.path}: cannot load the model ({_first_line(exc)})."
-        ) from None
+        raise weights_error(source.path, exc) from None
     model.config.problem_type = "single_label_classification"
     return model
 

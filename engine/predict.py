@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from engine.data import clip_texts
-from engine.errors import DatasetError, ModelLoadError
-from engine.models import ModelSource, check_model_folder, quiet_transformers
+from engine.errors import DatasetError
+from engine.models import ModelSource, check_model_folder, quiet_transformers, weights_error
 
 
 @dataclass(frozen=True)
@@ -82,8 +82,7 @@ class Predictor:
                 trust_remote_code=trust_remote_code,
             )
         except Exception as exc:  # noqa: BLE001
-            text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise ModelLoadError(f"{self.path}: cannot load the classifier ({text}).") from None
+            raise weights_error(self.path, exc, "the classifier") from None
         self.device = resolve_device(device)
         self.model.to(self.device).eval()
         id2label = self.model.config.id2label or {}

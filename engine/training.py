@@ -87,9 +87,35 @@ def _stop_requested_anywhere(stop: threading.Event) -> bool:
 # --------------------------------------------------------------------------------------
 # Trainer pieces
 # --------------------------------------------------------------------------------------
+_DIVERGED_HINT = (
+    "Lower the learning rate (try half), or use fp32 precision. The last checkpoint is kept."
+)
+
+
 def _make_trainer_class() -> type:
+    import torch
     from transformers import Trainer
+    from transformers.trainer_pt_utils import LengthGroupedSampler
     from transformers.trainer_utils import rotate_checkpoints
+
+    class EpochSeededSampler(torch.utils.data.Sampler):
+        """Trainer's length-grouped sampler, shuffled by the seed and the epoch alone.
+
+        Left alone it draws its shuffle from the global RNG, whose state at the start of an
+        epoch differs in a run resumed mid-epoch, so the resumed run would see other batches.
+        """
+
+        def __init__(self, inner: Any, seed: int, epoch: Any) -> None:
+            self.inner, self.seed, self.epoch = inner, seed, epoch
+
+        def __len__(self) -> int:
+            return len(self.inner)
+
+        def __iter__(self) -> Any:
+            generator = torch.Generator()
+            generator.manual_seed(self.seed + 1_000_003 * math.floor(self.epoch() + 1e-6))
+            self.inner.generator = generator
+            return iter(self.inner)
 
     class StropTrainer(Trainer):
         """``Trainer`` whose checkpoints appear atomically (staged, then one ``os.replace``)."""
@@ -102,9 +128,25 @@ def _make_trainer_class() -> type:
             # the loss (train and eval) and the gradients would grow with both.
             self.model_accepts_loss_kwargs = False
 
+        def _get_train_sampler(self, *args: Any, **kwargs: Any) -> Any:
+            sampler = super()._get_train_sampler(*args, **kwargs)
+            if isinstance(sampler, LengthGroupedSampler):
+                seed = self.args.data_seed if self.args.data_seed is not None else self.args.seed
+                return EpochSeededSampler(sampler, seed, lambda: float(self.state.epoch or 0.0))
+            return sampler
+
         def _save_checkpoint(self, model: Any, trial: Any) -> None:  # noqa: D401
             run_dir = Path(self.args.output_dir)
             name = f"checkpoint-{self.state.global_step}"
+            # The loss is logged every few steps; never save weights a diverged step has
+            # poisoned since the last log (every rank agrees before any writes).
+            loss = getattr(self, "_tr_loss", None)
+            if dist.any_rank(loss is not None and not bool(torch.isfinite(loss).all())):
+                raise TrainingError(
+                    f"The training loss became nan or inf before step {self.state.global_step}: "
+                    "training diverged.",
+                    hint=_DIVERGED_HINT,
+                )
             staging_root = run_dir / ckpt.STAGING
             staged, final = staging_root / name, run_dir / name
             main = self.args.should_save
@@ -192,7 +234,7 @@ def _make_callback(
             if not math.isfinite(loss):
                 self.failure = TrainingError(
                     f"The training loss became {loss} at step {state.global_step}: training diverged.",
-                    hint="Lower the learning rate (try half), or use fp32 precision. The last checkpoint is kept.",
+                    hint=_DIVERGED_HINT,
                 )
                 control.should_training_stop = True
                 control.should_save = False
@@ -268,6 +310,11 @@ def _make_callback(
             if state.is_world_process_zero:
                 path = Path(args.output_dir) / f"checkpoint-{state.global_step}"
                 emit(CheckpointSaved(step=int(state.global_step), path=str(path)))
+            # A stop during the write is honoured now: the checkpoint just written is the one
+            # to resume from, so no further step runs (every rank agrees).
+            if _stop_requested_anywhere(stop):
+                self.stopped = True
+                control.should_training_stop = True
             return control
 
     return EventAdapter()
@@ -556,6 +603,7 @@ def _run(
         train_sampling_strategy="group_by_length" if config.group_by_length else "random",
         length_column_name="length",
         logging_strategy="steps",
+        logging_nan_inf_filter=False,  # a non-finite loss must reach the NaN guard
         logging_steps=plan["logging_steps"],
         eval_strategy="steps",
         eval_steps=plan["eval_steps"],
@@ -581,9 +629,10 @@ def _run(
     )
     callbacks = [callback]
     if config.early_stopping_patience > 0:
-        callbacks.append(
-            EarlyStoppingCallback(early_stopping_patience=config.early_stopping_patience)
-        )
+        early = EarlyStoppingCallback(early_stopping_patience=config.early_stopping_patience)
+        if resume_from is not None:  # Trainer would start its patience count again at 0
+            early.early_stopping_patience_counter = _saved_patience_count(resume_from)
+        callbacks.append(early)
     trainer = _make_trainer_class()(
         model=model,
         args=args,
@@ -675,6 +724,19 @@ def _run(
         )
     emit(RunFinished(run_dir=str(run_dir), model_dir=str(model_dir), metrics=metrics))
     return RunResult(RunState.FINISHED, run_dir, model_dir, metrics, checkpoint=last)
+
+
+def _saved_patience_count(checkpoint: Path) -> int:
+    """The early-stopping count of evaluations without progress, as saved in a checkpoint."""
+    import json
+
+    try:
+        state = json.loads((checkpoint / ckpt.TRAINER_STATE).read_text(encoding="utf-8"))
+        saved = state.get("stateful_callbacks", {}).get("EarlyStoppingCallback", {})
+        saved = saved[-1] if isinstance(saved, list) else saved
+        return int(saved.get("attributes", {}).get("early_stopping_patience_counter", 0))
+    except (OSError, ValueError, TypeError, AttributeError, IndexError):
+        return 0
 
 
 def _save_model(

@@ -12,6 +12,15 @@ import pytest
 from tests.conftest import write_sentiment_csv
 
 
+@pytest.fixture(scope="session", autouse=True)
+def one_torch_thread() -> None:
+    """The tiny model trains fastest on one thread, and several engineers' test runs share
+    two cores: with two threads each, torch's spinning workers made a 2 s run take 40 s."""
+    import torch
+
+    torch.set_num_threads(1)
+
+
 def fast_config(data: Path, model: Path, output: Path | None = None, **changes: Any) -> Any:
     """A ``TrainConfig`` that trains the tiny model in a few seconds on the CPU, in fp32.
 

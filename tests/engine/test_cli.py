@@ -389,7 +389,7 @@ def test_a_malicious_pickle_never_runs_even_when_allowed(
         "--output", tmp_path / "run", "--allow-pickle",
     )  # fmt: skip
     assert code == 2
-    assert_one_clear_line(err, "evil", "cannot load")
+    assert_one_clear_line(err, "evil", "pickle", "could run code", "safetensors")
     assert not marker.exists(), "the pickle ran code: weights were not loaded with weights_only"
 
 
