@@ -1,0 +1,527 @@
+"""The Dataset tab: open a file, see its rows, choose the columns, read the report.
+
+Opening is two quick steps off the GUI thread: the first rows (``read_preview``, instant
+even for millions of rows), then the whole table memory-mapped (``load_table``) with the
+columns detected. The report (class counts, token lengths, warnings in words) is computed
+by the main window, which knows the model, and handed to ``show_report``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui import dialogs
+from gui.table_model import DataTableModel
+from gui.worker import run_task
+
+PREVIEW_ROWS = 200
+_LEVEL_ICONS = {"problem": "⛔", "warning": "⚠", "info": "ℹ"}
+
+
+def load_and_detect(path: str) -> tuple[Any, Any]:
+    """The whole table (memory-mapped) and the detected text/label columns."""
+    from engine.data import detect_columns, load_table
+
+    ds = load_table(path)
+    try:
+        guess = detect_columns(ds, source=str(path))
+    except Exception:  # noqa: BLE001 - one column only: the report explains it
+        guess = None
+    return ds, guess
+
+
+class DatasetTab(QWidget):
+    """Signals: ``datasetOpened(path)`` once the table is loaded, ``settingsChanged()`` when
+    the columns or the validation choice change, ``errorOccurred(exception)``."""
+
+    datasetOpened = Signal(str)
+    settingsChanged = Signal()
+    errorOccurred = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("datasetTab")
+        self._path: str | None = None
+        self._generation = 0
+        self._loading = False
+        self._report: dict[str, Any] | None = None
+        self._filling = False
+
+        # ----- top row: the file -----
+        self.open_button = QPushButton(self.tr("Open data file…"))
+        self.open_button.setObjectName("openDatasetButton")
+        self.open_button.setToolTip(
+            self.tr("CSV, TSV, JSON, JSON Lines or Parquet, with a text column and a label column.")
+        )
+        self.open_button.clicked.connect(self.choose_file)
+        self.path_label = QLabel(self.tr("No data file yet: open one, or drop it on the window."))
+        self.path_label.setObjectName("datasetPathLabel")
+        self.path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.rows_label = QLabel()
+        self.rows_label.setObjectName("datasetRowsLabel")
+        top = QHBoxLayout()
+        top.addWidget(self.open_button)
+        top.addWidget(self.path_label, 1)
+        top.addWidget(self.rows_label)
+
+        # ----- the preview table -----
+        self.model = DataTableModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("datasetPreviewTable")
+        self.table.setModel(self.model)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.horizontalHeader().setStretchLastSection(False)
+        self.table.horizontalHeader().setDefaultSectionSize(120)
+
+        # ----- columns -----
+        self.text_combo = QComboBox()
+        self.text_combo.setObjectName("textColumnCombo")
+        self.text_combo.setToolTip(self.tr("The column holding the texts to classify."))
+        self.label_combo = QComboBox()
+        self.label_combo.setObjectName("labelColumnCombo")
+        self.label_combo.setToolTip(self.tr("The column holding each text's class (its label)."))
+        for combo in (self.text_combo, self.label_combo):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(12)
+            combo.currentIndexChanged.connect(self._columns_changed)
+        columns_box = QGroupBox(self.tr("Columns"))
+        columns_form = QFormLayout(columns_box)
+        columns_form.addRow(self.tr("Text:"), self.text_combo)
+        columns_form.addRow(self.tr("Label:"), self.label_combo)
+
+        # ----- validation -----
+        self.split_radio = QRadioButton(self.tr("Hold out a share of the rows:"))
+        self.split_radio.setObjectName("validationSplitRadio")
+        self.split_radio.setChecked(True)
+        self.file_radio = QRadioButton(self.tr("Use a separate file:"))
+        self.file_radio.setObjectName("validationFileRadio")
+        group = QButtonGroup(self)
+        group.addButton(self.split_radio)
+        group.addButton(self.file_radio)
+        self.split_spin = QDoubleSpinBox()
+        self.split_spin.setObjectName("validationSplitSpin")
+        self.split_spin.setRange(1, 50)
+        self.split_spin.setDecimals(0)
+        self.split_spin.setSuffix(" %")
+        self.split_spin.setValue(10)
+        self.split_spin.setToolTip(
+            self.tr(
+                "The share of rows kept aside (per class) to measure the model on texts it "
+                "never trained on."
+            )
+        )
+        self.validation_edit = QLineEdit()
+        self.validation_edit.setObjectName("validationFileEdit")
+        self.validation_edit.setReadOnly(True)
+        self.validation_edit.setPlaceholderText(self.tr("No file chosen"))
+        self.validation_button = QPushButton(self.tr("Choose…"))
+        self.validation_button.setObjectName("browseValidationButton")
+        self.validation_button.clicked.connect(self.choose_validation_file)
+        validation_box = QGroupBox(self.tr("Validation"))
+        vgrid = QGridLayout(validation_box)
+        vgrid.addWidget(self.split_radio, 0, 0)
+        vgrid.addWidget(self.split_spin, 0, 1, 1, 2)
+        vgrid.addWidget(self.file_radio, 1, 0)
+        vgrid.addWidget(self.validation_edit, 2, 0, 1, 2)
+        vgrid.addWidget(self.validation_button, 2, 2)
+        self._split_timer = QTimer(self)
+        self._split_timer.setSingleShot(True)
+        self._split_timer.setInterval(400)
+        self._split_timer.timeout.connect(self._columns_changed)
+        self.split_spin.valueChanged.connect(lambda _v: self._split_timer.start())
+        self.split_radio.toggled.connect(self._validation_mode_changed)
+
+        # ----- the report -----
+        self.report_status = QLabel(self.tr("The report appears here once a file is open."))
+        self.report_status.setObjectName("reportStatusLabel")
+        self.report_status.setWordWrap(True)
+        self.summary_label = QLabel()
+        self.summary_label.setObjectName("reportSummaryLabel")
+        self.summary_label.setWordWrap(True)
+        self.summary_label.setTextFormat(Qt.TextFormat.RichText)
+        self.class_plot: Any = None  # pyqtgraph loads after the window is shown
+        self.length_plot: Any = None
+        self.warnings_label = QLabel()
+        self.warnings_label.setObjectName("reportWarningsLabel")
+        self.warnings_label.setWordWrap(True)
+        self.warnings_label.setTextFormat(Qt.TextFormat.RichText)
+        self.warnings_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+
+        plots = self._plots_layout = QHBoxLayout()
+        report_box = QGroupBox(self.tr("What is in this data"))
+        report_layout = QVBoxLayout(report_box)
+        report_layout.addWidget(self.report_status)
+        report_layout.addWidget(self.summary_label)
+        report_layout.addLayout(plots, 1)
+        warnings_scroll = QScrollArea()
+        warnings_scroll.setWidgetResizable(True)
+        warnings_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        warnings_scroll.setWidget(self.warnings_label)
+        warnings_scroll.setMinimumHeight(90)
+        report_layout.addWidget(warnings_scroll)
+
+        # ----- assembly -----
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(columns_box)
+        side_layout.addWidget(validation_box)
+        side_layout.addStretch(1)
+        upper = QSplitter(Qt.Orientation.Horizontal)
+        upper.addWidget(self.table)
+        upper.addWidget(side)
+        upper.setStretchFactor(0, 3)
+        upper.setStretchFactor(1, 1)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.setObjectName("datasetSplitter")
+        splitter.addWidget(upper)
+        splitter.addWidget(report_box)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(splitter, 1)
+        self._validation_mode_changed()
+
+    def ensure_plots(self) -> None:
+        """Create the plots (importing pyqtgraph) once; the window calls it after showing."""
+        if self.class_plot is not None:
+            return
+        from gui.plots import themed_plot
+
+        self.class_plot = themed_plot("classCountsPlot", title=self.tr("Examples per class"))
+        self.length_plot = themed_plot("tokenLengthsPlot", title=self.tr("Text length (tokens)"))
+        for plot in (self.class_plot, self.length_plot):
+            plot.getPlotItem().setMouseEnabled(x=False, y=False)
+            self._plots_layout.addWidget(plot)
+
+    # ----- the file ---------------------------------------------------------------------
+    @property
+    def path(self) -> str | None:
+        """The open data file, once it loaded without error."""
+        return self._path
+
+    @property
+    def loading(self) -> bool:
+        return self._loading
+
+    def choose_file(self) -> None:
+        from engine.data import FILE_FILTER
+
+        start = str(Path(self._path).parent) if self._path else ""
+        path = dialogs.open_file(self, self.tr("Open a data file"), self.tr(FILE_FILTER), start)
+        if path:
+            self.open_file(path)
+
+    def open_file(self, path: str) -> None:
+        """Show the first rows at once, then load the whole table in the background."""
+        self._generation += 1
+        generation = self._generation
+        self._path = None
+        self._loading = True
+        self._report = None
+        self.model.clear()
+        self._fill_columns([], None)
+        self.clear_report(self.tr("Reading the file…"))
+        self.path_label.setText(path)
+        self.path_label.setToolTip(path)
+        self.rows_label.setText(self.tr("reading…"))
+
+        def preview_ready(result: tuple[list[str], list[list[str]]]) -> None:
+            if generation != self._generation or self.model.is_complete:
+                return
+            columns, rows = result
+            self.model.set_preview(columns, rows)
+            self.rows_label.setText(self.tr("first {n} rows (loading all…)").format(n=len(rows)))
+            self._fill_columns(columns, None)
+
+        def loaded(result: tuple[Any, Any]) -> None:
+            if generation != self._generation:
+                return
+            ds, guess = result
+            self._loading = False
+            self._path = path
+            self.model.set_dataset(ds)
+            self.rows_label.setText(self.tr("{n:,} rows").format(n=ds.num_rows))
+            self._fill_columns(list(ds.column_names), guess)
+            self.datasetOpened.emit(path)
+
+        def failed(exc: BaseException) -> None:
+            if generation != self._generation:
+                return
+            self._loading = False
+            self._path = None
+            self.model.clear()
+            self._fill_columns([], None)
+            self.rows_label.setText("")
+            self.path_label.setText(self.tr("Could not open {path}").format(path=path))
+            self.clear_report(self.tr("No report: the file could not be read."))
+            self.errorOccurred.emit(exc)
+
+        from engine.data import read_preview
+
+        def preview_failed(exc: BaseException) -> None:
+            # load_table reports the same problem with more detail; wait for it.
+            pass
+
+        run_task(
+            read_preview,
+            path,
+            PREVIEW_ROWS,
+            on_result=preview_ready,
+            on_error=preview_failed,
+            owner=self,
+        )
+        run_task(load_and_detect, path, on_result=loaded, on_error=failed, owner=self)
+
+    def _fill_columns(self, columns: list[str], guess: Any) -> None:
+        self._filling = True
+        try:
+            previous = (self.text_combo.currentText(), self.label_combo.currentText())
+            for combo in (self.text_combo, self.label_combo):
+                combo.clear()
+                combo.addItems(columns)
+            if guess is not None:
+                self.text_combo.setCurrentText(guess.text)
+                self.label_combo.setCurrentText(guess.label)
+            elif columns:
+                if previous[0] in columns and previous[1] in columns:
+                    self.text_combo.setCurrentText(previous[0])
+                    self.label_combo.setCurrentText(previous[1])
+                elif len(columns) > 1:
+                    self.label_combo.setCurrentIndex(1)
+        finally:
+            self._filling = False
+
+    def _columns_changed(self) -> None:
+        if self._filling or self._path is None:
+            return
+        self.settingsChanged.emit()
+
+    # ----- validation -----------------------------------------------------------------
+    def choose_validation_file(self) -> None:
+        from engine.data import FILE_FILTER
+
+        start = str(Path(self._path).parent) if self._path else ""
+        path = dialogs.open_file(
+            self, self.tr("Choose a validation file"), self.tr(FILE_FILTER), start
+        )
+        if path:
+            self.set_validation_file(path)
+
+    def set_validation_file(self, path: str | None) -> None:
+        self.validation_edit.setText(path or "")
+        if path:
+            self.file_radio.setChecked(True)
+        else:
+            self.split_radio.setChecked(True)
+        self._validation_mode_changed()
+        self._columns_changed()
+
+    def _validation_mode_changed(self) -> None:
+        split = self.split_radio.isChecked()
+        self.split_spin.setEnabled(split)
+        self.validation_edit.setEnabled(not split)
+        if not split and not self.validation_edit.text():
+            return  # wait for a file to be chosen
+        self._columns_changed()
+
+    # ----- what the run needs -------------------------------------------------------------
+    def data_settings(self) -> dict[str, Any]:
+        """The ``TrainConfig`` fields this tab decides."""
+        from engine.errors import DatasetError
+
+        if self._path is None:
+            if self._loading:
+                raise DatasetError(
+                    "The data file is still loading.", hint="Wait a moment and try again."
+                )
+            raise DatasetError(
+                "No data file is open.",
+                hint="Open a CSV, TSV, JSON or Parquet file in the Dataset tab first.",
+            )
+        validation = self.validation_edit.text() or None
+        use_file = self.file_radio.isChecked() and validation
+        return {
+            "data": self._path,
+            "validation": validation if use_file else None,
+            "text_column": self.text_combo.currentText() or None,
+            "label_column": self.label_combo.currentText() or None,
+            "validation_split": self.split_spin.value() / 100.0,
+        }
+
+    # ----- the report -----------------------------------------------------------------------
+    @property
+    def report(self) -> dict[str, Any] | None:
+        return self._report
+
+    def clear_report(self, message: str) -> None:
+        self._report = None
+        self.report_status.setText(message)
+        self.report_status.show()
+        self.summary_label.clear()
+        self.warnings_label.clear()
+        if self.class_plot is not None:
+            self.class_plot.getPlotItem().clear()
+            self.length_plot.getPlotItem().clear()
+
+    def show_report_pending(self) -> None:
+        self.report_status.setText(self.tr("Measuring the data with the model's tokenizer…"))
+        self.report_status.show()
+
+    def show_report(self, report: dict[str, Any]) -> None:
+        """Draw a ``DatasetReport.to_dict()``."""
+        self.ensure_plots()
+        self._report = report
+        self.report_status.hide()
+        self.summary_label.setText(self._summary_html(report))
+        self._draw_counts(report)
+        self._draw_lengths(report)
+        self.warnings_label.setText(self._warnings_html(report))
+
+    def _summary_html(self, r: dict[str, Any]) -> str:
+        held = (
+            self.tr("from {file}").format(file=Path(str(r["validation_source"])).name)
+            if r.get("validation_source")
+            else self.tr("held out, stratified")
+        )
+        p = r.get("token_percentiles", {})
+        lines = [
+            self.tr(
+                "<b>{train:,}</b> training rows, <b>{val:,}</b> validation rows ({held}); "
+                "<b>{n}</b> classes; text column <i>{text}</i>, label column <i>{label}</i>."
+            ).format(
+                train=r["train_rows"],
+                val=r["validation_rows"],
+                held=held,
+                n=len(r["labels"]),
+                text=r["text_column"],
+                label=r["label_column"],
+            ),
+            self.tr(
+                "Tokens per text: median {p50}, 95% under {p95}, longest {max}. "
+                "Max length {ml} cuts {cut:.1%} of texts."
+            ).format(
+                p50=p.get("p50", 0),
+                p95=p.get("p95", 0),
+                max=p.get("max", 0),
+                ml=r["max_length"],
+                cut=r["truncated_share"],
+            ),
+        ]
+        return "<br>".join(lines)
+
+    def _warnings_html(self, r: dict[str, Any]) -> str:
+        warnings = r.get("warnings", [])
+        if not warnings:
+            return self.tr("✔ Nothing to worry about in this data.")
+        items = []
+        for w in warnings:
+            icon = _LEVEL_ICONS.get(w.get("level", "info"), "•")
+            items.append(f"<li>{icon} {_escape(w.get('message', ''))}</li>")
+        return "<ul style='margin-left:-20px'>" + "".join(items) + "</ul>"
+
+    def _draw_counts(self, r: dict[str, Any]) -> None:
+        import numpy as np
+        import pyqtgraph as pg
+
+        from gui.plots import BLUE, ORANGE, text_colour
+
+        plot = self.class_plot.getPlotItem()
+        plot.clear()
+        labels = list(r["labels"])
+        train = np.array([r["train_counts"].get(label, 0) for label in labels], dtype=float)
+        val = np.array([r["validation_counts"].get(label, 0) for label in labels], dtype=float)
+        x = np.arange(len(labels), dtype=float)
+        plot.addLegend(offset=(-5, 5), labelTextColor=text_colour(self), brush=None)
+        plot.addItem(
+            pg.BarGraphItem(
+                x=x - 0.2,
+                height=train,
+                width=0.4,
+                brush=pg.mkBrush(*BLUE),
+                pen=None,
+                name=self.tr("training"),
+            )  # fmt: skip
+        )
+        plot.addItem(
+            pg.BarGraphItem(
+                x=x + 0.2,
+                height=val,
+                width=0.4,
+                brush=pg.mkBrush(*ORANGE),
+                pen=None,
+                name=self.tr("validation"),
+            )  # fmt: skip
+        )
+        step = max(1, int(np.ceil(len(labels) / 12)))
+        ticks = [(float(i), _short(labels[i])) for i in range(0, len(labels), step)]
+        plot.getAxis("bottom").setTicks([ticks, []])
+        plot.setXRange(-0.7, len(labels) - 0.3, padding=0)
+        plot.setYRange(0, max(1.0, float(train.max(initial=0))) * 1.15, padding=0)
+
+    def _draw_lengths(self, r: dict[str, Any]) -> None:
+        import numpy as np
+        import pyqtgraph as pg
+
+        from gui.plots import BLUE, GREY, text_colour
+
+        plot = self.length_plot.getPlotItem()
+        plot.clear()
+        lengths = np.asarray(r.get("token_lengths_sample", []), dtype=float)
+        if lengths.size == 0:
+            return
+        top = max(float(lengths.max()), float(r["max_length"])) + 1
+        bins = np.linspace(0, top, min(40, max(5, int(top))) + 1)
+        counts, edges = np.histogram(lengths, bins=bins)
+        plot.plot(
+            edges, counts, stepMode="center", fillLevel=0, brush=pg.mkBrush(*BLUE, 160),
+            pen=pg.mkPen(BLUE, width=1),
+        )  # fmt: skip
+        line = pg.InfiniteLine(
+            pos=float(r["max_length"]),
+            angle=90,
+            pen=pg.mkPen(GREY, width=1, style=Qt.PenStyle.DashLine),
+            label=self.tr("max length {n}").format(n=r["max_length"]),
+            labelOpts={"position": 0.85, "color": text_colour(self), "anchors": [(1, 0), (1, 0)]},
+        )
+        plot.addItem(line)
+        plot.setXRange(0, top, padding=0.02)
+        plot.setYRange(0, max(1.0, float(counts.max(initial=0))) * 1.1, padding=0)
+
+
+def _short(label: str, width: int = 14) -> str:
+    return label if len(label) <= width else label[: width - 1] + "…"
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,396 @@
+"""The main window: four tabs (Dataset, Model, Training, Prediction), menus, status bar,
+the error banner, drag and drop, settings, and a bounded shutdown.
+
+It is the only place that knows every tab: it assembles the ``TrainConfig`` from their
+choices, computes the dataset report (off the GUI thread) when the data or the model
+change, and routes every error to the one banner.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QTabWidget, QVBoxLayout, QWidget
+
+from gui import dialogs
+from gui.dataset_tab import DatasetTab
+from gui.error_banner import ErrorBanner
+from gui.model_tab import ModelTab
+from gui.prediction_tab import PredictionTab
+from gui.settings import add_recent, make_settings, read_list, read_number
+from gui.training_tab import TrainingTab
+from gui.worker import run_task, wait_for_threads
+
+log = logging.getLogger(__name__)
+
+SHUTDOWN_WAIT_MS = 15_000
+
+
+def compute_report(config: Any) -> tuple[dict[str, Any], Any]:
+    """The dataset report for ``config`` (data + model tokenizer), and the ``ModelInfo``."""
+    from engine.training import prepare_run
+
+    _data, _source, _tokenizer, info, report = prepare_run(config)
+    return report.to_dict(), info
+
+
+def about_html() -> str:
+    return (
+        "<h3>Strop</h3>"
+        "<p>Fine-tune a pre-trained transformer into a text classifier on your own labelled "
+        "data, on your own computer, offline.</p>"
+        "<p><b>Built with</b> PySide6 (Qt for Python, LGPL-3.0), pyqtgraph (MIT), PyTorch "
+        "(BSD-3-Clause), Hugging Face transformers, datasets, accelerate and safetensors "
+        "(Apache-2.0), scikit-learn (BSD-3-Clause) and platformdirs (MIT).</p>"
+        "<p><b>Bundled data</b><br>"
+        "Starter model: all-MiniLM-L6-v2 (sentence-transformers), Apache-2.0.<br>"
+        "Sample data: UCI Sentiment Labelled Sentences, CC BY 4.0: D. Kotzias, M. Denil, "
+        "N. de Freitas, P. Smyth, <i>From Group to Individual Labels using Deep Features</i>, "
+        "KDD 2015.</p>"
+    )
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: QSettings | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("MainWindow")
+        self.setWindowTitle("Strop")
+        self.settings = settings if settings is not None else make_settings()
+        self._closing = False
+        self._closed = False
+        self._report_running = False
+        self._report_again = False
+        self.errors_shown: list[str] = []
+
+        self.banner = ErrorBanner()
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("mainTabs")
+        self.dataset_tab = DatasetTab()
+        self.model_tab = ModelTab()
+        self.training_tab = TrainingTab()
+        self.prediction_tab = PredictionTab()
+        self.tabs.addTab(self.dataset_tab, self.tr("Dataset"))
+        self.tabs.addTab(self.model_tab, self.tr("Model"))
+        self.tabs.addTab(self.training_tab, self.tr("Training"))
+        self.tabs.addTab(self.prediction_tab, self.tr("Prediction"))
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+
+        self._build_menus()
+        self._build_status_bar()
+        self._report_timer = QTimer(self)
+        self._report_timer.setSingleShot(True)
+        self._report_timer.setInterval(250)
+        self._report_timer.timeout.connect(self.compute_report)
+
+        for tab in (self.dataset_tab, self.model_tab, self.training_tab, self.prediction_tab):
+            tab.errorOccurred.connect(self.show_error)
+        self.dataset_tab.datasetOpened.connect(self._dataset_opened)
+        self.dataset_tab.settingsChanged.connect(self._report_timer.start)
+        self.model_tab.modelChanged.connect(self._model_changed)
+        self.model_tab.strategyChanged.connect(self.training_tab.set_strategy)
+        self.training_tab.set_strategy(self.model_tab.strategy())
+        self.training_tab.set_config_provider(self.build_config)
+        self.training_tab.reportReady.connect(self._run_report_ready)
+        self.training_tab.modelSaved.connect(self._model_saved)
+        self.training_tab.runEnded.connect(self._run_ended)
+        self.training_tab.deviceChanged.connect(self._device_changed)
+        self.training_tab.runStarting.connect(self.banner.dismiss)
+
+        self.setAcceptDrops(True)
+        self.resize(1200, 820)
+        self._restore_settings()
+
+    # ----- building -------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        file_menu.setObjectName("fileMenu")
+        self.open_action = QAction(self.tr("&Open dataset…"), self)
+        self.open_action.setObjectName("openDatasetAction")
+        self.open_action.setShortcut(QKeySequence.StandardKey.Open)
+        self.open_action.triggered.connect(self.dataset_tab.choose_file)
+        self.open_run_action = QAction(self.tr("Open &run…"), self)
+        self.open_run_action.setObjectName("openRunAction")
+        self.open_run_action.triggered.connect(self.choose_run)
+        self.recent_menu = QMenu(self.tr("Recent datasets"), self)
+        self.recent_menu.setObjectName("recentMenu")
+        self.quit_action = QAction(self.tr("&Quit"), self)
+        self.quit_action.setObjectName("quitAction")
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.triggered.connect(self.close)
+        file_menu.addAction(self.open_action)
+        file_menu.addAction(self.open_run_action)
+        file_menu.addMenu(self.recent_menu)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        help_menu.setObjectName("helpMenu")
+        self.about_action = QAction(self.tr("&About Strop"), self)
+        self.about_action.setObjectName("aboutAction")
+        self.about_action.triggered.connect(self.show_about)
+        self.show_log_action = QAction(self.tr("Show &log file"), self)
+        self.show_log_action.setObjectName("showLogAction")
+        self.show_log_action.triggered.connect(self.show_log)
+        help_menu.addAction(self.show_log_action)
+        help_menu.addAction(self.about_action)
+
+    def _build_status_bar(self) -> None:
+        self.status_dataset = QLabel(self.tr("No data"))
+        self.status_dataset.setObjectName("statusDataset")
+        self.status_model = QLabel(self.tr("Model: starter"))
+        self.status_model.setObjectName("statusModel")
+        self.status_device = QLabel(self.tr("Device: looking…"))
+        self.status_device.setObjectName("statusDevice")
+        bar = self.statusBar()
+        bar.setObjectName("statusBar")
+        bar.addWidget(self.status_dataset, 1)
+        bar.addPermanentWidget(self.status_model)
+        bar.addPermanentWidget(self.status_device)
+
+    def _refresh_recent(self) -> None:
+        self.recent_menu.clear()
+        items = read_list(self.settings, "dataset/recent")
+        for path in items:
+            action = self.recent_menu.addAction(path)
+            action.triggered.connect(lambda _checked=False, p=path: self.open_dataset(p))
+        self.recent_menu.setEnabled(bool(items))
+
+    # ----- starting ------------------------------------------------------------------------
+    def start(self, dataset: str | None = None, model: str | None = None) -> None:
+        """Begin the background work once the window is visible: devices, model, runs, data."""
+        self.dataset_tab.ensure_plots()
+        self.training_tab.ensure_plots()
+        self.training_tab.list_devices()
+        spec = model or str(self.settings.value("model/spec", "starter") or "starter")
+        looks_local = Path(spec).expanduser().is_absolute() or spec.startswith((".", "~"))
+        if model is None and looks_local and not Path(spec).expanduser().exists():
+            spec = "starter"  # a remembered folder that is gone
+        self.model_tab.set_model(spec)
+        self.prediction_tab.refresh_models()
+        if model:
+            from engine.predict import resolve_model_dir
+
+            if (resolve_model_dir(model) / "strop.json").is_file():
+                self.prediction_tab.add_model(model)
+        last = str(self.settings.value("dataset/last", "") or "")
+        if dataset:
+            self.open_dataset(dataset)
+        elif last and Path(last).exists():
+            self.open_dataset(last)
+
+    # ----- dataset --------------------------------------------------------------------------
+    def open_dataset(self, path: str) -> None:
+        self.banner.dismiss()
+        self.tabs.setCurrentWidget(self.dataset_tab)
+        self.status_dataset.setText(self.tr("Opening {name}…").format(name=Path(path).name))
+        self.dataset_tab.open_file(path)
+
+    def _dataset_opened(self, path: str) -> None:
+        self.status_dataset.setText(
+            self.tr("Data: {name} ({rows})").format(
+                name=Path(path).name, rows=self.dataset_tab.rows_label.text()
+            )
+        )
+        self.status_dataset.setToolTip(path)
+        self.settings.setValue("dataset/last", path)
+        add_recent(self.settings, "dataset/recent", path)
+        self._refresh_recent()
+        self.compute_report()
+
+    # ----- model -----------------------------------------------------------------------------
+    def _model_changed(self, spec: str) -> None:
+        name = "all-MiniLM-L6-v2" if spec == "starter" else Path(spec).name or spec
+        self.status_model.setText(self.tr("Model: {name}").format(name=name))
+        self.status_model.setToolTip(spec)
+        self.settings.setValue("model/spec", spec)
+        self._report_timer.start()
+
+    def _device_changed(self, label: str) -> None:
+        self.status_device.setText(self.tr("Device: {label}").format(label=label))
+        self.model_tab.set_device_label(label)
+
+    # ----- the report ---------------------------------------------------------------------------
+    def build_config(self) -> Any:
+        """The ``TrainConfig`` of the current choices in every tab (not yet validated)."""
+        from engine.config import TrainConfig
+
+        fields: dict[str, Any] = {}
+        fields.update(self.dataset_tab.data_settings())
+        fields.update(self.model_tab.model_settings())
+        fields.update(self.training_tab.hyperparameters())
+        return TrainConfig(**fields)
+
+    def compute_report(self) -> None:
+        """Measure the data with the model's tokenizer, off the GUI thread (one at a time)."""
+        if self.dataset_tab.path is None or self._closed:
+            return
+        if self._report_running:
+            self._report_again = True
+            return
+        try:
+            config = self.build_config().validate()
+        except Exception as exc:  # noqa: BLE001
+            self.show_error(exc)
+            return
+        self._report_running = True
+        self._report_again = False
+        self.dataset_tab.show_report_pending()
+        wanted = (config.data, config.text_column, config.label_column, config.model)
+
+        def done(result: tuple[dict[str, Any], Any]) -> None:
+            report, _info = result
+            try:
+                current = self.build_config()
+                now = (current.data, current.text_column, current.label_column, current.model)
+            except Exception:  # noqa: BLE001
+                now = None
+            if now == wanted:
+                self.dataset_tab.show_report(report)
+                self.training_tab.apply_report(report)
+
+        def failed(exc: BaseException) -> None:
+            self.dataset_tab.clear_report(self.tr("No report: see the message above."))
+            self.show_error(exc)
+
+        def finished() -> None:
+            self._report_running = False
+            if self._report_again:
+                self.compute_report()
+
+        run_task(
+            compute_report,
+            config,
+            on_result=done,
+            on_error=failed,
+            on_finished=finished,
+            owner=self,
+        )
+
+    def _run_report_ready(self, report: dict[str, Any], model: dict[str, Any]) -> None:
+        if report.get("source") == self.dataset_tab.path:
+            self.dataset_tab.show_report(report)
+            self.training_tab.apply_report(report)
+
+    # ----- runs ----------------------------------------------------------------------------------
+    def _model_saved(self, model_dir: str) -> None:
+        self.prediction_tab.refresh_models(select=model_dir)
+
+    def _run_ended(self) -> None:
+        if self._closing:
+            QTimer.singleShot(0, self.close)
+
+    def choose_run(self) -> None:
+        from engine.paths import runs_dir
+
+        path = dialogs.open_folder(self, self.tr("Open a run folder"), str(runs_dir()))
+        if path:
+            self.open_run(path)
+
+    def open_run(self, path: str) -> None:
+        """Show a past run in the Training tab; offer its model in the Prediction tab."""
+        try:
+            info = self.training_tab.show_run(path)
+        except Exception as exc:  # noqa: BLE001
+            self.show_error(exc)
+            return
+        self.banner.dismiss()
+        self.tabs.setCurrentWidget(self.training_tab)
+        if info.has_model:
+            self.prediction_tab.refresh_models(select=str(info.path / "model"))
+
+    # ----- errors ---------------------------------------------------------------------------------
+    def show_error(self, error: BaseException | str) -> None:
+        """The one place errors are shown."""
+        text = self.banner.show_error(error)
+        self.errors_shown.append(text)
+        log.info("shown to the user: %s", text)
+
+    def show_log(self) -> None:
+        from engine.paths import log_dir
+
+        dialogs.reveal(str(log_dir()))
+
+    def show_about(self) -> None:
+        dialogs.about(self, self.tr("About Strop"), about_html())
+
+    # ----- drag and drop ----------------------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if not paths:
+            return
+        event.acceptProposedAction()
+        self.open_path(paths[0])
+
+    def open_path(self, path: str) -> None:
+        """A dropped path: a run folder opens as a run, a model folder as the model, else data."""
+        p = Path(path)
+        if p.is_dir() and (p / "config.json").is_file() and (p / "status.json").is_file():
+            self.open_run(path)
+        elif p.is_dir() and (p / "config.json").is_file():
+            self.model_tab.set_model(path)
+            self.tabs.setCurrentWidget(self.model_tab)
+        else:
+            self.open_dataset(path)
+
+    # ----- settings ----------------------------------------------------------------------------------
+    def _restore_settings(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        self.training_tab.restore_settings(self.settings)
+        strategy = self.settings.value("model/strategy")
+        if strategy:
+            self.model_tab.set_strategy(str(strategy))
+        split = read_number(self.settings, "dataset/validation_split", 10.0)
+        self.dataset_tab.split_spin.setValue(split)
+        self._refresh_recent()
+
+    def save_settings(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("model/strategy", self.model_tab.strategy())
+        self.settings.setValue("dataset/validation_split", self.dataset_tab.split_spin.value())
+        self.training_tab.save_settings(self.settings)
+        self.settings.sync()
+
+    # ----- closing --------------------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.training_tab.is_running:
+            event.ignore()
+            if self._closing:
+                self.banner.show_info(
+                    self.tr("Still stopping the run; the window closes when it has.")
+                )
+                return
+            if not dialogs.ask(
+                self,
+                self.tr("Training is running"),
+                self.tr(
+                    "A training run is in progress. Stop it and quit? It finishes the current "
+                    "step and keeps a checkpoint, so you can resume it later."
+                ),
+            ):
+                return
+            self._closing = True
+            self.training_tab.request_stop()
+            self.banner.show_info(self.tr("Stopping the run (saving a checkpoint), then closing…"))
+            return
+        self.prediction_tab.cancel_file()
+        self.save_settings()
+        self._closed = True
+        event.accept()  # short background tasks end on their own; gui.app waits for them
+
+    def wait_for_background(self, timeout_ms: int = SHUTDOWN_WAIT_MS) -> bool:
+        """Wait (bounded) for every background task; True when none is left."""
+        return wait_for_threads(timeout_ms)

@@ -1,0 +1,76 @@
+"""pyqtgraph helpers shared by the tabs: themed plot widgets and growable numpy buffers.
+
+Points are appended to numpy buffers as events arrive; a timer redraws at most ~20 times
+a second (pyqtgraph's ``scrollingPlots`` pattern), so a long run never slows the window.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QWidget
+
+pg.setConfigOptions(antialias=True)
+
+#: Colours that read on light and dark backgrounds alike.
+BLUE = (31, 119, 180)
+ORANGE = (230, 120, 20)
+GREEN = (44, 160, 44)
+PURPLE = (148, 103, 189)
+GREY = (127, 127, 127)
+
+
+def themed_plot(object_name: str, parent: QWidget | None = None, title: str = "") -> pg.PlotWidget:
+    """A ``PlotWidget`` in the colours of the application palette (light or dark)."""
+    plot = pg.PlotWidget(parent)
+    plot.setObjectName(object_name)
+    palette = plot.palette()
+    background = palette.color(QPalette.ColorRole.Base)
+    foreground = palette.color(QPalette.ColorRole.Text)
+    plot.setBackground(background)
+    item = plot.getPlotItem()
+    for name in ("left", "bottom"):
+        axis = item.getAxis(name)
+        axis.setPen(pg.mkPen(foreground))
+        axis.setTextPen(pg.mkPen(foreground))
+    if title:
+        item.setTitle(title, color=foreground, size="10pt")
+    item.showGrid(x=True, y=True, alpha=0.2)
+    item.setMenuEnabled(False)
+    plot.setMinimumHeight(150)
+    return plot
+
+
+def text_colour(widget: QWidget) -> tuple[int, int, int]:
+    c = widget.palette().color(QPalette.ColorRole.Text)
+    return (c.red(), c.green(), c.blue())
+
+
+class Buffer:
+    """x/y points in numpy arrays that grow by doubling; ``view()`` returns the filled part."""
+
+    def __init__(self, capacity: int = 1024) -> None:
+        self._x = np.empty(capacity, dtype=np.float64)
+        self._y = np.empty(capacity, dtype=np.float64)
+        self.size = 0
+        self.dirty = False
+
+    def append(self, x: float, y: float) -> None:
+        if self.size == len(self._x):
+            self._x = np.resize(self._x, 2 * len(self._x))
+            self._y = np.resize(self._y, 2 * len(self._y))
+        self._x[self.size] = x
+        self._y[self.size] = y
+        self.size += 1
+        self.dirty = True
+
+    def clear(self) -> None:
+        self.size = 0
+        self.dirty = True
+
+    def view(self) -> tuple[np.ndarray, np.ndarray]:
+        return self._x[: self.size], self._y[: self.size]
+
+    def __len__(self) -> int:
+        return self.size

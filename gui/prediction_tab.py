@@ -1,0 +1,469 @@
+"""The Prediction tab: try the trained model on your own sentences, or on a whole file.
+
+The ``Predictor`` loads once per model (off the GUI thread) and is reused. Typing predicts
+after a short pause (debounced); Ctrl+Enter predicts at once. One prediction runs at a time
+(a tokenizer must not be shared between threads): a request made meanwhile waits its turn.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QKeyEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui import dialogs
+from gui.worker import run_task
+
+DEBOUNCE_MS = 300
+
+
+def trained_models() -> list[tuple[str, str]]:
+    """(description, model folder) of every past run that left a model, newest first."""
+    from engine.runs import MODEL, list_runs
+
+    models = []
+    for info in list_runs():
+        if info.has_model:
+            score = f", accuracy {info.accuracy:.1%}" if info.accuracy is not None else ""
+            models.append((f"{info.name} ({info.state.value}{score})", str(info.path / MODEL)))
+    return models
+
+
+def predict_text(predictor: Any, model_path: str, text: str) -> tuple[Any, str, Any]:
+    """Load the predictor if needed (``predictor`` is None), then predict one text."""
+    if predictor is None:
+        from engine.predict import Predictor
+
+        predictor = Predictor(model_path)
+    return predictor, model_path, predictor.predict([text])[0]
+
+
+def predict_file(
+    predictor: Any,
+    model_path: str,
+    source: str,
+    out: str,
+    stop: threading.Event,
+    progress: Any = None,
+) -> tuple[Any, str, int]:
+    if predictor is None:
+        from engine.predict import Predictor
+
+        predictor = Predictor(model_path)
+    written = predictor.predict_file(source, out, progress=progress, stop=stop)
+    return predictor, model_path, written
+
+
+class PredictionTab(QWidget):
+    """Signals: ``predicted(Prediction)``, ``fileDone(rows)``, ``errorOccurred(exception)``."""
+
+    predicted = Signal(object)
+    fileDone = Signal(int)
+    errorOccurred = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("predictionTab")
+        self._predictor: Any = None
+        self._predictor_path: str | None = None
+        self._busy = False
+        self._pending: bool | None = None  # None: nothing waiting; else "from typing"
+        self._extra_models: list[str] = []
+        self._file_stop: threading.Event | None = None
+        self._select_after_refresh: str | None = None
+
+        # ----- which model -----
+        self.model_combo = QComboBox()
+        self.model_combo.setObjectName("predictModelCombo")
+        self.model_combo.setPlaceholderText(self.tr("No trained model yet"))
+        self.model_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.model_combo.currentIndexChanged.connect(self._model_changed)
+        browse = QPushButton(self.tr("Other model folder…"))
+        browse.setObjectName("predictBrowseModelButton")
+        browse.clicked.connect(self.choose_model_folder)
+        refresh = QPushButton(self.tr("Refresh"))
+        refresh.setObjectName("refreshRunsButton")
+        refresh.clicked.connect(lambda: self.refresh_models())
+        self.model_info = QLabel()
+        self.model_info.setObjectName("predictModelInfoLabel")
+        self.model_info.setWordWrap(True)
+        model_box = QGroupBox(self.tr("Model"))
+        model_layout = QVBoxLayout(model_box)
+        row = QHBoxLayout()
+        row.addWidget(self.model_combo, 1)
+        row.addWidget(browse)
+        row.addWidget(refresh)
+        model_layout.addLayout(row)
+        model_layout.addWidget(self.model_info)
+
+        # ----- one text -----
+        self.input = QPlainTextEdit()
+        self.input.setObjectName("predictInput")
+        self.input.setPlaceholderText(self.tr("Type or paste a text to classify…"))
+        self.input.setMaximumHeight(140)
+        self.predict_button = QPushButton(self.tr("Predict (Ctrl+Enter)"))
+        self.predict_button.setObjectName("predictButton")
+        self.predict_button.clicked.connect(lambda: self.predict_now())
+        self.live_check = QCheckBox(self.tr("Predict as I type"))
+        self.live_check.setObjectName("predictAsYouTypeCheck")
+        self.live_check.setChecked(True)
+        self.input.installEventFilter(self)  # Ctrl+Enter predicts
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(DEBOUNCE_MS)
+        self._debounce.timeout.connect(lambda: self.predict_now(from_typing=True))
+        self.input.textChanged.connect(self._text_changed)
+
+        self.result_label = QLabel(self.tr("The predicted class appears here."))
+        self.result_label.setObjectName("predictionLabel")
+        font = QFont(self.result_label.font())
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        font.setBold(True)
+        self.result_label.setFont(font)
+        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.bars = QWidget()
+        self.bars.setObjectName("probabilityBars")
+        self.bars_layout = QGridLayout(self.bars)
+        self.bars_layout.setColumnStretch(1, 1)
+        self.bars_layout.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self._bar_rows: list[tuple[QLabel, QProgressBar]] = []
+        bars_scroll = QScrollArea()
+        bars_scroll.setWidgetResizable(True)
+        bars_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        bars_scroll.setWidget(self.bars)
+
+        text_box = QGroupBox(self.tr("Try a text"))
+        text_layout = QVBoxLayout(text_box)
+        text_layout.addWidget(self.input)
+        row = QHBoxLayout()
+        row.addWidget(self.predict_button)
+        row.addWidget(self.live_check)
+        row.addStretch(1)
+        text_layout.addLayout(row)
+        text_layout.addWidget(self.result_label)
+        text_layout.addWidget(bars_scroll, 1)
+
+        # ----- a whole file -----
+        self.file_button = QPushButton(self.tr("Predict a file…"))
+        self.file_button.setObjectName("predictFileButton")
+        self.file_button.setToolTip(
+            self.tr(
+                "Classify every text of a data file and save a CSV with one probability column per class."
+            )
+        )
+        self.file_button.clicked.connect(self.choose_and_predict_file)
+        self.cancel_file_button = QPushButton(self.tr("Cancel"))
+        self.cancel_file_button.setObjectName("cancelPredictFileButton")
+        self.cancel_file_button.setEnabled(False)
+        self.cancel_file_button.clicked.connect(self.cancel_file)
+        self.file_progress = QProgressBar()
+        self.file_progress.setObjectName("predictFileProgress")
+        self.file_progress.setFormat(self.tr("%v / %m texts"))
+        self.file_progress.setValue(0)
+        self.file_status = QLabel()
+        self.file_status.setObjectName("predictFileStatusLabel")
+        self.file_status.setWordWrap(True)
+        self.file_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        file_box = QGroupBox(self.tr("A whole file"))
+        file_layout = QVBoxLayout(file_box)
+        row = QHBoxLayout()
+        row.addWidget(self.file_button)
+        row.addWidget(self.cancel_file_button)
+        row.addWidget(self.file_progress, 1)
+        file_layout.addLayout(row)
+        file_layout.addWidget(self.file_status)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(model_box)
+        layout.addWidget(text_box, 1)
+        layout.addWidget(file_box)
+
+    # ----- models ---------------------------------------------------------------------
+    @property
+    def model_path(self) -> str | None:
+        data = self.model_combo.currentData()
+        return str(data) if data else None
+
+    @property
+    def predictor(self) -> Any:
+        return self._predictor
+
+    @property
+    def busy(self) -> bool:
+        return self._busy
+
+    def refresh_models(self, select: str | None = None) -> None:
+        """List the runs that have a model; select ``select`` (default: keep, or the latest)."""
+        self._select_after_refresh = select
+
+        def listed(models: list[tuple[str, str]]) -> None:
+            wanted = self._select_after_refresh or self.model_path
+            self.model_combo.blockSignals(True)
+            self.model_combo.clear()
+            known = set()
+            for text, path in models:
+                self.model_combo.addItem(text, path)
+                known.add(str(Path(path)))
+            for path in self._extra_models:
+                if str(Path(path)) not in known:
+                    self.model_combo.addItem(path, path)
+            index = self._find(wanted) if wanted else -1
+            self.model_combo.setCurrentIndex(
+                index if index >= 0 else (0 if self.model_combo.count() else -1)
+            )
+            self.model_combo.blockSignals(False)
+            self._model_changed()
+
+        run_task(trained_models, on_result=listed, on_error=self.errorOccurred.emit, owner=self)
+
+    def _find(self, path: str) -> int:
+        from engine.predict import resolve_model_dir
+
+        target = resolve_model_dir(path)
+        for i in range(self.model_combo.count()):
+            if resolve_model_dir(str(self.model_combo.itemData(i))) == target:
+                return i
+        return -1
+
+    def add_model(self, path: str) -> None:
+        """Offer any classification model folder (or a run folder) and select it."""
+        index = self._find(path)
+        if index < 0:
+            self._extra_models.append(path)
+            self.model_combo.addItem(path, path)
+            index = self.model_combo.count() - 1
+        self.model_combo.setCurrentIndex(index)
+
+    def choose_model_folder(self) -> None:
+        path = dialogs.open_folder(self, self.tr("Choose a trained model or run folder"))
+        if path:
+            self.add_model(path)
+
+    def _model_changed(self) -> None:
+        path = self.model_path
+        if path != self._predictor_path:
+            self._predictor = None
+            self._predictor_path = None
+        self.model_info.setText(
+            self._describe(path)
+            if path
+            else self.tr("Train a model in the Training tab, or choose a model folder.")
+        )
+        if path and self.input.toPlainText().strip() and self.live_check.isChecked():
+            self._debounce.start()
+
+    def _describe(self, path: str) -> str:
+        from engine.predict import resolve_model_dir
+
+        folder = resolve_model_dir(path)
+        try:
+            meta = json.loads((folder / "strop.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return str(folder)
+        labels = meta.get("labels", [])
+        shown = ", ".join(map(str, labels[:8])) + ("…" if len(labels) > 8 else "")
+        text = self.tr("{n} classes ({labels}); fine-tuned from {base}.").format(
+            n=len(labels),
+            labels=shown,
+            base=meta.get("base_model_name", meta.get("base_model", "?")),
+        )
+        scores = meta.get("metrics") or {}
+        if "accuracy" in scores:
+            text += " " + self.tr("Validation accuracy {a:.1%}.").format(a=scores["accuracy"])
+        return text
+
+    # ----- one text ----------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if (
+            watched is self.input
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            self.predict_now()
+            return True
+        return super().eventFilter(watched, event)
+
+    def _text_changed(self) -> None:
+        if self.live_check.isChecked():
+            self._debounce.start()
+
+    def predict_now(self, *, from_typing: bool = False) -> None:
+        """Predict the text in the box (queued if a prediction is running)."""
+        self._debounce.stop()
+        text = self.input.toPlainText().strip()
+        if not text:
+            return
+        path = self.model_path
+        if not path:
+            if not from_typing:
+                from engine.errors import ModelLoadError
+
+                self.errorOccurred.emit(
+                    ModelLoadError(
+                        "No trained model to predict with yet.",
+                        hint="Train one in the Training tab, or choose a model folder.",
+                    )
+                )
+            return
+        if self._busy:
+            self._pending = (
+                from_typing if self._pending is None else (self._pending and from_typing)
+            )
+            return
+        self._busy = True
+        if self._predictor is None:
+            self.result_label.setText(self.tr("Loading the model…"))
+        predictor = self._predictor if self._predictor_path == path else None
+        run_task(
+            predict_text, predictor, path, text,
+            on_result=self._show_prediction, on_error=self._failed, on_finished=self._done, owner=self,
+        )  # fmt: skip
+
+    def _keep_predictor(self, predictor: Any, path: str) -> None:
+        if path == self.model_path:
+            self._predictor = predictor
+            self._predictor_path = path
+
+    def _show_prediction(self, result: tuple[Any, str, Any]) -> None:
+        predictor, path, prediction = result
+        self._keep_predictor(predictor, path)
+        if path != self.model_path:
+            return
+        top = prediction.scores.get(prediction.label, 0.0)
+        self.result_label.setText(f"{prediction.label} · {top:.1%}")
+        self._show_bars(prediction.scores)
+        self.predicted.emit(prediction)
+
+    def _show_bars(self, scores: dict[str, float]) -> None:
+        ordered = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+        while len(self._bar_rows) < len(ordered):
+            i = len(self._bar_rows)
+            name = QLabel()
+            bar = QProgressBar()
+            bar.setRange(0, 1000)
+            bar.setObjectName(f"probabilityBar{i}")
+            self.bars_layout.addWidget(name, i, 0)
+            self.bars_layout.addWidget(bar, i, 1)
+            self._bar_rows.append((name, bar))
+        for i, (name, bar) in enumerate(self._bar_rows):
+            visible = i < len(ordered)
+            name.setVisible(visible)
+            bar.setVisible(visible)
+            if visible:
+                label, p = ordered[i]
+                name.setText(label)
+                bar.setValue(int(round(p * 1000)))
+                bar.setFormat(f"{p:.1%}")
+
+    def probabilities(self) -> dict[str, float]:
+        """What the bars show, for tests and scripts."""
+        return {
+            name.text(): bar.value() / 1000 for name, bar in self._bar_rows if not name.isHidden()
+        }
+
+    def _failed(self, exc: BaseException) -> None:
+        self.result_label.setText(self.tr("No prediction: see the message above."))
+        self.errorOccurred.emit(exc)
+
+    def _done(self) -> None:
+        self._busy = False
+        if self._pending is not None:
+            from_typing = self._pending
+            self._pending = None
+            self.predict_now(from_typing=from_typing)
+
+    # ----- a whole file -------------------------------------------------------------------
+    def choose_and_predict_file(self) -> None:
+        from engine.data import FILE_FILTER
+
+        source = dialogs.open_file(self, self.tr("Texts to classify"), self.tr(FILE_FILTER))
+        if not source:
+            return
+        default = str(Path(source).with_name(Path(source).stem + "-predictions.csv"))
+        out = dialogs.save_file(
+            self, self.tr("Save the predictions as"), self.tr("CSV (*.csv)"), default
+        )
+        if out:
+            self.predict_file(source, out)
+
+    def predict_file(self, source: str, out: str) -> None:
+        path = self.model_path
+        if not path:
+            self.predict_now()  # says there is no model
+            return
+        if self._busy:
+            from engine.errors import StropError
+
+            self.errorOccurred.emit(
+                StropError("A prediction is running.", hint="Try again in a moment.")
+            )
+            return
+        self._busy = True
+        self._file_stop = threading.Event()
+        self.file_button.setEnabled(False)
+        self.cancel_file_button.setEnabled(True)
+        self.file_progress.setRange(0, 0)
+        self.file_status.setText(self.tr("Classifying {file}…").format(file=source))
+        predictor = self._predictor if self._predictor_path == path else None
+
+        def progress(done: int, total: int) -> None:
+            self.file_progress.setRange(0, max(1, total))
+            self.file_progress.setValue(done)
+
+        def done(result: tuple[Any, str, int]) -> None:
+            predictor, model_path, written = result
+            self._keep_predictor(predictor, model_path)
+            stopped = self._file_stop is not None and self._file_stop.is_set()
+            if stopped:
+                self.file_status.setText(
+                    self.tr("Cancelled: {out} holds the first {n:,} predictions.").format(
+                        out=out, n=written
+                    )
+                )
+            else:
+                self.file_status.setText(
+                    self.tr("Wrote {n:,} predictions to {out}").format(n=written, out=out)
+                )
+                self.fileDone.emit(written)
+
+        def failed(exc: BaseException) -> None:
+            self.file_status.setText(self.tr("The file could not be classified."))
+            self.errorOccurred.emit(exc)
+
+        def finished() -> None:
+            self.file_button.setEnabled(True)
+            self.cancel_file_button.setEnabled(False)
+            self.file_progress.setRange(0, max(1, self.file_progress.maximum()))
+            self._file_stop = None
+            self._done()
+
+        run_task(
+            predict_file, predictor, path, source, out, self._file_stop,
+            on_result=done, on_error=failed, on_progress=progress, on_finished=finished, owner=self,
+        )  # fmt: skip
+
+    def cancel_file(self) -> None:
+        if self._file_stop is not None:
+            self._file_stop.set()

@@ -1,0 +1,991 @@
+"""The Training tab: settings, Start / Stop / Resume, live curves, and the results.
+
+One run at a time, in one ``TrainingWorker`` on one ``QThread``. Engine events arrive as
+signals; points go into numpy buffers and a timer redraws at most 20 times a second. Stop
+sets the worker's ``threading.Event`` directly: the run finishes its step, writes a
+checkpoint, and the button reads "Stopping…" until the worker reports ``RunStopped``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui import dialogs
+from gui.settings import read_number
+from gui.worker import TrainingWorker, run_task, start_worker
+
+REDRAW_MS = 50  # at most 20 redraws a second
+
+
+def duration(seconds: float | None) -> str:
+    """``1 h 02 min``, ``3 min 07 s``, ``12 s``."""
+    if seconds is None or not math.isfinite(seconds):
+        return "?"
+    s = int(round(seconds))
+    if s >= 3600:
+        return f"{s // 3600} h {s % 3600 // 60:02d} min"
+    if s >= 60:
+        return f"{s // 60} min {s % 60:02d} s"
+    return f"{s} s"
+
+
+def export_commands(config_path: str, nproc: int = 2) -> dict[str, str]:
+    """The commands that run an exported config headless (``engine.launch`` when present)."""
+    try:
+        from engine.launch import launch_commands
+    except ImportError:
+        return {"single": f"python main.py train --config {config_path}"}
+    return dict(launch_commands(config_path, nproc))
+
+
+def write_config(config: Any, path: str) -> Any:
+    """Write the run config for a headless run; returns what was written."""
+    try:
+        from engine.launch import export_config
+    except ImportError:
+        exported = config.validate().with_absolute_paths()
+        exported.save(path)
+        return exported
+    return export_config(config, path)
+
+
+class SciSpinBox(QDoubleSpinBox):
+    """A spin box for small positive numbers (learning rates), shown as ``5e-05``.
+
+    Arrows multiply or divide by 2; the minimum (0) shows the special "Auto" text.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setDecimals(12)
+        self.setRange(0.0, 1.0)
+
+    def textFromValue(self, value: float) -> str:  # noqa: N802
+        return f"{value:.3g}"
+
+    def valueFromText(self, text: str) -> float:  # noqa: N802
+        try:
+            return float(text.strip())
+        except ValueError:
+            return self.value()
+
+    def validate(self, text: str, pos: int) -> Any:
+        from PySide6.QtGui import QValidator
+
+        stripped = text.strip()
+        if stripped == self.specialValueText():
+            return QValidator.State.Acceptable, text, pos
+        try:
+            value = float(stripped)
+        except ValueError:
+            ok = all(c in "0123456789.eE-+" for c in stripped)
+            return (QValidator.State.Intermediate if ok else QValidator.State.Invalid), text, pos
+        state = (
+            QValidator.State.Acceptable
+            if self.minimum() <= value <= self.maximum()
+            else QValidator.State.Intermediate
+        )
+        return state, text, pos
+
+    def stepBy(self, steps: int) -> None:  # noqa: N802
+        value = self.value() or 1e-5 / 2
+        self.setValue(max(0.0, min(1.0, value * (2.0**steps))))
+
+
+class TrainingTab(QWidget):
+    """Signals: ``errorOccurred(exception)``; ``runStarting()``; ``reportReady(report, model)`` when a run has
+    measured its data; ``modelSaved(model_dir)`` when a run leaves a model; ``runEnded()``
+    when the worker thread is done; ``devicesListed(list)``; ``deviceChanged(label)``."""
+
+    errorOccurred = Signal(object)
+    runStarting = Signal()
+    reportReady = Signal(dict, dict)
+    modelSaved = Signal(str)
+    runEnded = Signal()
+    devicesListed = Signal(list)
+    deviceChanged = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("trainingTab")
+        self._config_provider: Callable[[], Any] | None = None
+        self._worker: TrainingWorker | None = None
+        self._run_dir: str | None = None
+        self._resume_dir: str | None = None
+        self._total_steps = 0
+        self._labels: tuple[str, ...] = ()
+        self._suggested_max_length: int | None = None
+        self._wanted_device: str | None = None
+        self.events_seen = 0
+
+        # ----- hyperparameters -----
+        self.epochs_spin = QDoubleSpinBox()
+        self.epochs_spin.setObjectName("epochsSpin")
+        self.epochs_spin.setRange(0.1, 100)
+        self.epochs_spin.setDecimals(1)
+        self.epochs_spin.setValue(3)
+        self.epochs_spin.setToolTip(
+            self.tr(
+                "How many times the model reads every training text. More epochs fit the data "
+                "more closely; too many make it memorise (early stopping guards against that)."
+            )
+        )
+        self.batch_spin = QSpinBox()
+        self.batch_spin.setObjectName("batchSizeSpin")
+        self.batch_spin.setRange(1, 4096)
+        self.batch_spin.setValue(32)
+        self.batch_spin.setToolTip(
+            self.tr(
+                "How many texts the model reads before each update. Larger is faster per text "
+                "but needs more memory: lower it if the device runs out of memory."
+            )
+        )
+        self.lr_spin = SciSpinBox()
+        self.lr_spin.setObjectName("learningRateSpin")
+        self.lr_spin.setSpecialValueText(self.tr("Auto"))
+        self.lr_spin.setValue(0.0)
+        self.lr_spin.setToolTip(
+            self.tr(
+                "How big each update is. Too high and training diverges (the loss jumps or "
+                "becomes NaN); too low and it learns slowly. Auto picks a value that suits the "
+                "fine-tuning strategy."
+            )
+        )
+        self.max_length_spin = QSpinBox()
+        self.max_length_spin.setObjectName("maxLengthSpin")
+        self.max_length_spin.setRange(0, 8192)
+        self.max_length_spin.setSingleStep(8)
+        self.max_length_spin.setSpecialValueText(self.tr("Auto (from the data)"))
+        self.max_length_spin.setToolTip(
+            self.tr(
+                "The longest text the model reads, in tokens (word pieces); longer texts are "
+                "cut. Auto covers about 99% of your texts. Shorter is faster and uses less memory."
+            )
+        )
+        self.warmup_spin = QDoubleSpinBox()
+        self.warmup_spin.setObjectName("warmupSpin")
+        self.warmup_spin.setRange(0, 50)
+        self.warmup_spin.setDecimals(0)
+        self.warmup_spin.setSuffix(" %")
+        self.warmup_spin.setValue(6)
+        self.warmup_spin.setToolTip(
+            self.tr(
+                "The share of steps at the start during which the learning rate rises from zero: "
+                "it keeps the first updates from damaging the pre-trained weights."
+            )
+        )
+        self.decay_spin = QDoubleSpinBox()
+        self.decay_spin.setObjectName("weightDecaySpin")
+        self.decay_spin.setRange(0, 1)
+        self.decay_spin.setDecimals(3)
+        self.decay_spin.setSingleStep(0.01)
+        self.decay_spin.setValue(0.01)
+        self.decay_spin.setToolTip(
+            self.tr("A gentle pull of the weights towards zero that reduces over-fitting.")
+        )
+        self.accum_spin = QSpinBox()
+        self.accum_spin.setObjectName("gradientAccumulationSpin")
+        self.accum_spin.setRange(1, 256)
+        self.accum_spin.setToolTip(
+            self.tr(
+                "Add up the updates of this many batches before applying them: the effect of a "
+                "bigger batch without its memory cost."
+            )
+        )
+        self.patience_spin = QSpinBox()
+        self.patience_spin.setObjectName("earlyStoppingSpin")
+        self.patience_spin.setRange(0, 100)
+        self.patience_spin.setValue(3)
+        self.patience_spin.setSpecialValueText(self.tr("Off"))
+        self.patience_spin.setToolTip(
+            self.tr(
+                "Stop when the validation score has not improved for this many evaluations in a "
+                "row; the best model is kept."
+            )
+        )
+        self.seed_spin = QSpinBox()
+        self.seed_spin.setObjectName("seedSpin")
+        self.seed_spin.setRange(0, 2**31 - 1)
+        self.seed_spin.setValue(42)
+        self.seed_spin.setToolTip(
+            self.tr(
+                "The same seed with the same settings gives the same model: change it to see how much results vary."
+            )
+        )
+        self.max_steps_spin = QSpinBox()
+        self.max_steps_spin.setObjectName("maxStepsSpin")
+        self.max_steps_spin.setRange(0, 10_000_000)
+        self.max_steps_spin.setSpecialValueText(self.tr("No limit"))
+        self.max_steps_spin.setToolTip(
+            self.tr(
+                "End the run after this many updates, whatever the number of epochs (for a quick try)."
+            )
+        )
+        self.device_combo = QComboBox()
+        self.device_combo.setObjectName("deviceCombo")
+        self.device_combo.addItem(self.tr("Automatic (the best one here)"), "auto")
+        self.device_combo.setToolTip(
+            self.tr("Where the model trains. A GPU is many times faster than the CPU.")
+        )
+        self.device_combo.currentIndexChanged.connect(
+            lambda _i: self.deviceChanged.emit(self.device_combo.currentText())
+        )
+        self.precision_combo = QComboBox()
+        self.precision_combo.setObjectName("precisionCombo")
+        for key, text in (
+            ("auto", self.tr("Automatic")),
+            ("fp32", self.tr("fp32 (full precision)")),
+            ("bf16", self.tr("bf16 (half memory; recent GPUs and CPUs)")),
+            ("fp16", self.tr("fp16 (half memory; NVIDIA GPUs)")),
+        ):
+            self.precision_combo.addItem(text, key)
+        self.precision_combo.setToolTip(
+            self.tr(
+                "How numbers are stored while training. Half precision (bf16, fp16) is faster "
+                "and uses less memory where the device supports it; Automatic chooses for you."
+            )
+        )
+
+        form_box = QGroupBox(self.tr("Settings"))
+        form = QFormLayout(form_box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for label, widget in (
+            (self.tr("Epochs:"), self.epochs_spin),
+            (self.tr("Batch size:"), self.batch_spin),
+            (self.tr("Learning rate:"), self.lr_spin),
+            (self.tr("Max length:"), self.max_length_spin),
+            (self.tr("Warm-up:"), self.warmup_spin),
+            (self.tr("Weight decay:"), self.decay_spin),
+            (self.tr("Gradient accumulation:"), self.accum_spin),
+            (self.tr("Early stopping after:"), self.patience_spin),
+            (self.tr("Seed:"), self.seed_spin),
+            (self.tr("Stop after steps:"), self.max_steps_spin),
+            (self.tr("Device:"), self.device_combo),
+            (self.tr("Precision:"), self.precision_combo),
+        ):
+            label_widget = QLabel(label)
+            label_widget.setToolTip(widget.toolTip())
+            form.addRow(label_widget, widget)
+
+        # ----- buttons -----
+        self.start_button = QPushButton(self.tr("Start training"))
+        self.start_button.setObjectName("startTrainingButton")
+        self.start_button.setDefault(True)
+        self.start_button.clicked.connect(self.start)
+        self.stop_button = QPushButton(self.tr("Stop"))
+        self.stop_button.setObjectName("stopTrainingButton")
+        self.stop_button.setToolTip(
+            self.tr("Finish the current step, save a checkpoint and the model so far, and stop.")
+        )
+        self.stop_button.setEnabled(False)
+        self.stop_button.clicked.connect(self.request_stop)
+        self.resume_button = QPushButton(self.tr("Resume"))
+        self.resume_button.setObjectName("resumeTrainingButton")
+        self.resume_button.setToolTip(
+            self.tr("Continue the stopped or interrupted run from its last checkpoint.")
+        )
+        self.resume_button.setEnabled(False)
+        self.resume_button.clicked.connect(self.resume)
+        self.export_button = QPushButton(self.tr("Export run config…"))
+        self.export_button.setObjectName("exportConfigButton")
+        self.export_button.setToolTip(
+            self.tr("Save these settings as a JSON file that runs unchanged from the command line.")
+        )
+        self.export_button.clicked.connect(self.export_config)
+        self.open_folder_button = QPushButton(self.tr("Open run folder"))
+        self.open_folder_button.setObjectName("openRunFolderButton")
+        self.open_folder_button.setEnabled(False)
+        self.open_folder_button.clicked.connect(self.open_run_folder)
+        buttons = QVBoxLayout()
+        row = QHBoxLayout()
+        row.addWidget(self.start_button)
+        row.addWidget(self.stop_button)
+        row.addWidget(self.resume_button)
+        buttons.addLayout(row)
+        row = QHBoxLayout()
+        row.addWidget(self.export_button)
+        row.addWidget(self.open_folder_button)
+        buttons.addLayout(row)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(form_box)
+        left_layout.addLayout(buttons)
+        left_layout.addStretch(1)
+        left_scroll = QScrollArea()
+        left_scroll.setObjectName("trainingSettingsScroll")
+        left_scroll.setWidgetResizable(True)
+        left_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        left_scroll.setWidget(left)
+        left_scroll.setMinimumWidth(340)
+        left_scroll.setMaximumWidth(430)
+
+        # ----- progress -----
+        self.state_label = QLabel(self.tr("Ready. Open a data file, then press Start training."))
+        self.state_label.setObjectName("runStateLabel")
+        self.state_label.setWordWrap(True)
+        self.progress = QProgressBar()
+        self.progress.setObjectName("trainingProgressBar")
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.progress.setFormat(self.tr("%v / %m steps"))
+        self.detail_label = QLabel()
+        self.detail_label.setObjectName("trainingDetailLabel")
+
+        # ----- curves (created after the window is shown: pyqtgraph loads then) -----
+        self.loss_plot: Any = None
+        self.metric_plot: Any = None
+        self.buffers: dict[str, Any] = {}
+        self.curves: dict[str, Any] = {}
+        self.redraws = 0
+        self._redraw_timer = QTimer(self)
+        self._redraw_timer.setInterval(REDRAW_MS)
+        self._redraw_timer.timeout.connect(self.redraw)
+
+        # ----- results -----
+        self.metrics_label = QLabel(self.tr("The results appear here when the run ends."))
+        self.metrics_label.setObjectName("finalMetricsLabel")
+        self.metrics_label.setWordWrap(True)
+        self.metrics_label.setTextFormat(Qt.TextFormat.RichText)
+        self.confusion_table = QTableWidget()
+        self.confusion_table.setObjectName("confusionMatrixTable")
+        self.per_class_table = QTableWidget()
+        self.per_class_table.setObjectName("perClassTable")
+        for table in (self.confusion_table, self.per_class_table):
+            table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+            table.verticalHeader().setDefaultSectionSize(22)
+        confusion_box = QGroupBox(
+            self.tr("Confusion matrix (rows: true class, columns: predicted)")
+        )
+        QVBoxLayout(confusion_box).addWidget(self.confusion_table)
+        per_class_box = QGroupBox(self.tr("Per class"))
+        QVBoxLayout(per_class_box).addWidget(self.per_class_table)
+        results = QWidget()
+        results.setObjectName("trainingResults")
+        results_layout = QVBoxLayout(results)
+        results_layout.setContentsMargins(0, 0, 0, 0)
+        results_layout.addWidget(self.metrics_label)
+        tables = QHBoxLayout()
+        tables.addWidget(confusion_box, 1)
+        tables.addWidget(per_class_box, 1)
+        results_layout.addLayout(tables, 1)
+
+        plots = QWidget()
+        plots_layout = QHBoxLayout(plots)
+        plots_layout.setContentsMargins(0, 0, 0, 0)
+        self._plots_layout = plots_layout
+        right_split = QSplitter(Qt.Orientation.Vertical)
+        right_split.addWidget(plots)
+        right_split.addWidget(results)
+        right_split.setStretchFactor(0, 3)
+        right_split.setStretchFactor(1, 2)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.state_label)
+        right_layout.addWidget(self.progress)
+        right_layout.addWidget(self.detail_label)
+        right_layout.addWidget(right_split, 1)
+
+        layout = QHBoxLayout(self)
+        layout.addWidget(left_scroll)
+        layout.addWidget(right, 1)
+
+    def ensure_plots(self) -> None:
+        """Create the curves (importing pyqtgraph) once; the window calls it after showing."""
+        if self.loss_plot is not None:
+            return
+        import pyqtgraph as pg
+
+        from gui.plots import BLUE, GREEN, ORANGE, PURPLE, Buffer, text_colour, themed_plot
+
+        self.loss_plot = themed_plot("lossPlot", title=self.tr("Loss (lower is better)"))
+        self.metric_plot = themed_plot(
+            "accuracyPlot", title=self.tr("Validation accuracy and macro F1 (higher is better)")
+        )
+        for plot in (self.loss_plot, self.metric_plot):
+            item = plot.getPlotItem()
+            item.setDownsampling(auto=True, mode="peak")
+            item.setClipToView(True)
+            item.setLabel("bottom", self.tr("step"))
+            item.addLegend(offset=(-5, 5), labelTextColor=text_colour(self))
+        self.metric_plot.setXLink(self.loss_plot)
+        self.metric_plot.setYRange(0, 1.0, padding=0.02)
+        self.buffers = {
+            "train_loss": Buffer(),
+            "eval_loss": Buffer(64),
+            "accuracy": Buffer(64),
+            "macro_f1": Buffer(64),
+        }
+        self.curves = {
+            "train_loss": self.loss_plot.plot(
+                pen=pg.mkPen(BLUE, width=1), name=self.tr("training loss")
+            ),
+            "eval_loss": self.loss_plot.plot(
+                pen=pg.mkPen(ORANGE, width=1),
+                symbol="o",
+                symbolSize=6,
+                symbolBrush=pg.mkBrush(*ORANGE),
+                symbolPen=None,
+                name=self.tr("validation loss"),
+            ),  # fmt: skip
+            "accuracy": self.metric_plot.plot(
+                pen=pg.mkPen(GREEN, width=1),
+                symbol="o",
+                symbolSize=6,
+                symbolBrush=pg.mkBrush(*GREEN),
+                symbolPen=None,
+                name=self.tr("accuracy"),
+            ),  # fmt: skip
+            "macro_f1": self.metric_plot.plot(
+                pen=pg.mkPen(PURPLE, width=1),
+                symbol="t",
+                symbolSize=6,
+                symbolBrush=pg.mkBrush(*PURPLE),
+                symbolPen=None,
+                name=self.tr("macro F1"),
+            ),  # fmt: skip
+        }
+        self._plots_layout.addWidget(self.loss_plot)
+        self._plots_layout.addWidget(self.metric_plot)
+
+    # ----- wiring ----------------------------------------------------------------------
+    def set_config_provider(self, provider: Callable[[], Any]) -> None:
+        """``provider()`` returns the ``TrainConfig`` of the window's current choices."""
+        self._config_provider = provider
+
+    @property
+    def is_running(self) -> bool:
+        return self._worker is not None
+
+    @property
+    def worker(self) -> TrainingWorker | None:
+        return self._worker
+
+    @property
+    def run_dir(self) -> str | None:
+        return self._run_dir
+
+    @property
+    def resumable_run(self) -> str | None:
+        return self._resume_dir
+
+    def hyperparameters(self) -> dict[str, Any]:
+        """The ``TrainConfig`` fields this tab decides."""
+        return {
+            "epochs": float(self.epochs_spin.value()),
+            "batch_size": int(self.batch_spin.value()),
+            "learning_rate": float(self.lr_spin.value()) or None,
+            "max_length": int(self.max_length_spin.value()) or None,
+            "warmup_ratio": float(self.warmup_spin.value()) / 100.0,
+            "weight_decay": float(self.decay_spin.value()),
+            "gradient_accumulation": int(self.accum_spin.value()),
+            "early_stopping_patience": int(self.patience_spin.value()),
+            "seed": int(self.seed_spin.value()),
+            "max_steps": int(self.max_steps_spin.value()) or None,
+            "device": str(self.device_combo.currentData() or "auto"),
+            "precision": str(self.precision_combo.currentData() or "auto"),
+        }
+
+    def apply_report(self, report: dict[str, Any]) -> None:
+        """Defaults from the data: the suggested max length."""
+        suggested = report.get("suggested_max_length")
+        if suggested:
+            self._suggested_max_length = int(suggested)
+            self.max_length_spin.setSpecialValueText(
+                self.tr("Auto ({n} from the data)").format(n=int(suggested))
+            )
+
+    def set_strategy(self, strategy: str) -> None:
+        from engine.config import DEFAULT_LEARNING_RATES, Strategy
+
+        try:
+            kind = Strategy.parse(strategy).kind
+        except Exception:  # noqa: BLE001
+            return
+        self.lr_spin.setSpecialValueText(
+            self.tr("Auto ({lr:g} for this strategy)").format(lr=DEFAULT_LEARNING_RATES[kind])
+        )
+
+    # ----- devices ---------------------------------------------------------------------
+    def list_devices(self) -> None:
+        """Fill the device picker off the GUI thread (it needs torch)."""
+        from engine.device import available_devices
+
+        run_task(
+            available_devices,
+            on_result=self._devices_ready,
+            on_error=self.errorOccurred.emit,
+            owner=self,
+        )
+
+    def _devices_ready(self, devices: list[Any]) -> None:
+        current = self._wanted_device or self.device_combo.currentData()
+        self._wanted_device = None
+        self.device_combo.blockSignals(True)
+        while self.device_combo.count() > 1:
+            self.device_combo.removeItem(1)
+        for device in devices:
+            self.device_combo.addItem(device.label, device.key)
+        index = self.device_combo.findData(current)
+        self.device_combo.setCurrentIndex(max(0, index))
+        self.device_combo.blockSignals(False)
+        best = devices[0].label if devices else ""
+        self.device_combo.setItemText(
+            0, self.tr("Automatic ({best})").format(best=best) if best else self.tr("Automatic")
+        )
+        self.devicesListed.emit(devices)
+        self.deviceChanged.emit(self.device_combo.currentText())
+
+    # ----- running -----------------------------------------------------------------------
+    def start(self) -> None:
+        """Start a new run with the window's current choices."""
+        if self.is_running:
+            return
+        try:
+            if self._config_provider is None:
+                raise RuntimeError("no configuration provider")
+            config = self._config_provider()
+            config.validate()
+        except Exception as exc:  # noqa: BLE001 - shown in words, nothing starts
+            self.errorOccurred.emit(exc)
+            return
+        self.start_run(config)
+
+    def resume(self) -> None:
+        """Resume the current stopped, failed or interrupted run."""
+        if self.is_running or not self._resume_dir:
+            return
+        from engine.config import TrainConfig
+        from engine.runs import CONFIG
+
+        try:
+            config = TrainConfig.load(Path(self._resume_dir) / CONFIG)
+        except Exception as exc:  # noqa: BLE001
+            self.errorOccurred.emit(exc)
+            return
+        self.start_run(config.replace(output=self._resume_dir), resume=True)
+
+    def start_run(self, config: Any, *, resume: bool = False) -> TrainingWorker | None:
+        """Run ``engine.training.train(config)`` in its own thread."""
+        if self.is_running:
+            return None
+        self.ensure_plots()
+        self._clear_curves()
+        self._clear_results()
+        self._run_dir = config.output if resume else None
+        self._total_steps = 0
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.detail_label.clear()
+        self.state_label.setText(self.tr("Preparing…"))
+        self.runStarting.emit()
+        worker = TrainingWorker(config, resume=resume)
+        worker.event.connect(self.on_event)
+        worker.errored.connect(self._on_error)
+        worker.finished.connect(self._on_finished)
+        self._worker = worker
+        self._set_running(True)
+        start_worker(worker)
+        self._redraw_timer.start()
+        return worker
+
+    def request_stop(self) -> None:
+        """Graceful stop: the run finishes its step and keeps a checkpoint."""
+        if self._worker is None:
+            return
+        self._worker.stop.set()
+        self.stop_button.setEnabled(False)
+        self.stop_button.setText(self.tr("Stopping…"))
+        self.state_label.setText(
+            self.tr("Stopping: finishing the current step and saving a checkpoint…")
+        )
+
+    def _set_running(self, running: bool) -> None:
+        self.start_button.setEnabled(not running)
+        self.stop_button.setEnabled(running)
+        self.stop_button.setText(self.tr("Stop"))
+        self.resume_button.setEnabled(not running and self._resume_dir is not None)
+        self.export_button.setEnabled(not running)
+
+    def _on_error(self, exc: BaseException) -> None:
+        self.state_label.setText(self.tr("The run failed: see the message above."))
+        self.errorOccurred.emit(exc)
+
+    def _on_finished(self) -> None:
+        self._worker = None
+        self._redraw_timer.stop()
+        self.redraw()
+        self._set_running(False)
+        self.runEnded.emit()
+
+    # ----- events ------------------------------------------------------------------------
+    def on_event(self, event: Any) -> None:
+        """Turn one engine event into what the window shows (GUI thread)."""
+        from engine import events as ev
+
+        self.events_seen += 1
+        if isinstance(event, ev.PhaseChanged):
+            self.state_label.setText(self.tr(event.message) + "…")
+        elif isinstance(event, ev.ReportReady):
+            self.reportReady.emit(event.report, event.model)
+        elif isinstance(event, ev.RunStarted):
+            self._on_started(event)
+        elif isinstance(event, ev.StepLogged):
+            self.buffers["train_loss"].append(event.step, event.loss)
+            self.progress.setMaximum(max(1, event.total_steps))
+            self.progress.setValue(min(event.step, event.total_steps))
+            eta = (
+                self.tr("about {t} left").format(t=duration(event.eta))
+                if event.eta is not None
+                else ""
+            )
+            self.detail_label.setText(
+                self.tr("epoch {epoch:.2f} · loss {loss:.4f} · {sps:.1f} samples/s · {eta}").format(
+                    epoch=event.epoch, loss=event.loss, sps=event.samples_per_second, eta=eta
+                )
+            )
+        elif isinstance(event, ev.Evaluated):
+            self._add_eval(event.step, event.loss, event.accuracy, event.macro_f1)
+        elif isinstance(event, ev.CheckpointSaved):
+            self.state_label.setText(
+                self.tr("Training… (checkpoint saved at step {step})").format(step=event.step)
+            )
+        elif isinstance(event, ev.RunFinished):
+            self._resume_dir = None
+            self.state_label.setText(
+                self.tr("Finished. The model is in {path}").format(path=event.model_dir)
+            )
+            self.progress.setValue(self.progress.maximum())
+            self.show_results(event.metrics)
+            self.modelSaved.emit(event.model_dir)
+        elif isinstance(event, ev.RunStopped):
+            self._resume_dir = event.run_dir if event.checkpoint else None
+            where = (
+                self.tr("checkpoint {name} is kept: press Resume to continue.").format(
+                    name=Path(event.checkpoint).name
+                )
+                if event.checkpoint
+                else self.tr("no checkpoint yet, so it cannot be resumed.")
+            )
+            self.state_label.setText(
+                self.tr("Stopped at step {step}; {where}").format(step=event.step, where=where)
+            )
+            if event.model_dir:
+                self.modelSaved.emit(event.model_dir)
+        elif isinstance(event, ev.RunFailed) and event.run_dir:
+            from engine.checkpoint import last_checkpoint
+
+            self._run_dir = event.run_dir
+            if last_checkpoint(Path(event.run_dir)) is not None:
+                self._resume_dir = event.run_dir
+        self.open_folder_button.setEnabled(self._run_dir is not None)
+
+    def _on_started(self, event: Any) -> None:
+        self._run_dir = event.run_dir
+        self._total_steps = event.total_steps
+        self._labels = tuple(event.labels)
+        self.progress.setMaximum(max(1, event.total_steps))
+        self.progress.setValue(event.resumed_from_step)
+        resumed = (
+            self.tr(", resumed from step {step}").format(step=event.resumed_from_step)
+            if event.resumed_from_step
+            else ""
+        )
+        self.state_label.setText(
+            self.tr(
+                "Training on {device} ({precision}): {train:,} texts, {val:,} for validation, "
+                "{steps:,} steps of {batch} texts{resumed}."
+            ).format(
+                device=event.device,
+                precision=event.precision,
+                train=event.num_train,
+                val=event.num_validation,
+                steps=event.total_steps,
+                batch=event.effective_batch_size,
+                resumed=resumed,
+            )
+        )
+        self._clear_curves()
+        self.load_history(event.history)
+
+    def load_history(self, records: Any) -> None:
+        """Draw the records of a ``metrics.jsonl`` (after a resume, or an opened run)."""
+        self.ensure_plots()
+        for record in records:
+            kind = record.get("type")
+            if kind == "train" and "loss" in record:
+                self.buffers["train_loss"].append(record["step"], record["loss"])
+            elif kind == "eval":
+                self._add_eval(
+                    record["step"],
+                    record.get("eval_loss", float("nan")),
+                    record.get("accuracy", float("nan")),
+                    record.get("macro_f1", float("nan")),
+                )
+        self.redraw()
+
+    def _add_eval(self, step: float, loss: float, accuracy: float, macro_f1: float) -> None:
+        self.buffers["eval_loss"].append(step, loss)
+        self.buffers["accuracy"].append(step, accuracy)
+        self.buffers["macro_f1"].append(step, macro_f1)
+
+    def redraw(self) -> None:
+        """Push buffered points to the curves (called by the timer, at most 20 times/s)."""
+        drew = False
+        for key, buffer in self.buffers.items():
+            if buffer.dirty:
+                x, y = buffer.view()
+                self.curves[key].setData(x, y)
+                buffer.dirty = False
+                drew = True
+        if drew:
+            self.redraws += 1
+
+    def _clear_curves(self) -> None:
+        for buffer in self.buffers.values():
+            buffer.clear()
+        self.redraw()
+
+    # ----- results -------------------------------------------------------------------------
+    def _clear_results(self) -> None:
+        self.metrics_label.setText(self.tr("The results appear here when the run ends."))
+        self.confusion_table.clear()
+        self.confusion_table.setRowCount(0)
+        self.confusion_table.setColumnCount(0)
+        self.per_class_table.clear()
+        self.per_class_table.setRowCount(0)
+        self.per_class_table.setColumnCount(0)
+
+    def show_results(self, metrics: dict[str, Any]) -> None:
+        """The final metrics, the confusion matrix and the per-class table."""
+        if not metrics:
+            return
+        parts = [
+            self.tr("Accuracy <b>{a:.1%}</b>").format(a=metrics.get("accuracy", 0.0)),
+            self.tr("macro F1 <b>{f:.3f}</b>").format(f=metrics.get("macro_f1", 0.0)),
+        ]
+        if "num_examples" in metrics:
+            parts.append(self.tr("on {n:,} validation texts").format(n=metrics["num_examples"]))
+        if metrics.get("train_seconds") is not None:
+            parts.append(self.tr("trained in {t}").format(t=duration(metrics["train_seconds"])))
+        if metrics.get("best_checkpoint"):
+            parts.append(
+                self.tr("best: {name}").format(name=Path(str(metrics["best_checkpoint"])).name)
+            )
+        self.metrics_label.setText(" · ".join(parts))
+        labels = [str(label) for label in metrics.get("labels", self._labels)]
+        self._fill_confusion(labels, metrics.get("confusion_matrix") or [])
+        self._fill_per_class(labels, metrics.get("per_class") or {})
+
+    def _fill_confusion(self, labels: list[str], matrix: list[list[int]]) -> None:
+        table = self.confusion_table
+        table.clear()
+        table.setRowCount(len(labels))
+        table.setColumnCount(len(labels))
+        table.setHorizontalHeaderLabels(labels)
+        table.setVerticalHeaderLabels(labels)
+        base = self.palette().color(self.backgroundRole())
+        dark = base.lightness() < 128
+        for i, row in enumerate(matrix):
+            total = max(1, sum(row))
+            for j, count in enumerate(row):
+                item = QTableWidgetItem(f"{count:,}")
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                share = count / total
+                colour = QColor(*((44, 160, 44) if i == j else (214, 39, 40)))
+                colour.setAlphaF(0.15 + 0.75 * share if count else 0.0)
+                item.setBackground(colour)
+                if share > 0.6 and not dark:
+                    item.setForeground(QColor("white"))
+                item.setToolTip(
+                    self.tr(
+                        "{count} texts of class {true} predicted as {pred} ({share:.0%} of the class)"
+                    ).format(count=count, true=labels[i], pred=labels[j], share=share)
+                )
+                table.setItem(i, j, item)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        if len(labels) <= 8:
+            header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+
+    def _fill_per_class(self, labels: list[str], per_class: dict[str, Any]) -> None:
+        table = self.per_class_table
+        table.clear()
+        columns = [
+            self.tr("class"),
+            self.tr("precision"),
+            self.tr("recall"),
+            self.tr("F1"),
+            self.tr("support"),
+        ]
+        table.setColumnCount(len(columns))
+        table.setHorizontalHeaderLabels(columns)
+        table.setRowCount(len(labels))
+        table.verticalHeader().hide()
+        for i, label in enumerate(labels):
+            values = per_class.get(label, {})
+            cells = [
+                label,
+                f"{values.get('precision', 0.0):.3f}",
+                f"{values.get('recall', 0.0):.3f}",
+                f"{values.get('f1', 0.0):.3f}",
+                f"{values.get('support', 0):,}",
+            ]
+            for j, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if j:
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                table.setItem(i, j, item)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+
+    # ----- an existing run ------------------------------------------------------------------
+    def show_run(self, run_dir: str) -> Any:
+        """Show a past run (curves, results) and offer Resume where it can continue.
+
+        Returns its ``RunInfo``; raises ``RunFolderError`` when it is not a Strop run."""
+        from engine import runs
+        from engine.errors import RunFolderError
+        from engine.events import RunState
+
+        info = runs.run_info(Path(run_dir))
+        if info is None:
+            raise RunFolderError(
+                f"{run_dir}: not a Strop run folder (no {runs.CONFIG}).",
+                hint="Choose a folder under the runs folder, one that holds config.json.",
+            )
+        if self.is_running:
+            return info
+        self._clear_curves()
+        self._clear_results()
+        self._run_dir = str(info.path)
+        self.load_history(runs.read_metrics_log(info.path))
+        metrics = runs.read_json(info.path / runs.METRICS)
+        if isinstance(metrics, dict):
+            self.show_results(metrics)
+        can_resume = info.state in (RunState.STOPPED, RunState.FAILED, RunState.INTERRUPTED)
+        self._resume_dir = str(info.path) if can_resume and info.last_step else None
+        state = self.tr(info.state.value)
+        text = self.tr("Run {name}: {state}.").format(name=info.name, state=state)
+        if self._resume_dir:
+            text += " " + self.tr("Press Resume to continue from step {step}.").format(
+                step=info.last_step
+            )
+        self.state_label.setText(text)
+        self.open_folder_button.setEnabled(True)
+        self._set_running(False)
+        return info
+
+    def open_run_folder(self) -> None:
+        if self._run_dir:
+            dialogs.reveal(self._run_dir)
+
+    # ----- export ------------------------------------------------------------------------------
+    def export_config(self) -> str | None:
+        """Write the run config as JSON and show the commands that run it headless."""
+        try:
+            if self._config_provider is None:
+                raise RuntimeError("no configuration provider")
+            config = self._config_provider().validate()
+        except Exception as exc:  # noqa: BLE001
+            self.errorOccurred.emit(exc)
+            return None
+        path = dialogs.save_file(
+            self, self.tr("Export run config"), self.tr("Run config (*.json)"), "run.json"
+        )
+        if not path:
+            return None
+        try:
+            write_config(config, path)
+        except Exception as exc:  # noqa: BLE001 - a ConfigError naming the file
+            self.errorOccurred.emit(exc)
+            return None
+        gpus = sum(
+            1
+            for i in range(self.device_combo.count())
+            if str(self.device_combo.itemData(i)).startswith("cuda")
+        )
+        commands = export_commands(path, max(2, gpus))
+        names = {
+            "single": self.tr("One process:"),
+            "torchrun": self.tr("Several processes or GPUs with torchrun:"),
+            "accelerate": self.tr("With accelerate:"),
+        }
+        text = "\n\n".join(f"# {names.get(k, k)}\n{v}" for k, v in commands.items())
+        dialogs.show_text(
+            self,
+            self.tr("Run config exported"),
+            self.tr("Saved {path}. Run it without the window, from the project folder:").format(
+                path=path
+            ),
+            text,
+        )
+        return path
+
+    # ----- settings --------------------------------------------------------------------------
+    def save_settings(self, settings: QSettings) -> None:
+        settings.beginGroup("training")
+        for key, value in self.hyperparameters().items():
+            settings.setValue(key, "" if value is None else value)
+        settings.endGroup()
+
+    def restore_settings(self, settings: QSettings) -> None:
+        settings.beginGroup("training")
+        try:
+            spins = {
+                "epochs": (self.epochs_spin, 1.0),
+                "batch_size": (self.batch_spin, 1),
+                "learning_rate": (self.lr_spin, 1.0),
+                "max_length": (self.max_length_spin, 1),
+                "warmup_ratio": (self.warmup_spin, 100.0),
+                "weight_decay": (self.decay_spin, 1.0),
+                "gradient_accumulation": (self.accum_spin, 1),
+                "early_stopping_patience": (self.patience_spin, 1),
+                "seed": (self.seed_spin, 1),
+                "max_steps": (self.max_steps_spin, 1),
+            }
+            for key, (spin, scale) in spins.items():
+                if not settings.contains(key):
+                    continue
+                value = read_number(settings, key, 0.0) if settings.value(key) != "" else 0.0
+                value *= scale
+                spin.setValue(int(round(value)) if isinstance(spin, QSpinBox) else value)
+            for key, combo in (("device", self.device_combo), ("precision", self.precision_combo)):
+                wanted = settings.value(key)
+                if wanted:
+                    index = combo.findData(str(wanted))
+                    if index >= 0:
+                        combo.setCurrentIndex(index)
+                    elif key == "device":
+                        self._wanted_device = str(wanted)
+        finally:
+            settings.endGroup()

@@ -1,0 +1,229 @@
+"""Running engine calls off the GUI thread: one ``QObject`` worker moved to one ``QThread``.
+
+The work is a plain engine function; a worker only adapts it (superqt's
+``new_worker_qthread``): the worker has no parent, is moved to a fresh ``QThread``,
+``started -> run``, ``finished -> quit``, and both are deleted later. What the function
+reports crosses back as Qt signals carrying plain data (the engine's frozen event
+dataclasses, return values, exceptions); a worker never opens a dialog.
+
+``TrainingWorker`` runs ``engine.training.train``; its stop switch is a ``threading.Event``
+set directly from the GUI thread (a worker blocked in ``train()`` has no event loop to
+receive a queued signal). ``TaskWorker`` runs any short function (loading a file, computing
+the report, loading a model, predicting a file).
+
+Every thread started here is tracked, so the window can wait for them on exit and tests
+can fail when one is left running.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+
+log = logging.getLogger(__name__)
+
+_threads: set[QThread] = set()
+_workers: set[QObject] = set()
+
+
+class TaskWorker(QObject):
+    """Calls ``fn(*args, **kwargs)`` once in its thread.
+
+    Signals: ``returned(value)``, ``errored(exception)``, ``progress(done, total)`` (when
+    ``fn`` is given a ``progress`` callback, see ``with_progress``), then ``finished()``.
+    """
+
+    returned = Signal(object)
+    errored = Signal(object)
+    progress = Signal(int, int)
+    finished = Signal()
+
+    def __init__(
+        self, fn: Callable[..., Any], *args: Any, with_progress: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__()
+        self._fn = fn
+        self._args = args
+        self._kwargs = kwargs
+        if with_progress:
+            self._kwargs["progress"] = self._report_progress
+
+    def _report_progress(self, done: int, total: int) -> None:
+        self.progress.emit(int(done), int(total))
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            value = self._fn(*self._args, **self._kwargs)
+        except BaseException as exc:  # noqa: BLE001 - errors cross the thread as data
+            log.debug("task %s failed", getattr(self._fn, "__name__", self._fn), exc_info=True)
+            self.errored.emit(exc)
+        else:
+            self.returned.emit(value)
+        finally:
+            self.finished.emit()
+
+
+class TrainingWorker(QObject):
+    """Runs one ``engine.training.train`` call, re-emitting each engine event as ``event``.
+
+    ``stop`` is the graceful-stop token: set it from any thread. Exactly one of
+    ``returned(RunResult)`` or ``errored(exception)`` is emitted, then ``finished()``.
+    A run that fails also emits its ``RunFailed`` event first (the window keeps its
+    ``run_dir`` for Resume); the error itself is shown from ``errored``, in one place.
+    """
+
+    event = Signal(object)
+    returned = Signal(object)
+    errored = Signal(object)
+    finished = Signal()
+
+    def __init__(self, config: Any, *, resume: bool = False) -> None:
+        super().__init__()
+        self.config = config
+        self.resume = resume
+        self.stop = threading.Event()
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            from engine.training import train
+
+            result = train(self.config, self.event.emit, self.stop, resume=self.resume)
+        except BaseException as exc:  # noqa: BLE001 - errors cross the thread as data
+            log.debug("training failed", exc_info=True)
+            self.errored.emit(exc)
+        else:
+            self.returned.emit(result)
+        finally:
+            self.finished.emit()
+
+
+def start_worker(worker: QObject) -> QThread:
+    """Move ``worker`` (which has a ``run`` slot and a ``finished`` signal) to a new thread
+    and start it. The thread and the worker delete themselves when the work is done."""
+    if worker.parent() is not None:
+        raise ValueError("a worker must have no parent to be moved to its thread")
+    thread = QThread()
+    thread.setObjectName(f"strop-{type(worker).__name__}")
+    worker.moveToThread(thread)
+    thread.started.connect(worker.run)
+    # Direct: QThread.quit is thread-safe, and the thread must end even while the GUI
+    # thread is blocked waiting for it (a queued quit would never be delivered then).
+    worker.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
+    worker.finished.connect(worker.deleteLater)
+    thread.finished.connect(thread.deleteLater)
+    # Python keeps both alive until the thread has finished; then they are released.
+    _threads.add(thread)
+    _workers.add(worker)
+
+    def release() -> None:
+        _threads.discard(thread)
+        _workers.discard(worker)
+
+    thread.finished.connect(release)
+    thread.start()
+    return thread
+
+
+class _Relay(QObject):
+    """Lives in the calling (GUI) thread, so the callbacks run there: Qt queues each call."""
+
+    def __init__(
+        self,
+        on_result: Callable[[Any], None] | None,
+        on_error: Callable[[BaseException], None] | None,
+        on_progress: Callable[[int, int], None] | None,
+        on_finished: Callable[[], None] | None,
+        owner: QObject | None,
+    ) -> None:
+        super().__init__(owner)
+        self._on_result = on_result
+        self._on_error = on_error
+        self._on_progress = on_progress
+        self._on_finished = on_finished
+
+    @Slot(object)
+    def result(self, value: Any) -> None:
+        if self._on_result is not None:
+            self._on_result(value)
+
+    @Slot(object)
+    def error(self, exc: BaseException) -> None:
+        if self._on_error is not None:
+            self._on_error(exc)
+        else:
+            log.error("unhandled error in a background task: %s", exc)
+
+    @Slot(int, int)
+    def progress(self, done: int, total: int) -> None:
+        if self._on_progress is not None:
+            self._on_progress(done, total)
+
+    @Slot()
+    def finished(self) -> None:
+        _relays.discard(self)
+        if self._on_finished is not None:
+            self._on_finished()
+
+
+_relays: set[_Relay] = set()
+
+
+def run_task(
+    fn: Callable[..., Any],
+    *args: Any,
+    on_result: Callable[[Any], None] | None = None,
+    on_error: Callable[[BaseException], None] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+    on_finished: Callable[[], None] | None = None,
+    owner: QObject | None = None,
+    **kwargs: Any,
+) -> TaskWorker:
+    """Run ``fn(*args, **kwargs)`` in a new thread; the callbacks run in the calling thread.
+
+    With ``on_progress``, ``fn`` also receives a ``progress(done, total)`` keyword argument.
+    To cancel, hand ``fn`` a ``threading.Event`` of your own (``stop=...``) and set it.
+    With ``owner`` (the widget whose methods the callbacks are), a result that arrives after
+    the owner was deleted is dropped instead of reaching a deleted widget.
+    """
+    worker = TaskWorker(fn, *args, with_progress=on_progress is not None, **kwargs)
+    relay = _Relay(on_result, on_error, on_progress, on_finished, owner)
+    _relays.add(relay)
+    relay.destroyed.connect(lambda *_: _relays.discard(relay))
+    worker.returned.connect(relay.result)
+    worker.errored.connect(relay.error)
+    worker.progress.connect(relay.progress)
+    worker.finished.connect(relay.finished)
+    start_worker(worker)
+    return worker
+
+
+def running_threads() -> list[QThread]:
+    """Threads started here that have not finished yet."""
+    alive = []
+    for thread in list(_threads):
+        try:
+            if thread.isRunning():
+                alive.append(thread)
+        except RuntimeError:  # already deleted on the C++ side
+            _threads.discard(thread)
+    return alive
+
+
+def wait_for_threads(timeout_ms: int = 30_000) -> bool:
+    """Wait (bounded) for every thread started here; True when none is left running."""
+    import time
+
+    deadline = time.monotonic() + timeout_ms / 1000
+    for thread in running_threads():
+        left = max(0, int((deadline - time.monotonic()) * 1000))
+        try:
+            thread.wait(left)
+        except RuntimeError:
+            continue
+    return not running_threads()
