@@ -432,7 +432,14 @@ def train(
     if dist.is_distributed():
         # Join the launcher's process group now: no rank can pass this point before every
         # rank has made its checks above, so rank 0's writes below cannot trip them.
-        dist.init_process_group(resolve_device(config.device))
+        if not dist.init_process_group(resolve_device(config.device)):
+            from engine.errors import ConfigError
+
+            raise ConfigError(
+                f"Several processes ({world_size()}) need CUDA GPUs or the CPU; "
+                f"device {config.device!r} cannot join them.",
+                hint="Use --device cuda or --device cpu, or run one process.",
+            )
         # Every rank uses rank 0's run folder (a new folder's name holds the time) and
         # resumes from the same checkpoint.
         run_dir, resume_from = dist.broadcast_from_main((run_dir, resume_from))
