@@ -69,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--learning-rate", type=float)
     t.add_argument("--max-length", type=int, help="tokens per text (default: from the data)")
     t.add_argument("--strategy", help="full | top-layers:N | head")
-    t.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"))
+    t.add_argument("--device", help="auto (default), cpu, cuda, cuda:N or mps")
     t.add_argument("--precision", choices=("auto", "fp32", "bf16", "fp16"))
     t.add_argument("--seed", type=int)
     t.add_argument("--gradient-accumulation", type=int)

@@ -130,7 +130,7 @@ class TrainConfig:
         if not self.data:
             raise ConfigError("No training data given.", hint="Pass --data FILE.")
         Strategy.parse(self.strategy)
-        if self.device not in DEVICES:
+        if self.device not in DEVICES and not re.fullmatch(r"cuda:\d+", self.device):
             raise ConfigError(
                 f"Unknown device {self.device!r}.", hint=f"Use one of {', '.join(DEVICES)}."
             )

@@ -92,6 +92,15 @@ def resolve_device(requested: str) -> str:
         )
     if base not in ("cpu", "cuda", "mps"):
         raise ConfigError(f"Unknown device {requested!r}.", hint="Use auto, cpu, cuda or mps.")
+    if base == "cuda" and ":" in requested:
+        index = int(requested.split(":", 1)[1])
+        if index >= torch.cuda.device_count():
+            raise ConfigError(
+                f"There is no GPU {index}: this machine has {torch.cuda.device_count()}.",
+                hint="Pick a GPU from the device list.",
+            )
+        # A single process trains on the current CUDA device ("cuda" means the current one).
+        torch.cuda.set_device(index)
     return base
 
 
