@@ -21,7 +21,7 @@ def one_torch_thread() -> None:
     torch.set_num_threads(1)
 
 
-def fast_config(data: Path, model: Path, output: Path | None = None, **changes: Any) -> Any:
+def fast_config(data: Path, model: Path | str, output: Path | None = None, **changes: Any) -> Any:
     """A ``TrainConfig`` that trains the tiny model in a few seconds on the CPU, in fp32.
 
     The learning rate is high enough for the tiny model to learn the generated data.

@@ -494,12 +494,11 @@ def _sample(source: Path, dest: Path, rows: int, seed: int = 0) -> Path:
 @pytest.mark.slow
 def test_starter_model_learns_english_sentiment(tmp_path: Path) -> None:
     train_csv = _sample(
-        shared_dataset("uci_sentiment_sentences/all.csv"), tmp_path / "train.csv", 400
+        shared_dataset("uci_sentiment_sentences/all.csv"), tmp_path / "train.csv", 320
     )
     config = fast_config(
-        train_csv, Path("starter"), tmp_path / "run", model="starter", epochs=2, batch_size=16,
-        learning_rate=1e-4, max_length=48, validation_split=0.25, logging_steps=None,
-        early_stopping_patience=0,
+        train_csv, "starter", tmp_path / "run", epochs=2, batch_size=16, learning_rate=1e-4,
+        max_length=40, validation_split=0.25, logging_steps=None, early_stopping_patience=0,
     )  # fmt: skip
     result = train(config)
     majority = _majority_share(train_csv)
@@ -507,15 +506,14 @@ def test_starter_model_learns_english_sentiment(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_starter_model_head_only_on_imbalanced_spam(tmp_path: Path) -> None:
-    train_csv = _sample(shared_dataset("sms_spam/all.csv"), tmp_path / "train.csv", 400, seed=1)
+def test_starter_model_top_layers_find_the_minority_class(tmp_path: Path) -> None:
+    train_csv = _sample(shared_dataset("sms_spam/all.csv"), tmp_path / "train.csv", 320, seed=1)
     config = fast_config(
-        train_csv, Path("starter"), tmp_path / "run", model="starter", strategy="head",
-        epochs=2, batch_size=16, learning_rate=None, max_length=48, validation_split=0.25,
+        train_csv, "starter", tmp_path / "run", strategy="top-layers:2", epochs=2,
+        batch_size=16, learning_rate=5e-4, max_length=40, validation_split=0.25,
         logging_steps=None, early_stopping_patience=0,
     )  # fmt: skip
     result = train(config)
-    majority = _majority_share(train_csv)
-    # spam is about 13%: accuracy alone flatters; macro F1 must show the minority is found
-    assert result.metrics["accuracy"] > majority
-    assert result.metrics["macro_f1"] >= 0.6, result.metrics
+    # spam is about 13%: always answering "ham" scores high accuracy but a macro F1 under 0.5
+    assert result.metrics["accuracy"] >= _majority_share(train_csv)
+    assert result.metrics["macro_f1"] >= 0.75, result.metrics
