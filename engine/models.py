@@ -422,7 +422,12 @@ def encoder_layers(model: Any) -> list[Any]:
 
 
 def apply_strategy(model: Any, strategy: Strategy) -> tuple[int, int]:
-    """Freeze what the strategy does not train. Returns (trainable, total) parameter counts."""
+    """Freeze what the strategy does not train. Returns (trainable, total) parameter counts.
+
+    Idempotent: applying another strategy to the same model starts from every weight trainable.
+    """
+    for p in model.parameters():
+        p.requires_grad = True
     if strategy.kind != "full":
         base = model.base_model
         for p in base.parameters():
