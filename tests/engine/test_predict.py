@@ -1,0 +1,99 @@
+"""Prediction with a trained model: texts, files, evaluation."""
+
+from __future__ import annotations
+
+import csv
+import threading
+from pathlib import Path
+
+import pytest
+
+from engine.errors import DatasetError, ModelLoadError
+from engine.predict import Predictor, evaluate, resolve_model_dir
+from tests.conftest import write_sentiment_csv
+from tests.engine.conftest import TrainedRun
+
+
+@pytest.fixture(scope="module")
+def predictor(trained_run: TrainedRun) -> Predictor:
+    return Predictor(trained_run.run_dir, device="cpu")
+
+
+def test_run_folder_or_model_folder(trained_run: TrainedRun) -> None:
+    assert resolve_model_dir(trained_run.run_dir) == trained_run.run_dir / "model"
+    assert resolve_model_dir(trained_run.run_dir / "model") == trained_run.run_dir / "model"
+
+
+def test_predict_texts(predictor: Predictor) -> None:
+    assert predictor.labels == ["negative", "positive"]
+    assert predictor.max_length == predictor.meta["max_length"]
+    texts = [
+        "the food was not great but the service was excellent and nice",
+        "awful",
+        "good film",
+        "",
+    ]
+    preds = predictor.predict(texts, batch_size=2)
+    assert [p.text for p in preds] == texts  # order kept although batched by length
+    for p in preds:
+        assert set(p.scores) == {"negative", "positive"}
+        assert sum(p.scores.values()) == pytest.approx(1.0, abs=1e-5)
+        assert p.label == max(p.scores, key=p.scores.get)
+        assert all(type(v) is float for v in p.scores.values())
+    assert (preds[1].label, preds[2].label) == ("negative", "positive")
+    single = predictor.predict("awful")
+    assert len(single) == 1 and single[0].label == "negative"
+    assert single[0].to_dict() == {"text": "awful", "label": "negative", "scores": single[0].scores}
+
+
+def test_a_huge_text_is_predicted_quickly(predictor: Predictor) -> None:
+    import time
+
+    started = time.monotonic()
+    (pred,) = predictor.predict(["good film " * 2_000_000])
+    assert time.monotonic() - started < 5 and pred.label == "positive"
+
+
+def test_predict_file(predictor: Predictor, tmp_path: Path) -> None:
+    data = write_sentiment_csv(tmp_path / "texts.csv", rows=50, seed=9)
+    out = tmp_path / "out.csv"
+    seen = []
+    written = predictor.predict_file(
+        data, out, batch_size=8, progress=lambda n, total: seen.append((n, total))
+    )
+    assert written == 50 and seen[-1] == (50, 50)
+    with open(out, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert list(rows[0]) == ["text", "label", "p_negative", "p_positive"]
+    with open(data, encoding="utf-8", newline="") as f:
+        truth = [r["label"] for r in csv.DictReader(f)]
+    accuracy = sum(r["label"] == t for r, t in zip(rows, truth, strict=True)) / 50
+    assert accuracy >= 0.8
+    assert not list(tmp_path.glob("*.part"))
+
+
+def test_predict_file_errors(predictor: Predictor, tmp_path: Path) -> None:
+    with pytest.raises(DatasetError, match="not found"):
+        predictor.predict_file(tmp_path / "missing.csv", tmp_path / "out.csv")
+    data = write_sentiment_csv(tmp_path / "texts.csv", rows=10)
+    with pytest.raises(DatasetError, match="cannot write"):
+        predictor.predict_file(data, tmp_path / "no_such_dir" / "out.csv")
+    stop = threading.Event()
+    stop.set()
+    assert predictor.predict_file(data, tmp_path / "stopped.csv", stop=stop) == 0
+
+
+def test_evaluate(trained_run: TrainedRun, tmp_path: Path) -> None:
+    data = write_sentiment_csv(tmp_path / "test.csv", rows=40, seed=11)
+    metrics = evaluate(trained_run.run_dir, data, device="cpu")
+    assert metrics["accuracy"] >= 0.8 and metrics["num_examples"] == 40
+    assert sum(map(sum, metrics["confusion_matrix"])) == 40
+    other = tmp_path / "other.csv"
+    other.write_text("text,label\ngood,positive\nmeh,neutral\n", encoding="utf-8")
+    with pytest.raises(DatasetError, match="'neutral'"):
+        evaluate(trained_run.run_dir, other, device="cpu")
+
+
+def test_not_a_model(tmp_path: Path) -> None:
+    with pytest.raises(ModelLoadError):
+        Predictor(tmp_path, device="cpu")
