@@ -216,7 +216,12 @@ def export_run(
             runs.write_json(stage / "training_config.json", _portable_config(run.config))
         (stage / "predict.py").write_text(PREDICT_SCRIPT, encoding="utf-8")
         if onnx:
-            report("Exporting to ONNX and checking it with ONNX Runtime")
+            missing = missing_onnx_packages()
+            report(
+                f"Skipping ONNX (no {' and '.join(missing)})"
+                if missing
+                else "Exporting to ONNX and checking it with ONNX Runtime"
+            )
             outcome = export_onnx(stage, stage / ONNX_FILE, texts=_data_texts(run))
         else:
             outcome = OnnxOutcome("skipped", "not requested.")

@@ -1,0 +1,282 @@
+"""Check a built Strop app: the window appears, and a short training run completes with it.
+
+    python packaging/check_build.py [--display xvfb|offscreen] [--screenshot FILE]
+
+What it does, with a throw-away ``STROP_HOME`` so nothing of the user's is touched:
+
+1. **Window.** Launches the built executable the way a double-click does: no terminal, and on
+   Linux with standard output and error closed (``sys.stdout is None`` inside, as on Windows).
+   The app writes a startup record when its window is shown (``STROP_STARTUP_REPORT``) and
+   closes itself (``STROP_QUIT_AFTER_MS``). Under Xvfb (the default where ``Xvfb`` is
+   installed) it also checks the window's ``WM_CLASS`` against the ``StartupWMClass`` of
+   ``strop.desktop`` and can save a screenshot.
+2. **Training.** Runs the same executable's ``train`` subcommand on the bundled sample
+   dataset with the bundled starter model for 5 steps, then ``predict`` and ``export`` with
+   the model it made.
+3. **Log.** The app's log file is in the user log folder.
+
+Prints one line per check and a JSON summary; the exit status is 0 when every check passed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from build import ROOT, app_path, cli_executable, executable, folder_size  # noqa: E402
+
+WINDOW_TIMEOUT_S = 180
+TRAIN_TIMEOUT_S = 900
+
+
+class Checks:
+    def __init__(self) -> None:
+        self.results: list[dict[str, object]] = []
+
+    def record(self, name: str, ok: bool, detail: str = "", **data: object) -> bool:
+        self.results.append({"check": name, "ok": ok, "detail": detail, **data})
+        print(f"[{'PASS' if ok else 'FAIL'}] {name}: {detail}", flush=True)
+        return ok
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.results) and all(r["ok"] for r in self.results)
+
+
+def _close_stdio() -> None:  # runs in the child before exec: a double-clicked app's stdio
+    os.close(1)
+    os.close(2)
+
+
+@contextlib.contextmanager
+def xvfb(display: str = ":97") -> Iterator[str]:
+    """A virtual X server for the length of the block."""
+    server = subprocess.Popen(
+        ["Xvfb", display, "-screen", "0", "1400x900x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        socket = Path(f"/tmp/.X11-unix/X{display.lstrip(':')}")
+        deadline = time.monotonic() + 20
+        while not socket.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        yield display
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _wm_classes(display: str) -> str:
+    if not shutil.which("xwininfo"):
+        return ""
+    out = subprocess.run(
+        ["xwininfo", "-root", "-tree", "-display", display],
+        capture_output=True,
+        text=True,
+        timeout=20,
+    )
+    return out.stdout
+
+
+def _desktop_wm_class() -> str:
+    for line in (ROOT / "packaging" / "linux" / "strop.desktop").read_text().splitlines():
+        if line.startswith("StartupWMClass="):
+            return line.split("=", 1)[1].strip()
+    return ""
+
+
+def check_window(
+    checks: Checks, exe: Path, env: dict[str, str], mode: str, screenshot: Path | None
+) -> None:
+    report = Path(env["STROP_HOME"]) / "startup.json"
+    env = dict(env, STROP_STARTUP_REPORT=str(report))
+    display = None
+    with contextlib.ExitStack() as stack:
+        if mode == "xvfb":
+            display = stack.enter_context(xvfb())
+            env.update(DISPLAY=display, STROP_QUIT_AFTER_MS="15000")
+            env.pop("QT_QPA_PLATFORM", None)
+        else:
+            env.update(QT_QPA_PLATFORM="offscreen", STROP_QUIT_AFTER_MS="3000")
+        started, launched = time.monotonic(), time.time()
+        closed_stdio = sys.platform.startswith("linux")
+        proc = subprocess.Popen(
+            [str(exe)],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=_close_stdio if closed_stdio else None,  # noqa: PLW1509
+        )
+        classes, shot = "", None
+        deadline = started + WINDOW_TIMEOUT_S
+        while proc.poll() is None and not report.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        if display and report.exists() and proc.poll() is None:
+            time.sleep(4)  # let the first background tasks fill the tabs
+            classes = _wm_classes(display)
+            if screenshot is not None:
+                shot = _screenshot(display, screenshot)
+        try:
+            rc = proc.wait(timeout=max(1.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            rc = None
+        seconds = time.monotonic() - started
+    record = json.loads(report.read_text()) if report.exists() else {}
+    from_launch = record["shown"] - launched if record else float("nan")
+    checks.record(
+        "window appears",
+        bool(record) and rc == 0,
+        f"shown {from_launch:.2f} s after launch ({record.get('seconds_to_show', float('nan')):.2f}"
+        f" s after Python started; {mode}{', stdout/stderr closed' if closed_stdio else ''}); exit status {rc} "
+        f"after {seconds:.1f} s; heavy modules at show: {record.get('heavy_modules_at_show')}",
+        seconds_from_launch=round(from_launch, 2),
+        seconds_to_show=record.get("seconds_to_show"),
+        exit_status=rc,
+    )
+    if display:
+        wanted = _desktop_wm_class()
+        checks.record(
+            "WM_CLASS matches StartupWMClass",
+            f'"{wanted}")' in classes,
+            f"StartupWMClass={wanted}; windows: "
+            + "; ".join(line.strip() for line in classes.splitlines() if wanted in line)[:300],
+        )
+    if screenshot is not None:
+        checks.record("screenshot", shot is not None, str(shot or "could not grab the screen"))
+
+
+def _screenshot(display: str, path: Path) -> Path | None:
+    try:
+        from PIL import ImageGrab
+    except ImportError:
+        return None
+    try:
+        image = ImageGrab.grab(xdisplay=display)
+    except OSError:
+        return None
+    box = image.getbbox()  # the window, without the empty desktop around it
+    if box:
+        image = image.crop(box)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image.save(path)
+    return path
+
+
+def _run(command: list[str], env: dict[str, str], timeout: float) -> tuple[int, str, float]:
+    started = time.monotonic()
+    out = subprocess.run(
+        command,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        timeout=timeout,
+    )
+    return out.returncode, out.stdout + out.stderr, time.monotonic() - started
+
+
+def check_training(checks: Checks, cli: Path, app: Path, env: dict[str, str]) -> None:
+    home = Path(env["STROP_HOME"])
+    samples = sorted(app.rglob("sentiment_sentences.csv"))
+    if not checks.record(
+        "sample dataset bundled", bool(samples), str(samples[0] if samples else "missing")
+    ):
+        return
+    run = home / "check-run"
+    rc, output, seconds = _run(
+        [str(cli), "train", "--data", str(samples[0]), "--max-steps", "5", "--batch-size", "8",
+         "--output", str(run)],
+        env,
+        TRAIN_TIMEOUT_S,
+    )  # fmt: skip
+    metrics = (
+        json.loads((run / "metrics.json").read_text()) if (run / "metrics.json").exists() else {}
+    )
+    ok = rc == 0 and (run / "model" / "config.json").is_file() and bool(metrics)
+    checks.record(
+        "training run (starter model, bundled sample, 5 steps)",
+        ok,
+        f"exit status {rc} in {seconds:.0f} s; accuracy {metrics.get('accuracy')} on "
+        f"{metrics.get('num_examples')} validation rows" + ("" if ok else "\n" + output[-3000:]),
+        seconds=round(seconds, 1),
+    )
+    if not ok:
+        return
+    rc, output, _ = _run(
+        [str(cli), "predict", "--model", str(run), "I loved this phone, it works great."],
+        env,
+        300,
+    )
+    lines = [line for line in output.splitlines() if line.startswith("{")]
+    pred = json.loads(lines[-1]) if lines else {}
+    checks.record(
+        "predict with the trained model",
+        rc == 0 and set(pred.get("scores", {})) == {"negative", "positive"},
+        json.dumps(pred)[:200] if pred else output[-1000:],
+    )
+    rc, output, _ = _run(
+        [str(cli), "export", "--run", str(run), "--out", str(home / "exported")], env, 600
+    )
+    checks.record(
+        "export the trained model",
+        rc == 0 and (home / "exported" / "README.md").is_file(),
+        " ".join(output.split())[-300:],
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    default_mode = "xvfb" if shutil.which("Xvfb") else "offscreen"
+    parser.add_argument("--display", choices=("xvfb", "offscreen"), default=default_mode)
+    parser.add_argument("--screenshot", type=Path, help="save the window (Xvfb only) as a PNG")
+    parser.add_argument("--dist", type=Path, default=ROOT / "dist", help="the build's dist/")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary STROP_HOME")
+    parser.add_argument("--skip-training", action="store_true")
+    args = parser.parse_args(argv)
+
+    exe, app = executable(args.dist), app_path(args.dist)
+    if not exe.is_file():
+        print(f"No built app at {exe}: run python packaging/build.py first.", file=sys.stderr)
+        return 2
+    checks = Checks()
+    size, files = folder_size(app)
+    checks.record("bundle", True, f"{app}: {size / 2**20:,.0f} MiB in {files:,} files",
+                  bytes=size, files=files)  # fmt: skip
+    home = Path(tempfile.mkdtemp(prefix="strop-check-"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
+    env.update(STROP_HOME=str(home), HF_HUB_OFFLINE="1", TOKENIZERS_PARALLELISM="false")
+    try:
+        check_window(checks, exe, env, args.display, args.screenshot)
+        log = home / "logs" / "strop.log"
+        checks.record(
+            "log file in the user log folder",
+            log.is_file() and log.stat().st_size > 0,
+            f"{log} ({log.stat().st_size if log.exists() else 0} bytes)",
+        )
+        if not args.skip_training:
+            check_training(checks, cli_executable(args.dist), app, env)
+    finally:
+        if args.keep:
+            print(f"STROP_HOME kept: {home}")
+        else:
+            shutil.rmtree(home, ignore_errors=True)
+    print(json.dumps({"ok": checks.ok, "checks": checks.results}, indent=2, default=str))
+    return 0 if checks.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
