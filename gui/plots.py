@@ -23,20 +23,12 @@ GREY = (127, 127, 127)
 
 def themed_plot(object_name: str, parent: QWidget | None = None, title: str = "") -> pg.PlotWidget:
     """A ``PlotWidget`` in the colours of the application palette (light or dark)."""
+    from gui.theme import style_plot
+
     plot = pg.PlotWidget(parent)
     plot.setObjectName(object_name)
-    palette = plot.palette()
-    background = palette.color(QPalette.ColorRole.Base)
-    foreground = palette.color(QPalette.ColorRole.Text)
-    plot.setBackground(background)
+    style_plot(plot, title)  # colours from the palette, re-applied when it changes
     item = plot.getPlotItem()
-    for name in ("left", "bottom"):
-        axis = item.getAxis(name)
-        axis.setPen(pg.mkPen(foreground))
-        axis.setTextPen(pg.mkPen(foreground))
-    if title:
-        item.setTitle(title, color=foreground, size="10pt")
-    item.showGrid(x=True, y=True, alpha=0.2)
     item.setMenuEnabled(False)
     plot.setMinimumHeight(150)
     return plot

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -811,19 +810,20 @@ class TrainingTab(QWidget):
         table.setColumnCount(len(labels))
         table.setHorizontalHeaderLabels(labels)
         table.setVerticalHeaderLabels(labels)
-        base = self.palette().color(self.backgroundRole())
-        dark = base.lightness() < 128
+        from gui.theme import confusion_cell_colours
+
         for i, row in enumerate(matrix):
             total = max(1, sum(row))
             for j, count in enumerate(row):
                 item = QTableWidgetItem(f"{count:,}")
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 share = count / total
-                colour = QColor(*((44, 160, 44) if i == j else (214, 39, 40)))
-                colour.setAlphaF(0.15 + 0.75 * share if count else 0.0)
-                item.setBackground(colour)
-                if share > 0.6 and not dark:
-                    item.setForeground(QColor("white"))
+                background, foreground = confusion_cell_colours(
+                    i == j, share, count, table.palette()
+                )
+                item.setBackground(background)
+                if foreground is not None:
+                    item.setForeground(foreground)
                 item.setToolTip(
                     self.tr(
                         "{count} texts of class {true} predicted as {pred} ({share:.0%} of the class)"
