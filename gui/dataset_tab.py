@@ -38,7 +38,8 @@ from gui.table_model import DataTableModel
 from gui.worker import run_task
 
 PREVIEW_ROWS = 200
-_LEVEL_ICONS = {"problem": "⛔", "warning": "⚠", "info": "ℹ"}
+# Symbols that common fonts have (⛔ shows as a box on Linux without an emoji font).
+_LEVEL_ICONS = {"problem": "✖", "warning": "⚠", "info": "ℹ"}
 
 
 def load_and_detect(path: str) -> tuple[Any, Any]:
@@ -235,10 +236,10 @@ class DatasetTab(QWidget):
         return self._loading
 
     def choose_file(self) -> None:
-        from engine.data import FILE_FILTER
+        from gui.i18n import file_filter
 
         start = str(Path(self._path).parent) if self._path else ""
-        path = dialogs.open_file(self, self.tr("Open a data file"), self.tr(FILE_FILTER), start)
+        path = dialogs.open_file(self, self.tr("Open a data file"), file_filter(), start)
         if path:
             self.open_file(path)
 
@@ -329,12 +330,10 @@ class DatasetTab(QWidget):
 
     # ----- validation -----------------------------------------------------------------
     def choose_validation_file(self) -> None:
-        from engine.data import FILE_FILTER
+        from gui.i18n import file_filter
 
         start = str(Path(self._path).parent) if self._path else ""
-        path = dialogs.open_file(
-            self, self.tr("Choose a validation file"), self.tr(FILE_FILTER), start
-        )
+        path = dialogs.open_file(self, self.tr("Choose a validation file"), file_filter(), start)
         if path:
             self.set_validation_file(path)
 
@@ -363,11 +362,12 @@ class DatasetTab(QWidget):
         if self._path is None:
             if self._loading:
                 raise DatasetError(
-                    "The data file is still loading.", hint="Wait a moment and try again."
+                    self.tr("The data file is still loading."),
+                    hint=self.tr("Wait a moment and try again."),
                 )
             raise DatasetError(
-                "No data file is open.",
-                hint="Open a CSV, TSV, JSON or Parquet file in the Dataset tab first.",
+                self.tr("No data file is open."),
+                hint=self.tr("Open a CSV, TSV, JSON or Parquet file in the Dataset tab first."),
             )
         validation = self.validation_edit.text() or None
         use_file = self.file_radio.isChecked() and validation
@@ -444,10 +444,12 @@ class DatasetTab(QWidget):
         warnings = r.get("warnings", [])
         if not warnings:
             return self.tr("✔ Nothing to worry about in this data.")
+        from gui.i18n import warning_text
+
         items = []
         for w in warnings:
             icon = _LEVEL_ICONS.get(w.get("level", "info"), "•")
-            items.append(f"<li>{icon} {_escape(w.get('message', ''))}</li>")
+            items.append(f"<li>{icon} {_escape(warning_text(w, r))}</li>")
         return "<ul style='margin-left:-20px'>" + "".join(items) + "</ul>"
 
     def _draw_counts(self, r: dict[str, Any]) -> None:

@@ -5,7 +5,6 @@ Workers never call these: only the GUI thread does, in answer to the user.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -16,10 +15,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("dialogs", text)
 
 
 def open_file(parent: QWidget | None, title: str, file_filter: str = "", start: str = "") -> str:

@@ -90,9 +90,8 @@ def describe_error(error: BaseException) -> str:
 
     if isinstance(error, StropError):
         return str(error)
-    tr = QCoreApplication.translate
     if isinstance(error, MemoryError):
-        return tr(
+        return QCoreApplication.translate(
             "ErrorBanner",
             "The computer ran out of memory. Close other programs, or lower the batch size "
             "or the max length, and try again.",
@@ -100,7 +99,7 @@ def describe_error(error: BaseException) -> str:
     log.error("unexpected error", exc_info=(type(error), error, error.__traceback__))
     first = str(error).strip().splitlines()[0] if str(error).strip() else ""
     detail = f"{type(error).__name__}: {first}" if first else type(error).__name__
-    return tr(
+    return QCoreApplication.translate(
         "ErrorBanner",
         "Something unexpected went wrong ({detail}). The window is still usable; "
         "the details are in Strop's log file.",

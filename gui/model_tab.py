@@ -46,6 +46,8 @@ def download(repo_id: str, progress: Any = None) -> str:
     """Download a hub model on the user's request; a plain error when there is no network."""
     import socket
 
+    from PySide6.QtCore import QCoreApplication
+
     from engine.errors import ModelLoadError
     from engine.models import download_model
 
@@ -53,8 +55,14 @@ def download(repo_id: str, progress: Any = None) -> str:
         socket.create_connection(("huggingface.co", 443), timeout=3).close()
     except OSError:
         raise ModelLoadError(
-            f"Cannot download {repo_id!r}: this computer cannot reach huggingface.co (offline).",
-            hint="Connect to the internet and try again, or choose a model folder on this computer.",
+            QCoreApplication.translate(
+                "ModelTab",
+                "Cannot download '{repo}': this computer cannot reach huggingface.co (offline).",
+            ).format(repo=repo_id),
+            hint=QCoreApplication.translate(
+                "ModelTab",
+                "Connect to the internet and try again, or choose a model folder on this computer.",
+            ),
         ) from None
     download_model(repo_id, progress=progress)
     return repo_id
@@ -382,7 +390,7 @@ class ModelTab(QWidget):
             from engine.errors import ModelLoadError
 
             self.errorOccurred.emit(
-                ModelLoadError("Type a model id to download, such as org/name.")
+                ModelLoadError(self.tr("Type a model id to download, such as org/name."))
             )
             return
         self.download_button.setEnabled(False)
@@ -424,15 +432,22 @@ class ModelTab(QWidget):
 
     def _strategy_changed(self) -> None:
         from engine.config import Strategy
+        from gui.i18n import strategy_description
 
         text = self.strategy()
         self.layers_spin.setEnabled(text.startswith("top-layers"))
-        self.strategy_text.setText(self.tr(Strategy.parse(text).description))
+        strategy = Strategy.parse(text)
+        self.strategy_text.setText(
+            strategy_description(strategy.kind, strategy.layers, strategy.description)
+        )
         self.strategyChanged.emit(text)
 
     def _safety_changed(self) -> None:
+        from gui.theme import warning_text_colour
+
         risky = self.trust_check.isChecked() or self.pickle_check.isChecked()
-        self.safety_text.setStyleSheet("color: #a01010; font-weight: bold;" if risky else "")
+        colour = warning_text_colour(self.palette()).name()
+        self.safety_text.setStyleSheet(f"color: {colour}; font-weight: bold;" if risky else "")
 
     def model_settings(self) -> dict[str, Any]:
         """The ``TrainConfig`` fields this tab decides."""

@@ -37,13 +37,24 @@ DEBOUNCE_MS = 300
 
 def trained_models() -> list[tuple[str, str]]:
     """(description, model folder) of every past run that left a model, newest first."""
+    from PySide6.QtCore import QCoreApplication
+
     from engine.runs import MODEL, list_runs
+    from gui.i18n import run_state_text
 
     models = []
     for info in list_runs():
         if info.has_model:
-            score = f", accuracy {info.accuracy:.1%}" if info.accuracy is not None else ""
-            models.append((f"{info.name} ({info.state.value}{score})", str(info.path / MODEL)))
+            state = run_state_text(info.state.value)
+            if info.accuracy is not None:
+                text = QCoreApplication.translate(
+                    "PredictionTab", "{name} ({state}, accuracy {a:.1%})"
+                ).format(name=info.name, state=state, a=info.accuracy)
+            else:
+                text = QCoreApplication.translate("PredictionTab", "{name} ({state})").format(
+                    name=info.name, state=state
+                )
+            models.append((text, str(info.path / MODEL)))
     return models
 
 
@@ -322,8 +333,8 @@ class PredictionTab(QWidget):
 
                 self.errorOccurred.emit(
                     ModelLoadError(
-                        "No trained model to predict with yet.",
-                        hint="Train one in the Training tab, or choose a model folder.",
+                        self.tr("No trained model to predict with yet."),
+                        hint=self.tr("Train one in the Training tab, or choose a model folder."),
                     )
                 )
             return
@@ -396,9 +407,9 @@ class PredictionTab(QWidget):
 
     # ----- a whole file -------------------------------------------------------------------
     def choose_and_predict_file(self) -> None:
-        from engine.data import FILE_FILTER
+        from gui.i18n import file_filter
 
-        source = dialogs.open_file(self, self.tr("Texts to classify"), self.tr(FILE_FILTER))
+        source = dialogs.open_file(self, self.tr("Texts to classify"), file_filter())
         if not source:
             return
         default = str(Path(source).with_name(Path(source).stem + "-predictions.csv"))
@@ -417,7 +428,9 @@ class PredictionTab(QWidget):
             from engine.errors import StropError
 
             self.errorOccurred.emit(
-                StropError("A prediction is running.", hint="Try again in a moment.")
+                StropError(
+                    self.tr("A prediction is running."), hint=self.tr("Try again in a moment.")
+                )
             )
             return
         self._busy = True

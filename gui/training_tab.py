@@ -43,14 +43,18 @@ REDRAW_MS = 50  # at most 20 redraws a second
 
 def duration(seconds: float | None) -> str:
     """``1 h 02 min``, ``3 min 07 s``, ``12 s``."""
+    from PySide6.QtCore import QCoreApplication
+
     if seconds is None or not math.isfinite(seconds):
         return "?"
     s = int(round(seconds))
     if s >= 3600:
-        return f"{s // 3600} h {s % 3600 // 60:02d} min"
+        text = QCoreApplication.translate("TrainingTab", "{h} h {m:02d} min")
+        return text.format(h=s // 3600, m=s % 3600 // 60)
     if s >= 60:
-        return f"{s // 60} min {s % 60:02d} s"
-    return f"{s} s"
+        text = QCoreApplication.translate("TrainingTab", "{m} min {s:02d} s")
+        return text.format(m=s // 60, s=s % 60)
+    return QCoreApplication.translate("TrainingTab", "{s} s").format(s=s)
 
 
 def export_commands(config_path: str, nproc: int = 2) -> dict[str, str]:
@@ -651,7 +655,9 @@ class TrainingTab(QWidget):
 
         self.events_seen += 1
         if isinstance(event, ev.PhaseChanged):
-            self.state_label.setText(self.tr(event.message) + "…")
+            from gui.i18n import phase_text
+
+            self.state_label.setText(phase_text(event.phase, event.message) + "…")
         elif isinstance(event, ev.ReportReady):
             self.reportReady.emit(event.report, event.model)
         elif isinstance(event, ev.RunStarted):
@@ -894,7 +900,9 @@ class TrainingTab(QWidget):
             self.show_results(metrics)
         can_resume = info.state in (RunState.STOPPED, RunState.FAILED, RunState.INTERRUPTED)
         self._resume_dir = str(info.path) if can_resume and info.last_step else None
-        state = self.tr(info.state.value)
+        from gui.i18n import run_state_text
+
+        state = run_state_text(info.state.value)
         text = self.tr("Run {name}: {state}.").format(name=info.name, state=state)
         if self._resume_dir:
             text += " " + self.tr("Press Resume to continue from step {step}.").format(
