@@ -77,10 +77,18 @@ def main(argv: list[str] | None = None) -> int:
     app.setDesktopFileName("strop")
     _setup_logging(args.debug)
 
+    from gui import first_run, i18n, theme
+    from gui.settings import make_settings
+
+    settings = make_settings()
+    i18n.setup_language(app, settings)  # before any widget is built: tr() needs it
+    theme.setup_theme(app, settings)  # Fusion, light or dark palette, app icon
+
     from gui.main_window import MainWindow
     from gui.worker import wait_for_threads
 
     window = MainWindow()
+    window.setWindowIcon(app.windowIcon())
     window.show()
     shown = time.time()
     report_path = os.environ.get("STROP_STARTUP_REPORT")
@@ -101,7 +109,9 @@ def main(argv: list[str] | None = None) -> int:
         QTimer.singleShot(quit_after, window.close)
     # The first background tasks (listing devices, describing the model) import torch and
     # transformers: they warm the heavy imports while the user looks at the window.
-    QTimer.singleShot(0, lambda: window.start(dataset=args.dataset, model=args.model))
+    # A first launch opens the bundled sample, so Start training works with one click.
+    dataset = first_run.initial_dataset(window.settings, args.dataset)
+    QTimer.singleShot(0, lambda: window.start(dataset=dataset, model=args.model))
     status = int(app.exec())
     # The window is gone; let background tasks end (bounded) before Python tears down.
     if not wait_for_threads(EXIT_WAIT_MS):

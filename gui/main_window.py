@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QTabWidget, QVBoxLayou
 from gui import dialogs
 from gui.dataset_tab import DatasetTab
 from gui.error_banner import ErrorBanner
+from gui.first_run import FirstRunHint
 from gui.model_tab import ModelTab
 from gui.prediction_tab import PredictionTab
 from gui.settings import add_recent, make_settings, read_list, read_number
@@ -39,19 +40,30 @@ def compute_report(config: Any) -> tuple[dict[str, Any], Any]:
 
 
 def about_html() -> str:
-    return (
-        "<h3>Strop</h3>"
-        "<p>Fine-tune a pre-trained transformer into a text classifier on your own labelled "
-        "data, on your own computer, offline.</p>"
-        "<p><b>Built with</b> PySide6 (Qt for Python, LGPL-3.0), pyqtgraph (MIT), PyTorch "
-        "(BSD-3-Clause), Hugging Face transformers, datasets, accelerate and safetensors "
-        "(Apache-2.0), scikit-learn (BSD-3-Clause) and platformdirs (MIT).</p>"
-        "<p><b>Bundled data</b><br>"
-        "Starter model: all-MiniLM-L6-v2 (sentence-transformers), Apache-2.0.<br>"
-        "Sample data: UCI Sentiment Labelled Sentences, CC BY 4.0: D. Kotzias, M. Denil, "
-        "N. de Freitas, P. Smyth, <i>From Group to Individual Labels using Deep Features</i>, "
-        "KDD 2015.</p>"
+    from PySide6.QtCore import QCoreApplication
+
+    paragraphs = (
+        QCoreApplication.translate(
+            "MainWindow",
+            "Fine-tune a pre-trained transformer into a text classifier on your own labelled "
+            "data, on your own computer, offline.",
+        ),
+        QCoreApplication.translate(
+            "MainWindow",
+            "<b>Built with</b> PySide6 (Qt for Python, LGPL-3.0), pyqtgraph (MIT), PyTorch "
+            "(BSD-3-Clause), Hugging Face transformers, datasets, accelerate and safetensors "
+            "(Apache-2.0), scikit-learn (BSD-3-Clause) and platformdirs (MIT).",
+        ),
+        QCoreApplication.translate(
+            "MainWindow",
+            "<b>Bundled data</b><br>"
+            "Starter model: all-MiniLM-L6-v2 (sentence-transformers), Apache-2.0.<br>"
+            "Sample data: UCI Sentiment Labelled Sentences, CC BY 4.0: D. Kotzias, M. Denil, "
+            "N. de Freitas, P. Smyth, <i>From Group to Individual Labels using Deep Features</i>, "
+            "KDD 2015.",
+        ),
     )
+    return "<h3>Strop</h3>" + "".join(f"<p>{p}</p>" for p in paragraphs)
 
 
 class MainWindow(QMainWindow):
@@ -81,6 +93,9 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 6, 6, 0)
         layout.addWidget(self.banner)
+        self.first_run_hint = FirstRunHint(self.settings)  # the four steps, until dismissed
+        self.first_run_hint.stepActivated.connect(self.tabs.setCurrentIndex)
+        layout.addWidget(self.first_run_hint)
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
 
@@ -130,16 +145,29 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.open_run_action)
         file_menu.addMenu(self.recent_menu)
         file_menu.addSeparator()
+        self.settings_action = QAction(self.tr("&Settings…"), self)
+        self.settings_action.setObjectName("settingsAction")
+        self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.settings_action.triggered.connect(self.show_settings)
+        file_menu.addAction(self.settings_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         help_menu.setObjectName("helpMenu")
         self.about_action = QAction(self.tr("&About Strop"), self)
         self.about_action.setObjectName("aboutAction")
         self.about_action.triggered.connect(self.show_about)
-        self.show_log_action = QAction(self.tr("Show &log file"), self)
-        self.show_log_action.setObjectName("showLogAction")
+        self.show_log_action = QAction(self.tr("Open &log file"), self)
+        self.show_log_action.setObjectName("openLogAction")
         self.show_log_action.triggered.connect(self.show_log)
+        self.data_folder_action = QAction(self.tr("Open &data folder"), self)
+        self.data_folder_action.setObjectName("openDataFolderAction")
+        self.data_folder_action.setToolTip(self.tr("Where Strop keeps its runs and models."))
+        self.data_folder_action.triggered.connect(self.show_data_folder)
         help_menu.addAction(self.show_log_action)
+        help_menu.addAction(self.data_folder_action)
+        help_menu.addSeparator()
         help_menu.addAction(self.about_action)
 
     def _build_status_bar(self) -> None:
@@ -314,9 +342,29 @@ class MainWindow(QMainWindow):
         log.info("shown to the user: %s", text)
 
     def show_log(self) -> None:
-        from engine.paths import log_dir
+        """Open the log file (its folder, before anything was logged)."""
+        from engine.logs import log_file
 
-        dialogs.reveal(str(log_dir()))
+        path = log_file()
+        if not path.is_file():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path = path.parent
+        dialogs.reveal(str(path))
+
+    def show_data_folder(self) -> None:
+        """Open the folder holding runs and models."""
+        from engine.paths import data_dir
+
+        folder = data_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        dialogs.reveal(str(folder))
+
+    def show_settings(self) -> None:
+        """File > Settings: language (applied at the next start) and light or dark look."""
+        from gui.settings_dialog import edit_settings
+
+        if edit_settings(self, self.settings):
+            self.banner.show_info(self.tr("The new language applies the next time Strop starts."))
 
     def show_about(self) -> None:
         dialogs.about(self, self.tr("About Strop"), about_html())
