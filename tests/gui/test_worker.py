@@ -1,0 +1,126 @@
+"""gui.worker: one QObject per QThread, results and errors crossing as data, a bounded wait."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QObject
+
+from engine.config import TrainConfig
+from engine.errors import DatasetError
+from engine.events import RunFinished, RunStarted, StepLogged
+from gui.worker import TrainingWorker, run_task, running_threads, start_worker, wait_for_threads
+
+
+def test_a_task_runs_off_the_gui_thread_and_answers_on_it(qtbot: Any) -> None:
+    main = threading.get_ident()
+    seen: dict[str, int] = {}
+
+    def answered(value: int) -> None:
+        seen["worker"] = value
+        seen["callback"] = threading.get_ident()
+
+    # (a task's worker deletes itself when done: watch the callbacks, not the worker)
+    run_task(threading.get_ident, on_result=answered)
+    qtbot.waitUntil(lambda: "callback" in seen, timeout=10_000)
+    assert seen["worker"] != main
+    assert seen["callback"] == main
+    qtbot.waitUntil(lambda: not running_threads(), timeout=5_000)
+
+
+def test_errors_cross_as_data_and_progress_is_reported(qtbot: Any) -> None:
+    errors: list[BaseException] = []
+    progress: list[tuple[int, int]] = []
+
+    def work(progress: Any) -> None:
+        progress(1, 2)
+        progress(2, 2)
+        raise DatasetError("data.csv: row 3 has no label.")
+
+    run_task(work, on_error=errors.append, on_progress=lambda d, t: progress.append((d, t)))
+    qtbot.waitUntil(lambda: bool(errors), timeout=10_000)
+    assert isinstance(errors[0], DatasetError)
+    assert str(errors[0]) == "data.csv: row 3 has no label."
+    assert progress == [(1, 2), (2, 2)]
+    qtbot.waitUntil(lambda: not running_threads(), timeout=5_000)
+
+
+def test_a_result_for_a_deleted_owner_is_dropped(qtbot: Any) -> None:
+    owner = QObject()
+    release = threading.Event()
+    got: list[Any] = []
+    finished: list[bool] = []
+    run_task(release.wait, 10, on_result=got.append, owner=owner)
+    run_task(release.wait, 10, on_finished=lambda: finished.append(True))  # no owner
+    owner.deleteLater()
+    qtbot.waitUntil(lambda: not owner_alive(owner), timeout=5_000)
+    release.set()
+    qtbot.waitUntil(lambda: bool(finished) and not running_threads(), timeout=10_000)
+    qtbot.wait(50)  # let any queued call arrive (none may)
+    assert got == []
+
+
+def owner_alive(obj: QObject) -> bool:
+    try:
+        obj.objectName()
+    except RuntimeError:
+        return False
+    return True
+
+
+def test_waiting_while_the_gui_thread_is_blocked_does_not_deadlock(qtbot: Any) -> None:
+    """The thread must quit even though the GUI thread, blocked in wait(), runs no loop."""
+    release = threading.Event()
+    run_task(release.wait, 10)
+    assert running_threads()
+    release.set()
+    assert wait_for_threads(10_000)  # no event processing in between
+    assert not running_threads()
+
+
+def test_a_worker_with_a_parent_is_refused() -> None:
+    parent = QObject()
+    worker = TrainingWorker(TrainConfig(data="x.csv"))
+    worker.setParent(parent)
+    with pytest.raises(ValueError):
+        start_worker(worker)
+    assert worker.thread() is parent.thread()
+
+
+def test_training_worker_emits_engine_events_and_returns(
+    qtbot: Any, tiny_model: Path, sentiment_csv: Path
+) -> None:
+    config = TrainConfig(data=str(sentiment_csv), model=str(tiny_model), max_steps=3, batch_size=8)
+    worker = TrainingWorker(config)
+    events: list[Any] = []
+    results: list[Any] = []
+    worker.event.connect(events.append)
+    worker.returned.connect(results.append)
+    with qtbot.waitSignal(worker.finished, timeout=120_000) as blocker:
+        blocker.connect(worker.errored)
+        start_worker(worker)
+    qtbot.waitUntil(lambda: bool(results), timeout=10_000)
+    kinds = [type(e) for e in events]
+    assert RunStarted in kinds and StepLogged in kinds and kinds[-1] is RunFinished
+    assert all(isinstance(e.loss, float) for e in events if isinstance(e, StepLogged))
+    assert results[0].state.value == "finished"
+    qtbot.waitUntil(lambda: not running_threads(), timeout=10_000)
+
+
+def test_bad_input_errors_before_any_run_folder(
+    qtbot: Any, tmp_path: Path, strop_home: Path
+) -> None:
+    worker = TrainingWorker(TrainConfig(data=str(tmp_path / "missing.csv")))
+    errors: list[BaseException] = []
+    worker.errored.connect(errors.append)
+    with qtbot.waitSignal(worker.finished, timeout=60_000):
+        start_worker(worker)
+    qtbot.waitUntil(lambda: bool(errors), timeout=5_000)
+    assert isinstance(errors[0], DatasetError)
+    assert "missing.csv" in str(errors[0])
+    runs = strop_home / "runs"
+    assert not runs.exists() or not any(runs.iterdir())
+    qtbot.waitUntil(lambda: not running_threads(), timeout=10_000)
