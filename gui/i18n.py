@@ -362,3 +362,17 @@ def warning_text(warning: dict[str, Any], report: dict[str, Any]) -> str:
         return QCoreApplication.translate("Engine", template).format(**values)
     except (KeyError, ValueError, TypeError, IndexError):
         return message
+
+
+def export_step_text(message: str) -> str:
+    """A step of ``engine.export`` (its progress message) in the interface's language."""
+    texts = {
+        "Copying the model": QCoreApplication.translate("Engine", "Copying the model"),
+        "Writing the label map and settings": QCoreApplication.translate(
+            "Engine", "Writing the label map and settings"
+        ),
+        "Writing the model card": QCoreApplication.translate("Engine", "Writing the model card"),
+        "Finishing": QCoreApplication.translate("Engine", "Finishing"),
+        "Writing the zip": QCoreApplication.translate("Engine", "Writing the zip"),
+    }
+    return texts.get(message, message)

@@ -280,6 +280,26 @@
         <source>Only {n} training rows: results will vary a lot from run to run.</source>
         <translation>只有 {n} 行训练数据：每次运行的结果可能差别很大。</translation>
     </message>
+    <message>
+        <source>Copying the model</source>
+        <translation>正在复制模型</translation>
+    </message>
+    <message>
+        <source>Writing the label map and settings</source>
+        <translation>正在写入标签映射和设置</translation>
+    </message>
+    <message>
+        <source>Writing the model card</source>
+        <translation>正在写入模型卡</translation>
+    </message>
+    <message>
+        <source>Finishing</source>
+        <translation>正在收尾</translation>
+    </message>
+    <message>
+        <source>Writing the zip</source>
+        <translation>正在写入 zip</translation>
+    </message>
 </context>
 <context>
     <name>ErrorBanner</name>
@@ -1048,8 +1068,40 @@
 <context>
     <name>RunsTableModel</name>
     <message>
-        <source>Can be resumed from step {step}</source>
+        <source>When</source>
         <extracomment>One colour per run when several are overlaid (the tab10 palette: readable on light and dark backgrounds, distinguishable by most colour-blind readers for the first few).</extracomment>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Dataset</source>
+        <translation>数据集</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Strategy</source>
+        <translation>策略</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Best accuracy</source>
+        <translation>最佳准确率</translation>
+    </message>
+    <message>
+        <source>Macro F1</source>
+        <translation>宏平均 F1</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>用时</translation>
+    </message>
+    <message>
+        <source>Can be resumed from step {step}</source>
         <translation>可从第 {step} 步继续</translation>
     </message>
 </context>
