@@ -249,6 +249,39 @@ def test_too_few_rows_to_split(tmp_path: Path) -> None:
         prepare_data(str(path))
 
 
+def test_the_split_follows_stratified_split_row_for_row(tmp_path: Path) -> None:
+    path = tmp_path / "many.csv"
+    rows = [(f"text number {i}", "abc"[i % 3] if i % 10 else "d") for i in range(3000)]
+    path.write_text(
+        "text,label\n" + "".join(f"{t},{label}\n" for t, label in rows), encoding="utf-8"
+    )
+    data = prepare_data(str(path), validation_split=0.2, seed=7)
+    ids = [data.labels.label2id[label] for _, label in rows]
+    train, val = stratified_split(ids, 0.2, seed=7)
+    assert data.train[TEXT] == [rows[i][0] for i in train]
+    assert data.validation[TEXT] == [rows[i][0] for i in val]
+    assert data.train[LABEL] == [ids[i] for i in train]
+
+
+def test_preview_reads_what_pandas_reads(tmp_path: Path) -> None:
+    import pandas as pd
+
+    path = tmp_path / "tricky.csv"
+    path.write_text(
+        'text,label,\n"line one\nline two",pos,x\n\n"a ""quoted"" word",neg,\nshort row\n',
+        encoding="utf-8",
+    )
+    columns, rows = read_preview(path)
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False)
+    assert columns == list(df.columns) == ["text", "label", "Unnamed: 2"]
+    assert rows[:2] == df.values.tolist()[:2]
+    assert rows[2] == ["short row", "", ""]  # a short row is padded with empty cells
+    long_text = tmp_path / "long.csv"  # a field past the csv module's limit: pandas reads it
+    long_text.write_text("text,label\n" + "x" * 200_000 + ",a\nb,c\n", encoding="utf-8")
+    columns, rows = read_preview(long_text)
+    assert columns == ["text", "label"] and rows[1] == ["b", "c"] and len(rows[0][0]) == 200_000
+
+
 # ----- encodings --------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("encoding", "expected", "text"),
