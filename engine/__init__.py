@@ -20,4 +20,13 @@ Modules, one concept each:
 - ``cli``: the headless command line.
 """
 
+import os as _os
+
 __version__ = "0.1.0"
+
+# CPU threads that wait for work sleep instead of spinning. A spinning OpenMP team turns
+# any other busy thread (the window's, another program's) into stalls at every barrier:
+# on a loaded 2-core machine a training step took 15-25x longer spinning than sleeping
+# (bench/RESULTS.md). Read by the OpenMP runtime when torch loads, so it is set here,
+# before any engine module imports torch; a value the user set is kept.
+_os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
