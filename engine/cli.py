@@ -377,6 +377,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not getattr(args, "download", False):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never wait on a network timeout
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")  # and send nothing, ever
     if args.command is None:
         parser.print_help()
         return EXIT_BAD_INPUT

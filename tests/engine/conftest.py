@@ -34,7 +34,7 @@ def fast_config(data: Path, model: Path | str, output: Path | None = None, **cha
         "output": str(output) if output else None,
         "epochs": 2,
         "batch_size": 16,
-        "learning_rate": 2e-3,
+        "learning_rate": 5e-3,
         "device": "cpu",
         "precision": "fp32",
         "logging_steps": 1,
@@ -63,7 +63,7 @@ def trained_run(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory) -> T
     recorder = Recorder()
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("STROP_HOME", str(root / "home"))
-        result = train(fast_config(data, tiny_model, root / "run", epochs=3), recorder)
+        result = train(fast_config(data, tiny_model, root / "run", epochs=4), recorder)
     return TrainedRun(root / "run", data, result, list(recorder.events))
 
 

@@ -7,6 +7,7 @@ import csv
 import json
 import os
 import random
+import signal
 import subprocess
 import sys
 import time
@@ -15,7 +16,10 @@ from pathlib import Path
 
 import pytest
 
+from engine import checkpoint as ckpt
+from engine import runs
 from engine.cli import main
+from engine.events import RunState
 from tests.conftest import ROOT, write_sentiment_csv
 from tests.engine.conftest import bad_model_folder
 
@@ -24,7 +28,12 @@ BAD = ROOT / "tests" / "data" / "bad"
 
 def run_cli(capfd: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
     capfd.readouterr()
-    code = main([str(a) for a in argv])
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        code = main([str(a) for a in argv])
+    finally:  # `train` installs its own Ctrl+C handler
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
     out, err = capfd.readouterr()
     return code, out, err
 
@@ -40,16 +49,35 @@ def assert_one_clear_line(err: str, *expected: str) -> str:
     return line
 
 
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Every attempt to open a network connection, refused and recorded."""
+    import socket
+
+    attempts: list[object] = []
+
+    def refuse(self: socket.socket, address: object, *args: object) -> None:
+        if self.family in (socket.AF_INET, socket.AF_INET6):
+            attempts.append(address)
+            raise OSError("network access attempted")
+        return original(self, address, *args)
+
+    original = socket.socket.connect
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    return attempts
+
+
 # ----- train -> evaluate -> predict ---------------------------------------------------------
 def test_train_evaluate_predict(
-    capfd: pytest.CaptureFixture[str], tiny_model: Path, tmp_path: Path
+    capfd: pytest.CaptureFixture[str], tiny_model: Path, tmp_path: Path, no_network: list[object]
 ) -> None:
     data = write_sentiment_csv(tmp_path / "train.csv", rows=160, seed=1)
     test = write_sentiment_csv(tmp_path / "test.csv", rows=40, seed=2)
     run = tmp_path / "run"
     code, out, err = run_cli(
         capfd, "train", "--data", data, "--model", tiny_model, "--output", run,
-        "--epochs", "3", "--batch-size", "16", "--learning-rate", "2e-3",
+        "--epochs", "4", "--batch-size", "16", "--learning-rate", "5e-3",
         "--device", "cpu", "--precision", "fp32", "--seed", "3",
     )  # fmt: skip
     assert code == 0, err
@@ -95,6 +123,7 @@ def test_train_evaluate_predict(
         rows = list(csv.reader(f))
     assert rows[0] == ["text", "label", "p_negative", "p_positive"]
     assert len(rows) == 41
+    assert no_network == [], "Strop opened a network connection"
 
 
 def test_new_run_never_overwrites_another(
@@ -394,7 +423,7 @@ def test_a_malicious_pickle_never_runs_even_when_allowed(
 
 
 def test_unknown_hub_id_offline_fails_fast(
-    capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, no_network: list[object]
 ) -> None:
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     started = time.monotonic()
@@ -404,6 +433,7 @@ def test_unknown_hub_id_offline_fails_fast(
     assert time.monotonic() - started < 5
     assert code == 2
     assert_one_clear_line(err, "someone/no-such-model-xyz", "offline")
+    assert no_network == []
 
 
 # ----- a real process: exactly one line, nothing else on stderr -----------------------------
@@ -419,3 +449,74 @@ def test_real_process_prints_one_line_for_an_error_deep_in_a_file(tmp_path: Path
     )  # fmt: skip
     assert proc.returncode == 2
     assert_one_clear_line(proc.stderr, "long.csv", "row 20001", "3 columns")
+
+
+# ----- SIGKILL mid-run, then --resume ---------------------------------------------------------
+def _wait_for(condition: Callable[[], bool], proc: subprocess.Popen, what: str) -> None:
+    deadline = time.monotonic() + 180
+    while not condition():
+        assert proc.poll() is None, f"the run ended before {what}"
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.02)
+
+
+def test_sigkill_mid_run_then_resume_loses_nothing(
+    capfd: pytest.CaptureFixture[str], tiny_model: Path, tmp_path: Path
+) -> None:
+    from safetensors.torch import load_file
+
+    data = write_sentiment_csv(tmp_path / "train.csv", rows=400, seed=4)
+    flags = [
+        "--data", data, "--model", tiny_model, "--epochs", "2", "--batch-size", "8",
+        "--learning-rate", "2e-3", "--save-steps", "6", "--eval-steps", "6",
+        "--logging-steps", "1", "--early-stopping", "0", "--device", "cpu",
+        "--precision", "fp32", "--seed", "11", "--quiet",
+    ]  # fmt: skip
+    run = tmp_path / "killed"
+    env = {**os.environ, "STROP_HOME": str(tmp_path / "home"), "OMP_NUM_THREADS": "1"}
+    with open(tmp_path / "out.txt", "w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "main.py"), "train", *map(str, flags), "--output", str(run)],
+            stdout=out, stderr=subprocess.STDOUT, env=env, cwd=tmp_path,
+        )  # fmt: skip
+        try:
+            _wait_for(lambda: ckpt.last_checkpoint(run) is not None, proc, "a first checkpoint")
+            saved = ckpt.checkpoint_step(ckpt.last_checkpoint(run)) or 0
+
+            def logged_past_the_checkpoint() -> bool:
+                steps = [r["step"] for r in runs.read_metrics_log(run) if r["type"] == "train"]
+                return bool(steps) and max(steps) >= saved + 2
+
+            _wait_for(logged_past_the_checkpoint, proc, "steps after the checkpoint")
+            proc.kill()  # SIGKILL: no handler, no cleanup
+        finally:
+            proc.kill()
+            proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    assert runs.run_state(run) is RunState.INTERRUPTED
+    before = runs.read_metrics_log(run)
+    last = ckpt.last_checkpoint(run)
+    assert last is not None and max(r["step"] for r in before) > ckpt.checkpoint_step(last)
+
+    code, _, err = run_cli(capfd, "train", "--output", run, "--resume", "--quiet")
+    assert code == 0, err
+    assert runs.run_state(run) is RunState.FINISHED
+    assert not (run / ckpt.STAGING).exists() or not any((run / ckpt.STAGING).iterdir())
+
+    # metrics.jsonl: the whole history, every step once, including those before the kill
+    records = runs.read_metrics_log(run)
+    train_steps = [r["step"] for r in records if r["type"] == "train"]
+    total = runs.read_status(run)["total_steps"]
+    assert train_steps == list(range(1, total + 1))
+    eval_steps = [r["step"] for r in records if r["type"] == "eval"]
+    assert eval_steps == sorted(set(eval_steps))
+    kept = [r for r in before if r["step"] <= ckpt.checkpoint_step(last)]
+    assert records[: len(kept)] == kept  # the history before the checkpoint is untouched
+
+    # and the same final weights as a run never interrupted
+    whole = tmp_path / "whole"
+    code, _, err = run_cli(capfd, "train", *flags, "--output", whole)
+    assert code == 0, err
+    final = ckpt.last_checkpoint(whole)
+    a, b = load_file(final / "model.safetensors"), load_file(run / final.name / "model.safetensors")
+    assert max(float((a[k] - b[k]).abs().max()) for k in a) < 1e-5
