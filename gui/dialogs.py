@@ -5,6 +5,8 @@ Workers never call these: only the GUI thread does, in answer to the user.
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -65,6 +67,13 @@ def show_text(parent: QWidget | None, title: str, intro: str, text: str) -> None
     buttons.accepted.connect(dialog.accept)
     layout.addWidget(buttons)
     dialog.exec()
+
+
+def export_options(parent: QWidget | None, run_name: str, start: str = "") -> Any:
+    """Where and how to export a run: an ``ExportOptions``, or None when cancelled."""
+    from gui.export_dialog import ExportDialog
+
+    return ExportDialog.ask(parent, run_name, start)
 
 
 def about(parent: QWidget | None, title: str, html: str) -> None:

@@ -22,6 +22,7 @@ from gui.error_banner import ErrorBanner
 from gui.first_run import FirstRunHint
 from gui.model_tab import ModelTab
 from gui.prediction_tab import PredictionTab
+from gui.runs_tab import RunsTab
 from gui.settings import add_recent, make_settings, read_list, read_number
 from gui.training_tab import TrainingTab
 from gui.worker import run_task, wait_for_threads
@@ -89,10 +90,13 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.model_tab, self.tr("Model"))
         self.tabs.addTab(self.training_tab, self.tr("Training"))
         self.tabs.addTab(self.prediction_tab, self.tr("Prediction"))
+        self.runs_tab = RunsTab(self.settings)
+        self.tabs.addTab(self.runs_tab, self.tr("Runs"))
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 6, 6, 0)
         layout.addWidget(self.banner)
+        layout.addWidget(self.runs_tab.resume_banner)
         self.first_run_hint = FirstRunHint(self.settings)  # the four steps, until dismissed
         self.first_run_hint.stepActivated.connect(self.tabs.setCurrentIndex)
         layout.addWidget(self.first_run_hint)
@@ -106,7 +110,13 @@ class MainWindow(QMainWindow):
         self._report_timer.setInterval(250)
         self._report_timer.timeout.connect(self.compute_report)
 
-        for tab in (self.dataset_tab, self.model_tab, self.training_tab, self.prediction_tab):
+        for tab in (
+            self.dataset_tab,
+            self.model_tab,
+            self.training_tab,
+            self.prediction_tab,
+            self.runs_tab,
+        ):
             tab.errorOccurred.connect(self.show_error)
         self.dataset_tab.datasetOpened.connect(self._dataset_opened)
         self.dataset_tab.settingsChanged.connect(self._report_timer.start)
@@ -119,6 +129,7 @@ class MainWindow(QMainWindow):
         self.training_tab.runEnded.connect(self._run_ended)
         self.training_tab.deviceChanged.connect(self._device_changed)
         self.training_tab.runStarting.connect(self.banner.dismiss)
+        self._wire_runs_tab()
 
         self.setAcceptDrops(True)
         self.resize(1200, 820)
@@ -191,6 +202,17 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _checked=False, p=path: self.open_dataset(p))
         self.recent_menu.setEnabled(bool(items))
 
+    def _wire_runs_tab(self) -> None:
+        runs = self.runs_tab
+        runs.set_training_probe(lambda: (self.training_tab.is_running, self.training_tab.run_dir))
+        runs.set_results_renderer(self.training_tab.show_results)
+        runs.resumeRequested.connect(self.resume_run)
+        runs.predictRequested.connect(self.predict_with)
+        runs.runsChanged.connect(lambda: self.prediction_tab.refresh_models())
+        self.training_tab.runStarting.connect(runs.resume_banner.withdraw)
+        self.training_tab.runStarting.connect(lambda: runs.refresh())
+        self.training_tab.runEnded.connect(lambda: runs.refresh())
+
     # ----- starting ------------------------------------------------------------------------
     def start(self, dataset: str | None = None, model: str | None = None) -> None:
         """Begin the background work once the window is visible: devices, model, runs, data."""
@@ -203,6 +225,8 @@ class MainWindow(QMainWindow):
             spec = "starter"  # a remembered folder that is gone
         self.model_tab.set_model(spec)
         self.prediction_tab.refresh_models()
+        self.runs_tab.ensure_plots()
+        self.runs_tab.refresh(offer_resume=True)  # offers to resume an interrupted run
         if model:
             from engine.predict import resolve_model_dir
 
@@ -310,6 +334,27 @@ class MainWindow(QMainWindow):
     # ----- runs ----------------------------------------------------------------------------------
     def _model_saved(self, model_dir: str) -> None:
         self.prediction_tab.refresh_models(select=model_dir)
+
+    def resume_run(self, path: str) -> None:
+        """Continue a stopped, failed or interrupted run in the Training tab."""
+        if self.training_tab.is_running:
+            from engine.errors import StropError
+
+            self.show_error(
+                StropError(
+                    self.tr("A run is training now; Strop trains one run at a time."),
+                    hint=self.tr("Stop it, or wait for it to end, then resume."),
+                )
+            )
+            return
+        self.open_run(path)
+        if self.training_tab.resumable_run:
+            self.training_tab.resume()
+
+    def predict_with(self, model_dir: str) -> None:
+        """Select a run's model in the Prediction tab and go there."""
+        self.prediction_tab.refresh_models(select=model_dir)
+        self.tabs.setCurrentWidget(self.prediction_tab)
 
     def _run_ended(self) -> None:
         if self._closing:

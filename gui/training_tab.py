@@ -788,8 +788,12 @@ class TrainingTab(QWidget):
         self.per_class_table.setRowCount(0)
         self.per_class_table.setColumnCount(0)
 
-    def show_results(self, metrics: dict[str, Any]) -> None:
-        """The final metrics, the confusion matrix and the per-class table."""
+    def show_results(self, metrics: dict[str, Any], target: Any = None) -> None:
+        """The final metrics, the confusion matrix and the per-class table.
+
+        ``target`` (default: this tab) is any widget with a ``metrics_label``, a
+        ``confusion_table`` and a ``per_class_table``: the Runs tab shows past runs with it."""
+        view = self if target is None else target
         if not metrics:
             return
         parts = [
@@ -804,13 +808,15 @@ class TrainingTab(QWidget):
             parts.append(
                 self.tr("best: {name}").format(name=Path(str(metrics["best_checkpoint"])).name)
             )
-        self.metrics_label.setText(" · ".join(parts))
+        view.metrics_label.setText(" · ".join(parts))
         labels = [str(label) for label in metrics.get("labels", self._labels)]
-        self._fill_confusion(labels, metrics.get("confusion_matrix") or [])
-        self._fill_per_class(labels, metrics.get("per_class") or {})
+        self._fill_confusion(labels, metrics.get("confusion_matrix") or [], view.confusion_table)
+        self._fill_per_class(labels, metrics.get("per_class") or {}, view.per_class_table)
 
-    def _fill_confusion(self, labels: list[str], matrix: list[list[int]]) -> None:
-        table = self.confusion_table
+    def _fill_confusion(
+        self, labels: list[str], matrix: list[list[int]], table: QTableWidget | None = None
+    ) -> None:
+        table = self.confusion_table if table is None else table
         table.clear()
         table.setRowCount(len(labels))
         table.setColumnCount(len(labels))
@@ -841,8 +847,10 @@ class TrainingTab(QWidget):
         if len(labels) <= 8:
             header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
 
-    def _fill_per_class(self, labels: list[str], per_class: dict[str, Any]) -> None:
-        table = self.per_class_table
+    def _fill_per_class(
+        self, labels: list[str], per_class: dict[str, Any], table: QTableWidget | None = None
+    ) -> None:
+        table = self.per_class_table if table is None else table
         table.clear()
         columns = [
             self.tr("class"),
@@ -894,6 +902,10 @@ class TrainingTab(QWidget):
         self._clear_curves()
         self._clear_results()
         self._run_dir = str(info.path)
+        total = int(runs.read_status(info.path).get("total_steps") or info.last_step or 0)
+        self.progress.setRange(0, max(1, total))  # where the run got to
+        self.progress.setValue(min(int(info.last_step or 0), max(1, total)))
+        self.detail_label.clear()
         self.load_history(runs.read_metrics_log(info.path))
         metrics = runs.read_json(info.path / runs.METRICS)
         if isinstance(metrics, dict):

@@ -1,0 +1,983 @@
+"""The Runs tab: every past run, its curves and results, and what to do with it next.
+
+A table (``RunsTableModel``, a ``QAbstractTableModel`` over ``engine.runs.list_runs()``,
+listed off the GUI thread) shows when each run started, its data, model, strategy, status,
+best validation scores and duration. Selecting one redraws its curves from
+``metrics.jsonl`` and shows its metrics and confusion matrix (drawn by the Training tab's
+own results code); selecting several overlays their training loss and validation accuracy,
+one colour per run. Buttons resume it (in the Training tab), predict with it (in the
+Prediction tab), open its folder, export it (``engine.export.export_run`` in a worker
+thread) or delete it (after asking; never a run that is training).
+
+``ResumeBanner`` is the offer, at launch, to resume a run that was interrupted.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSettings,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui import dialogs
+from gui.i18n import export_step_text, run_state_text
+from gui.settings import read_list
+from gui.training_tab import duration
+from gui.worker import run_task
+
+_Index = QModelIndex | QPersistentModelIndex
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+DISMISSED_KEY = "runs/dismissed_resume"
+EXPORT_DIR_KEY = "runs/export_dir"
+
+#: One colour per run when several are overlaid (the tab10 palette: readable on light and
+#: dark backgrounds, distinguishable by most colour-blind readers for the first few).
+RUN_COLOURS = (
+    (31, 119, 180),
+    (230, 120, 20),
+    (44, 160, 44),
+    (214, 39, 40),
+    (148, 103, 189),
+    (140, 86, 75),
+    (227, 119, 194),
+    (127, 127, 127),
+    (188, 189, 34),
+    (23, 190, 207),
+)
+STATE_COLOURS = {
+    "failed": (214, 39, 40),
+    "interrupted": (230, 120, 20),
+    "stopped": (127, 127, 127),
+    "running": (31, 119, 180),
+    "preparing": (31, 119, 180),
+    "stopping": (31, 119, 180),
+}
+
+
+def model_name(spec: str) -> str:
+    """What a person calls the model: the starter's name, a folder's name, or a hub id."""
+    if spec == "starter":
+        return "all-MiniLM-L6-v2"
+    path = Path(spec)
+    return path.name if (path.is_absolute() or spec.startswith((".", "~"))) else spec
+
+
+def when(timestamp: float) -> str:
+    return datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M")
+
+
+def curve_name(info: Any) -> str:
+    """A run's name in a legend: its start to the second, and its model."""
+    start = datetime.fromtimestamp(info.created).strftime("%m-%d %H:%M:%S")
+    return f"{start} · {model_name(info.model)}"
+
+
+def resumable(info: Any) -> bool:
+    """A stopped, failed or interrupted run with a complete checkpoint can continue."""
+    from engine.events import RunState
+
+    state = info.state
+    return state in (RunState.STOPPED, RunState.FAILED, RunState.INTERRUPTED) and bool(
+        info.last_step
+    )
+
+
+def training_on_disk(path: Path) -> bool:
+    """True when a live process (this window or another) is training the run now."""
+    from engine.events import RunState
+    from engine.runs import run_state
+
+    return run_state(path) in (RunState.PREPARING, RunState.RUNNING, RunState.STOPPING)
+
+
+def history_series(records: list[dict[str, Any]]) -> dict[str, tuple[Any, Any]]:
+    """Curves from ``metrics.jsonl`` records: ``train_loss``, ``eval_loss``, ``accuracy``
+    and ``macro_f1``, each as (steps, values) numpy arrays."""
+    import numpy as np
+
+    points: dict[str, tuple[list[float], list[float]]] = {
+        key: ([], []) for key in ("train_loss", "eval_loss", "accuracy", "macro_f1")
+    }
+
+    def add(key: str, step: Any, value: Any) -> None:
+        if value is not None:
+            points[key][0].append(float(step))
+            points[key][1].append(float(value))
+
+    for record in records:
+        step = record.get("step")
+        if step is None:
+            continue
+        if record.get("type") == "train":
+            add("train_loss", step, record.get("loss"))
+        elif record.get("type") == "eval":
+            add("eval_loss", step, record.get("eval_loss"))
+            add("accuracy", step, record.get("accuracy"))
+            add("macro_f1", step, record.get("macro_f1"))
+    return {
+        key: (np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64))
+        for key, (xs, ys) in points.items()
+    }
+
+
+# ----- the table ------------------------------------------------------------------------
+class RunsTableModel(QAbstractTableModel):
+    """One row per ``RunInfo``; ``SORT_ROLE`` gives each cell's sort key."""
+
+    COLUMNS = (  # translated in headerData; marked for lupdate
+        QT_TRANSLATE_NOOP("RunsTableModel", "When"),
+        QT_TRANSLATE_NOOP("RunsTableModel", "Dataset"),
+        QT_TRANSLATE_NOOP("RunsTableModel", "Model"),
+        QT_TRANSLATE_NOOP("RunsTableModel", "Strategy"),
+        QT_TRANSLATE_NOOP("RunsTableModel", "Status"),
+        QT_TRANSLATE_NOOP("RunsTableModel", "Best accuracy"),
+        QT_TRANSLATE_NOOP("RunsTableModel", "Macro F1"),
+        QT_TRANSLATE_NOOP("RunsTableModel", "Duration"),
+    )
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._runs: list[Any] = []
+        self._colours: dict[Path, QColor] = {}
+
+    def set_colours(self, colours: dict[Path, tuple[int, int, int]]) -> None:
+        """Curve colours of overlaid runs, shown as a swatch in their first cell."""
+        self._colours = {path: QColor(*rgb) for path, rgb in colours.items()}
+        if self._runs:
+            self.dataChanged.emit(
+                self.index(0, 0),
+                self.index(len(self._runs) - 1, 0),
+                [Qt.ItemDataRole.DecorationRole],
+            )
+
+    def set_runs(self, runs: list[Any]) -> None:
+        self.beginResetModel()
+        self._runs = list(runs)
+        self.endResetModel()
+
+    @property
+    def runs(self) -> list[Any]:
+        return list(self._runs)
+
+    def run(self, row: int) -> Any:
+        return self._runs[row]
+
+    def row_of(self, path: str | Path) -> int:
+        target = Path(path)
+        for i, info in enumerate(self._runs):
+            if info.path == target:
+                return i
+        return -1
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self._runs)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def _text(self, info: Any, column: int) -> str:
+        if column == 0:
+            return when(info.created)
+        if column == 1:
+            return Path(info.dataset).name if info.dataset else "?"
+        if column == 2:
+            return model_name(info.model)
+        if column == 3:
+            return info.strategy or "full"
+        if column == 4:
+            return run_state_text(info.state.value)
+        if column == 5:
+            return f"{info.accuracy:.1%}" if info.accuracy is not None else "–"
+        if column == 6:
+            return f"{info.macro_f1:.3f}" if info.macro_f1 is not None else "–"
+        return duration(info.duration) if info.duration is not None else "–"
+
+    def _sort_key(self, info: Any, column: int) -> Any:
+        if column == 0:
+            return info.created
+        if column == 5:
+            return -1.0 if info.accuracy is None else float(info.accuracy)
+        if column == 6:
+            return -1.0 if info.macro_f1 is None else float(info.macro_f1)
+        if column == 7:
+            return -1.0 if info.duration is None else float(info.duration)
+        return self._text(info, column).lower()
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._runs):
+            return None
+        info = self._runs[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(info, column)
+        if role == SORT_ROLE:
+            return self._sort_key(info, column)
+        if role == Qt.ItemDataRole.DecorationRole and column == 0:
+            return self._colours.get(info.path)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == 1:
+                return info.dataset
+            if column == 2:
+                return info.model
+            if column == 4 and resumable(info):
+                return self.tr("Can be resumed from step {step}").format(step=info.last_step)
+            return str(info.path)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column >= 5:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and column == 4:
+            colour = STATE_COLOURS.get(info.state.value)
+            return QColor(*colour) if colour else None
+        return None
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
+            return None
+        return self.tr(self.COLUMNS[section]) if 0 <= section < len(self.COLUMNS) else None
+
+
+class RunResults(QWidget):
+    """A past run's final metrics, confusion matrix and per-class table (filled by the
+    Training tab's ``show_results``, so both tabs show results the same way)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("runResults")
+        self.metrics_label = QLabel()
+        self.metrics_label.setObjectName("runMetricsLabel")
+        self.metrics_label.setWordWrap(True)
+        self.metrics_label.setTextFormat(Qt.TextFormat.RichText)
+        self.confusion_table = QTableWidget()
+        self.confusion_table.setObjectName("runConfusionTable")
+        self.per_class_table = QTableWidget()
+        self.per_class_table.setObjectName("runPerClassTable")
+        for table in (self.confusion_table, self.per_class_table):
+            table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+            table.verticalHeader().setDefaultSectionSize(22)
+        confusion_box = QGroupBox(self.tr("Confusion matrix (rows: true, columns: predicted)"))
+        QVBoxLayout(confusion_box).addWidget(self.confusion_table)
+        per_class_box = QGroupBox(self.tr("Per class"))
+        QVBoxLayout(per_class_box).addWidget(self.per_class_table)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.metrics_label)
+        layout.addWidget(confusion_box, 1)
+        layout.addWidget(per_class_box, 1)
+
+    def clear(self, text: str = "") -> None:
+        self.metrics_label.setText(text)
+        for table in (self.confusion_table, self.per_class_table):
+            table.clear()
+            table.setRowCount(0)
+            table.setColumnCount(0)
+
+
+class ResumeBanner(QFrame):
+    """The offer, at launch, to resume an interrupted run: Resume / Dismiss, never modal."""
+
+    resumeClicked = Signal(str)
+    dismissedRun = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("resumeBanner")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet(
+            "#resumeBanner { background: palette(alternate-base); border: 1px solid palette(mid);"
+            " border-radius: 4px; }"
+        )
+        self.text = QLabel()
+        self.text.setObjectName("resumeBannerText")
+        self.text.setWordWrap(True)
+        self.resume_button = QPushButton(self.tr("Resume"))
+        self.resume_button.setObjectName("resumeBannerButton")
+        self.resume_button.clicked.connect(self._resume)
+        self.dismiss_button = QPushButton(self.tr("Dismiss"))
+        self.dismiss_button.setObjectName("resumeBannerDismissButton")
+        self.dismiss_button.clicked.connect(self._dismiss)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 6, 6)
+        icon = QLabel("↻")
+        layout.addWidget(icon)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.resume_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.dismiss_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.run_dir: str | None = None
+        self.hide()
+
+    def offer(self, info: Any) -> None:
+        self.run_dir = str(info.path)
+        self.text.setText(
+            self.tr(
+                "The run of {when} on {data} was interrupted at step {step} (the app or the "
+                "computer stopped). Resume it from its last checkpoint?"
+            ).format(
+                when=when(info.created),
+                data=Path(info.dataset).name or "?",
+                step=info.last_step,
+            )
+        )
+        self.text.setToolTip(str(info.path))
+        self.show()
+
+    def withdraw(self) -> None:
+        self.hide()
+        self.run_dir = None
+
+    def _resume(self) -> None:
+        path = self.run_dir
+        self.withdraw()
+        if path:
+            self.resumeClicked.emit(path)
+
+    def _dismiss(self) -> None:
+        path = self.run_dir
+        self.withdraw()
+        if path:
+            self.dismissedRun.emit(path)
+
+
+# ----- the tab ---------------------------------------------------------------------------
+class _ExportProgress(QObject):
+    """Lives in the GUI thread; the export thread emits through it (queued to the tab)."""
+
+    step = Signal(int, int, str)
+
+
+class RunsTab(QWidget):
+    """Signals: ``errorOccurred(exception)``; ``resumeRequested(run_dir)``;
+    ``predictRequested(model_dir)``; ``runsChanged()`` when runs were deleted;
+    ``runsListed(list)`` after each listing; ``exportProgress(done, total, message)`` and
+    ``exported(ExportResult)`` while and when an export runs."""
+
+    errorOccurred = Signal(object)
+    resumeRequested = Signal(str)
+    predictRequested = Signal(str)
+    runsChanged = Signal()
+    runsListed = Signal(list)
+    exportProgress = Signal(int, int, str)
+    exported = Signal(object)
+
+    def __init__(self, settings: QSettings | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("runsTab")
+        self.settings = settings
+        self._training: Callable[[], tuple[bool, str | None]] = lambda: (False, None)
+        self._render_results: Callable[[dict[str, Any], Any], None] | None = None
+        self._listing = False
+        self._list_again = False
+        self._offer_resume = False
+        self._exporting: str | None = None
+        self._shown: list[Any] = []
+        self.loss_plot: Any = None
+        self.metric_plot: Any = None
+
+        # ----- the table -----
+        self.model = RunsTableModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.table = QTableView()
+        self.table.setObjectName("runsTable")
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.table.doubleClicked.connect(lambda _index: self.resume_or_predict())
+        self.empty_label = QLabel(
+            self.tr("No runs yet. Train a model in the Training tab: every run is listed here.")
+        )
+        self.empty_label.setObjectName("runsEmptyLabel")
+        self.empty_label.setWordWrap(True)
+
+        # ----- actions -----
+        def button(text: str, name: str, tip: str, slot: Callable[[], Any]) -> QPushButton:
+            b = QPushButton(text)
+            b.setObjectName(name)
+            b.setToolTip(tip)
+            b.setEnabled(False)
+            b.clicked.connect(slot)
+            return b
+
+        self.resume_button = button(
+            self.tr("Resume"),
+            "resumeRunButton",
+            self.tr("Continue this stopped, failed or interrupted run from its last checkpoint."),
+            self.resume_selected,
+        )
+        self.predict_button = button(
+            self.tr("Predict with it"),
+            "predictWithRunButton",
+            self.tr("Try this run's model in the Prediction tab."),
+            self.predict_with_selected,
+        )
+        self.export_button = button(
+            self.tr("Export…"),
+            "exportRunButton",
+            self.tr(
+                "Save the model as a portable folder (Hugging Face format, label map, model "
+                "card, predict.py; optionally ONNX and a zip) to use without Strop."
+            ),
+            self.export_selected,
+        )
+        self.open_folder_button = button(
+            self.tr("Open folder"),
+            "openSelectedRunFolderButton",
+            self.tr("Show the run's folder in the file manager."),
+            self.open_selected_folder,
+        )
+        self.delete_button = button(
+            self.tr("Delete…"),
+            "deleteRunButton",
+            self.tr("Delete the selected runs and everything in their folders (asks first)."),
+            self.delete_selected,
+        )
+        self.refresh_button = QPushButton(self.tr("Refresh"))
+        self.refresh_button.setObjectName("refreshRunsListButton")
+        self.refresh_button.clicked.connect(lambda: self.refresh())
+        actions = QHBoxLayout()
+        for b in (
+            self.resume_button,
+            self.predict_button,
+            self.export_button,
+            self.open_folder_button,
+            self.delete_button,
+        ):
+            actions.addWidget(b)
+        actions.addStretch(1)
+        actions.addWidget(self.refresh_button)
+
+        self.export_progress = QProgressBar()
+        self.export_progress.setObjectName("exportProgressBar")
+        self.export_progress.setMaximumWidth(220)
+        self.export_progress.hide()
+        self.export_status = QLabel()
+        self.export_status.setObjectName("exportStatusLabel")
+        self.export_status.setWordWrap(True)
+        self.export_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        export_row = QHBoxLayout()
+        export_row.addWidget(self.export_progress)
+        export_row.addWidget(self.export_status, 1)
+        self._export_relay = _ExportProgress(self)
+        self._export_relay.step.connect(self._export_step)
+
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.empty_label)
+        top_layout.addWidget(self.table, 1)
+        top_layout.addLayout(actions)
+        top_layout.addLayout(export_row)
+
+        # ----- the selected run(s) -----
+        self.details = QLabel(self.tr("Select a run to see its curves and results."))
+        self.details.setObjectName("runDetailsLabel")
+        self.details.setWordWrap(True)
+        self.details.setTextFormat(Qt.TextFormat.RichText)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.results = RunResults()
+        plots = QWidget()
+        self._plots_layout = QHBoxLayout(plots)
+        self._plots_layout.setContentsMargins(0, 0, 0, 0)
+        bottom_split = QSplitter(Qt.Orientation.Horizontal)
+        bottom_split.addWidget(plots)
+        bottom_split.addWidget(self.results)
+        bottom_split.setStretchFactor(0, 3)
+        bottom_split.setStretchFactor(1, 1)
+        bottom = QWidget()
+        bottom_layout = QVBoxLayout(bottom)
+        bottom_layout.setContentsMargins(0, 0, 0, 0)
+        bottom_layout.addWidget(self.details)
+        bottom_layout.addWidget(bottom_split, 1)
+
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.setObjectName("runsSplitter")
+        split.addWidget(top)
+        split.addWidget(bottom)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
+        layout = QVBoxLayout(self)
+        layout.addWidget(split)
+
+        self.resume_banner = ResumeBanner()
+        self.resume_banner.resumeClicked.connect(self.resumeRequested.emit)
+        self.resume_banner.dismissedRun.connect(self._remember_dismissed)
+
+    # ----- wiring ------------------------------------------------------------------------
+    def set_training_probe(self, probe: Callable[[], tuple[bool, str | None]]) -> None:
+        """``probe()`` says whether the window is training now, and which run folder."""
+        self._training = probe
+
+    def set_results_renderer(self, render: Callable[[dict[str, Any], Any], None]) -> None:
+        """``render(metrics, target)`` fills ``target``'s metrics label and tables."""
+        self._render_results = render
+
+    def ensure_plots(self) -> None:
+        """Create the plots (importing pyqtgraph) once; the window calls it after showing."""
+        if self.loss_plot is not None:
+            return
+        from gui.plots import text_colour, themed_plot
+
+        self.loss_plot = themed_plot("runsLossPlot", title=self.tr("Loss (lower is better)"))
+        self.metric_plot = themed_plot(
+            "runsMetricPlot", title=self.tr("Validation scores (higher is better)")
+        )
+        for plot in (self.loss_plot, self.metric_plot):
+            item = plot.getPlotItem()
+            item.setDownsampling(auto=True, mode="peak")
+            item.setClipToView(True)
+            item.setLabel("bottom", self.tr("step"))
+            item.addLegend(offset=(-5, 5), labelTextColor=text_colour(self))
+        self.metric_plot.setXLink(self.loss_plot)
+        self.metric_plot.setYRange(0, 1.0, padding=0.02)
+        self._plots_layout.addWidget(self.loss_plot)
+        self._plots_layout.addWidget(self.metric_plot)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        self.ensure_plots()
+        self.refresh()  # runs may have started or ended since the last look
+
+    # ----- listing -----------------------------------------------------------------------
+    @property
+    def listing(self) -> bool:
+        """True while the list of runs is being read."""
+        return self._listing
+
+    def refresh(self, *, offer_resume: bool = False) -> None:
+        """List the runs again (off the GUI thread), keeping the selection.
+
+        With ``offer_resume`` (at launch), an interrupted run with a checkpoint is offered
+        in the resume banner, unless the user dismissed that offer before."""
+        self._offer_resume = self._offer_resume or offer_resume
+        if self._listing:
+            self._list_again = True
+            return
+        from engine.runs import list_runs
+
+        self._listing = True
+        self._list_again = False
+        run_task(
+            list_runs,
+            on_result=self._listed,
+            on_error=self.errorOccurred.emit,
+            on_finished=self._listing_done,
+            owner=self,
+        )
+
+    def _listing_done(self) -> None:
+        self._listing = False
+        if self._list_again:
+            self.refresh()
+
+    def _listed(self, infos: list[Any]) -> None:
+        selected = [str(info.path) for info in self.selected_runs()]
+        selection = self.table.selectionModel()
+        selection.blockSignals(True)
+        self.model.set_runs(infos)
+        self.table.clearSelection()
+        for path in selected:
+            self._select_path(path)
+        if not self.selected_runs() and infos and not selected:
+            self._select_path(str(self.proxy_run(0).path))  # the newest
+        selection.blockSignals(False)
+        self.empty_label.setVisible(not infos)
+        self._selection_changed()
+        if self._offer_resume:
+            self._offer_resume = False
+            self._offer_interrupted(infos)
+        banner_run = self.resume_banner.run_dir
+        if banner_run and all(
+            str(i.path) != banner_run or not resumable(i) or training_on_disk(i.path) for i in infos
+        ):
+            self.resume_banner.withdraw()  # resumed, finished or deleted meanwhile
+        self.runsListed.emit(infos)
+
+    def proxy_run(self, row: int) -> Any:
+        """The run shown in row ``row`` of the (sorted) table."""
+        return self.model.run(self.proxy.mapToSource(self.proxy.index(row, 0)).row())
+
+    def _select_path(self, path: str) -> bool:
+        row = self.model.row_of(path)
+        if row < 0:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        self.table.selectionModel().select(
+            index,
+            QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        return True
+
+    def select_runs(self, paths: list[str]) -> None:
+        """Select these runs (by folder) in the table, as a user's clicks would."""
+        self.table.clearSelection()
+        for path in paths:
+            self._select_path(str(path))
+
+    def selected_runs(self) -> list[Any]:
+        """The selected runs, in table order."""
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [self.proxy_run(row) for row in rows]
+
+    def _offer_interrupted(self, infos: list[Any]) -> None:
+        from engine.events import RunState
+
+        dismissed = set(read_list(self.settings, DISMISSED_KEY)) if self.settings else set()
+        running, _run_dir = self._training()
+        if running:
+            return
+        for info in infos:  # newest first
+            if (
+                info.state == RunState.INTERRUPTED
+                and resumable(info)
+                and str(info.path) not in dismissed
+            ):
+                self.resume_banner.offer(info)
+                return
+
+    def _remember_dismissed(self, path: str) -> None:
+        if self.settings is None:
+            return
+        items = [p for p in read_list(self.settings, DISMISSED_KEY) if p != path]
+        items.insert(0, path)
+        self.settings.setValue(DISMISSED_KEY, items[:50])
+
+    # ----- the selection -----------------------------------------------------------------
+    def _selection_changed(self, *_args: Any) -> None:
+        infos = self.selected_runs()
+        self._shown = infos
+        self._update_buttons()
+        if len(infos) == 1:
+            self._show_one(infos[0])
+        elif infos:
+            self._show_several(infos)
+        else:
+            self.details.setText(self.tr("Select a run to see its curves and results."))
+            self.results.clear()
+            self._clear_plots()
+            self.model.set_colours({})
+
+    def _update_buttons(self) -> None:
+        infos = self._shown
+        one = infos[0] if len(infos) == 1 else None
+        running, _run_dir = self._training()
+        self.resume_button.setEnabled(
+            one is not None and resumable(one) and not running and not training_on_disk(one.path)
+        )
+        self.predict_button.setEnabled(one is not None and one.has_model)
+        self.export_button.setEnabled(one is not None and one.has_model and self._exporting is None)
+        self.open_folder_button.setEnabled(one is not None)
+        self.delete_button.setEnabled(bool(infos))
+
+    def _clear_plots(self) -> None:
+        if self.loss_plot is None:
+            return
+        for plot in (self.loss_plot, self.metric_plot):
+            plot.getPlotItem().clear()  # also takes the curves out of the legend
+
+    def _show_one(self, info: Any) -> None:
+        from engine import runs
+
+        status = runs.read_status(info.path)
+        lines = [
+            f"<b>{info.name}</b> · {run_state_text(info.state.value)}",
+            self.tr("Data: {data} · Model: {model} · Strategy: {strategy}").format(
+                data=info.dataset, model=info.model, strategy=info.strategy or "full"
+            ),
+        ]
+        if info.last_step:
+            lines.append(
+                self.tr("Last checkpoint at step {step}.").format(step=info.last_step)
+                + (" " + self.tr("Press Resume to continue.") if resumable(info) else "")
+            )
+        if status.get("error"):
+            lines.append(self.tr("Error: {error}").format(error=status["error"]))
+        self.details.setText("<br>".join(lines))
+        self.details.setToolTip(str(info.path))
+
+        metrics = runs.read_json(info.path / runs.METRICS)
+        if isinstance(metrics, dict) and metrics and self._render_results is not None:
+            self.results.clear()
+            self._render_results(metrics, self.results)
+        else:
+            self.results.clear(
+                self.tr("No final metrics: the run did not finish.")
+                if not isinstance(metrics, dict) or not metrics
+                else ""
+            )
+        self._draw([info], single=True)
+
+    def _show_several(self, infos: list[Any]) -> None:
+        self.details.setText(
+            self.tr(
+                "Comparing {n} runs, one colour each: training loss (left) and validation "
+                "accuracy (right)."
+            ).format(n=len(infos))
+        )
+        self.details.setToolTip("")
+        self.results.clear(self.tr("Select one run to see its confusion matrix."))
+        self._draw(infos, single=False)
+
+    def _draw(self, infos: list[Any], *, single: bool) -> None:
+        """Redraw the curves of the runs from their ``metrics.jsonl``."""
+        import pyqtgraph as pg
+
+        from engine.runs import read_metrics_log
+        from gui.plots import BLUE, GREEN, ORANGE, PURPLE
+
+        self.ensure_plots()
+        self._clear_plots()
+        loss, metric = self.loss_plot.getPlotItem(), self.metric_plot.getPlotItem()
+        colours = (
+            {}
+            if single
+            else {info.path: RUN_COLOURS[i % len(RUN_COLOURS)] for i, info in enumerate(infos)}
+        )
+        self.model.set_colours(colours)
+
+        def dots(colour: tuple[int, int, int], symbol: str = "o") -> dict[str, Any]:
+            return {
+                "symbol": symbol,
+                "symbolSize": 6,
+                "symbolBrush": pg.mkBrush(*colour),
+                "symbolPen": None,
+            }
+
+        if single:
+            series = history_series(read_metrics_log(infos[0].path))
+            loss.plot(
+                *series["train_loss"], pen=pg.mkPen(BLUE, width=1), name=self.tr("training loss")
+            )
+            loss.plot(
+                *series["eval_loss"],
+                pen=pg.mkPen(ORANGE, width=1),
+                name=self.tr("validation loss"),
+                **dots(ORANGE),
+            )
+            metric.plot(
+                *series["accuracy"],
+                pen=pg.mkPen(GREEN, width=1),
+                name=self.tr("accuracy"),
+                **dots(GREEN),
+            )
+            metric.plot(
+                *series["macro_f1"],
+                pen=pg.mkPen(PURPLE, width=1),
+                name=self.tr("macro F1"),
+                **dots(PURPLE, "t"),
+            )
+        else:
+            for info in infos:
+                colour = colours[info.path]
+                series = history_series(read_metrics_log(info.path))
+                name = curve_name(info)
+                loss.plot(*series["train_loss"], pen=pg.mkPen(colour, width=1), name=name)
+                metric.plot(
+                    *series["accuracy"], pen=pg.mkPen(colour, width=1), name=name, **dots(colour)
+                )
+        loss.enableAutoRange()
+        metric.enableAutoRange(axis="x")
+        self.metric_plot.setYRange(0, 1.0, padding=0.02)
+
+    # ----- actions -----------------------------------------------------------------------
+    def _one(self) -> Any:
+        infos = self.selected_runs()
+        return infos[0] if len(infos) == 1 else None
+
+    def resume_selected(self) -> None:
+        info = self._one()
+        if info is not None and resumable(info):
+            self.resumeRequested.emit(str(info.path))
+
+    def predict_with_selected(self) -> None:
+        from engine.runs import MODEL
+
+        info = self._one()
+        if info is not None and info.has_model:
+            self.predictRequested.emit(str(info.path / MODEL))
+
+    def resume_or_predict(self) -> None:
+        """Double-click: predict with a finished run's model, resume an unfinished one."""
+        info = self._one()
+        if info is None:
+            return
+        if info.has_model:
+            self.predict_with_selected()
+        elif resumable(info):
+            self.resume_selected()
+
+    def open_selected_folder(self) -> None:
+        info = self._one()
+        if info is not None:
+            dialogs.reveal(str(info.path))
+
+    def _busy(self, info: Any) -> str:
+        """Why ``info`` cannot be deleted now ("" when it can)."""
+        running, run_dir = self._training()
+        if (running and run_dir and Path(run_dir) == info.path) or training_on_disk(info.path):
+            return self.tr("it is training now")
+        if self._exporting == str(info.path):
+            return self.tr("it is being exported")
+        return ""
+
+    def delete_selected(self) -> list[str]:
+        """Delete the selected runs after asking; returns the folders deleted."""
+        from engine.errors import RunFolderError
+        from engine.runs import CONFIG
+
+        infos = self.selected_runs()
+        if not infos:
+            return []
+        for info in infos:
+            reason = self._busy(info)
+            if reason:
+                self.errorOccurred.emit(
+                    RunFolderError(
+                        self.tr("{name}: not deleted, {reason}.").format(
+                            name=info.name, reason=reason
+                        ),
+                        hint=self.tr("Stop it (or let it end) first."),
+                    )
+                )
+                return []
+        if len(infos) == 1:
+            question = self.tr(
+                "Delete the run {name}? Its folder, checkpoints and model are removed for good."
+            ).format(name=infos[0].name)
+        else:
+            question = self.tr(
+                "Delete these {n} runs? Their folders, checkpoints and models are removed for good."
+            ).format(n=len(infos))
+        if not dialogs.ask(self, self.tr("Delete runs"), question):
+            return []
+        deleted = []
+        for info in infos:
+            if not (info.path / CONFIG).is_file():  # only ever a run folder
+                continue
+            try:
+                shutil.rmtree(info.path)
+            except OSError as exc:
+                self.errorOccurred.emit(
+                    RunFolderError(
+                        self.tr("{path}: could not be deleted ({error}).").format(
+                            path=info.path, error=exc.strerror or exc
+                        ),
+                        hint=self.tr("Close programs that use files in it, then try again."),
+                    )
+                )
+                break
+            deleted.append(str(info.path))
+            if self.resume_banner.run_dir == str(info.path):
+                self.resume_banner.withdraw()
+        if deleted:
+            self.table.clearSelection()
+            self.runsChanged.emit()
+            self.refresh()
+        return deleted
+
+    # ----- export ------------------------------------------------------------------------
+    @property
+    def exporting(self) -> bool:
+        return self._exporting is not None
+
+    def export_selected(self) -> None:
+        info = self._one()
+        if info is None or not info.has_model or self._exporting is not None:
+            return
+        start = str(self.settings.value(EXPORT_DIR_KEY, "") or "") if self.settings else ""
+        options = dialogs.export_options(self, info.name, start)
+        if options is None:
+            return
+        if self.settings is not None:
+            self.settings.setValue(EXPORT_DIR_KEY, str(Path(options.dest).parent))
+        self.export_run(str(info.path), options)
+
+    def export_run(self, run_dir: str, options: Any) -> None:
+        """``engine.export.export_run`` in a worker thread; progress in the status line."""
+        from engine.export import export_run
+
+        self._exporting = run_dir
+        self._update_buttons()
+        self.export_progress.setRange(0, 0)
+        self.export_progress.show()
+        self.export_status.setText(
+            self.tr("Exporting {name} to {dest}…").format(
+                name=Path(run_dir).name, dest=options.dest
+            )
+        )
+
+        def done(result: Any) -> None:
+            lines = [self.tr("Exported to {path}").format(path=result.path)]
+            if result.zip_path:
+                lines.append(self.tr("zip: {path}").format(path=result.zip_path))
+            if options.onnx:
+                lines.append(self.tr("ONNX: {message}").format(message=result.onnx.message))
+            self.export_status.setText(" · ".join(lines))
+            self.exported.emit(result)
+
+        def failed(exc: BaseException) -> None:
+            self.export_status.setText(self.tr("The export failed: see the message above."))
+            self.errorOccurred.emit(exc)
+
+        def finished() -> None:
+            self._exporting = None
+            self.export_progress.hide()
+            self._update_buttons()
+
+        run_task(
+            export_run, run_dir, options.dest,
+            onnx=options.onnx, make_zip=options.make_zip, progress=self._export_relay.step.emit,
+            on_result=done, on_error=failed, on_finished=finished, owner=self,
+        )  # fmt: skip
+
+    def _export_step(self, done: int, total: int, message: str) -> None:
+        self.export_progress.setRange(0, max(1, total))
+        self.export_progress.setValue(done)
+        self.export_status.setText(
+            self.tr("Exporting: {message}… ({step} of {total})").format(
+                message=export_step_text(message), step=done + 1, total=total
+            )
+        )
+        self.exportProgress.emit(done, total, message)
