@@ -62,6 +62,7 @@ CJK_FAMILIES = (
 )
 
 _installed: list[QTranslator] = []
+_qm_data: dict[int, bytes] = {}
 _language = "en"
 _base_font: QFont | None = None
 
@@ -131,11 +132,18 @@ def install_translators(app: QCoreApplication, language: str) -> list[QTranslato
     if language == "en":
         return []
     ours = QTranslator(app)
-    if not ours.load(str(qm_path(language))):
+    # Read into memory: QTranslator.load(path) maps the file, and a .qm rewritten while the
+    # app runs (an update, update.py) would turn later lookups into garbage or English.
+    try:
+        data = qm_path(language).read_bytes()
+    except OSError:
+        data = b""
+    if not data or not ours.load(data):
         log.warning(
             "no translation for %s at %s; the interface stays English", language, qm_path(language)
         )
         return []
+    _qm_data[id(ours)] = data  # Qt reads the bytes in place: keep them alive with it
     app.installTranslator(ours)
     _installed.append(ours)
     qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
@@ -150,7 +158,10 @@ def install_translators(app: QCoreApplication, language: str) -> list[QTranslato
 def remove_translators(app: QCoreApplication) -> None:
     global _language
     while _installed:
-        app.removeTranslator(_installed.pop())
+        translator = _installed.pop()
+        app.removeTranslator(translator)
+        translator.deleteLater()
+        _qm_data.pop(id(translator), None)
     _language = "en"
 
 

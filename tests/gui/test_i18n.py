@@ -237,6 +237,23 @@ def test_a_missing_qm_leaves_the_interface_english(
     assert i18n.current_language() == "en"
 
 
+def test_a_qm_rewritten_while_the_app_runs_does_not_break_it(
+    qapp: QApplication, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from PySide6.QtCore import QCoreApplication
+
+    qm = tmp_path / "strop_zh_CN.qm"
+    shutil.copy(TRANSLATIONS / "strop_zh_CN.qm", qm)
+    monkeypatch.setattr(i18n, "translations_dir", lambda: tmp_path)
+    try:
+        assert i18n.install_translators(qapp, "zh_CN")
+        with qm.open("r+b") as f:  # rewritten in place, as a compiler or an update may do
+            f.write(b"\0" * qm.stat().st_size)
+        assert QCoreApplication.translate("TrainingTab", "Stop") == "停止"
+    finally:
+        i18n.remove_translators(qapp)
+
+
 # ----- fonts -----------------------------------------------------------------------------
 def skip_without_cjk_font() -> None:
     # QFontDatabase needs the QApplication: ask inside the test, not at collection
