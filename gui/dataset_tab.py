@@ -274,6 +274,7 @@ class DatasetTab(QWidget):
             self.model.set_dataset(ds)
             self.rows_label.setText(self.tr("{n:,} rows").format(n=ds.num_rows))
             self._fill_columns(list(ds.column_names), guess)
+            self._fit_columns(guess.text if guess is not None else None)
             self.datasetOpened.emit(path)
 
         def failed(exc: BaseException) -> None:
@@ -303,6 +304,22 @@ class DatasetTab(QWidget):
             owner=self,
         )
         run_task(load_and_detect, path, on_result=loaded, on_error=failed, owner=self)
+
+    def _fit_columns(self, text_column: str | None) -> None:
+        """Short columns as wide as their content; the text column takes the rest."""
+        columns = self.model.columns
+        if not columns:
+            return
+        header = self.table.horizontalHeader()
+        used = 0
+        for i, name in enumerate(columns):
+            if name != text_column:
+                self.table.resizeColumnToContents(i)
+                self.table.setColumnWidth(i, min(self.table.columnWidth(i), 260))
+                used += self.table.columnWidth(i)
+        if text_column in columns:
+            room = self.table.viewport().width() - used - 4
+            header.resizeSection(columns.index(text_column), max(240, room))
 
     def _fill_columns(self, columns: list[str], guess: Any) -> None:
         self._filling = True
@@ -446,11 +463,16 @@ class DatasetTab(QWidget):
             return self.tr("✔ Nothing to worry about in this data.")
         from gui.i18n import warning_text
 
-        items = []
-        for w in warnings:
+        # problems first, then warnings, then notes; the symbol is the bullet
+        order = {"problem": 0, "warning": 1, "info": 2}
+        rows = []
+        for w in sorted(warnings, key=lambda w: order.get(w.get("level", "info"), 3)):
             icon = _LEVEL_ICONS.get(w.get("level", "info"), "•")
-            items.append(f"<li>{icon} {_escape(warning_text(w, r))}</li>")
-        return "<ul style='margin-left:-20px'>" + "".join(items) + "</ul>"
+            rows.append(
+                f"<tr><td style='padding-right:6px'>{icon}</td>"
+                f"<td>{_escape(warning_text(w, r))}</td></tr>"
+            )
+        return "<table cellspacing='2'>" + "".join(rows) + "</table>"
 
     def _draw_counts(self, r: dict[str, Any]) -> None:
         import numpy as np

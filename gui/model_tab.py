@@ -440,6 +440,12 @@ class ModelTab(QWidget):
         self.strategy_text.setText(
             strategy_description(strategy.kind, strategy.layers, strategy.description)
         )
+        for i, kind in enumerate(STRATEGIES):  # one sentence on each choice, as its tooltip
+            self.strategy_combo.setItemData(
+                i,
+                strategy_description(kind, self.layers_spin.value()),
+                Qt.ItemDataRole.ToolTipRole,
+            )
         self.strategyChanged.emit(text)
 
     def _safety_changed(self) -> None:

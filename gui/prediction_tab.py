@@ -131,7 +131,7 @@ class PredictionTab(QWidget):
         self.input = QPlainTextEdit()
         self.input.setObjectName("predictInput")
         self.input.setPlaceholderText(self.tr("Type or paste a text to classify…"))
-        self.input.setMaximumHeight(140)
+        self.input.setMaximumHeight(110)
         self.predict_button = QPushButton(self.tr("Predict (Ctrl+Enter)"))
         self.predict_button.setObjectName("predictButton")
         self.predict_button.clicked.connect(lambda: self.predict_now())
@@ -191,7 +191,13 @@ class PredictionTab(QWidget):
         self.file_progress.setObjectName("predictFileProgress")
         self.file_progress.setFormat(self.tr("%v / %m texts"))
         self.file_progress.setValue(0)
-        self.file_status = QLabel()
+        self.file_progress.hide()  # until a file is being classified
+        self.file_status = QLabel(
+            self.tr(
+                "Classify every text of a CSV, TSV, JSON or Parquet file: the result is a CSV "
+                "with the predicted class and one probability column per class."
+            )
+        )
         self.file_status.setObjectName("predictFileStatusLabel")
         self.file_status.setWordWrap(True)
         self.file_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -438,6 +444,7 @@ class PredictionTab(QWidget):
         self.file_button.setEnabled(False)
         self.cancel_file_button.setEnabled(True)
         self.file_progress.setRange(0, 0)
+        self.file_progress.show()
         self.file_status.setText(self.tr("Classifying {file}…").format(file=source))
         predictor = self._predictor if self._predictor_path == path else None
 
