@@ -113,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--text-column")
     e.add_argument("--label-column")
     e.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"))
+    _add_trust_flags(e)
 
     p = sub.add_parser("predict", help="predict texts with a trained model")
     p.add_argument("--model", required=True, help="a model folder or run folder")
@@ -122,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--text-column")
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"))
+    _add_trust_flags(p)
 
     r = sub.add_parser("report", help="print the dataset report without training")
     r.add_argument("--data", required=True)
@@ -131,6 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--model", default="starter")
     r.add_argument("--max-length", type=int)
     r.add_argument("--json", action="store_true", help="print the report as JSON")
+    _add_trust_flags(r)
 
     sub.add_parser("runs", help="list past runs")
 
@@ -142,6 +145,16 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--zip", action="store_true", help="also write OUT.zip")
     x.add_argument("--no-onnx", action="store_true", help="leave out the ONNX export")
     return parser
+
+
+def _add_trust_flags(parser: argparse.ArgumentParser) -> None:
+    """The two opt-ins of a model that is not loaded by default (as `train` has them)."""
+    parser.add_argument(
+        "--allow-pickle", action="store_true", help="allow pickled pytorch_model.bin weights"
+    )
+    parser.add_argument(
+        "--trust-remote-code", action="store_true", help="allow the model's own Python code"
+    )
 
 
 # ----- train ------------------------------------------------------------------------------
@@ -289,6 +302,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         text_column=args.text_column,
         label_column=args.label_column,
         device=args.device,
+        allow_pickle=args.allow_pickle,
+        trust_remote_code=args.trust_remote_code,
     )
     print(json.dumps(metrics, ensure_ascii=False))
     return EXIT_OK
@@ -304,7 +319,12 @@ def cmd_predict(args: argparse.Namespace) -> int:
         )
     if args.file and not args.out:
         raise ConfigError("--file needs --out FILE.csv for the predictions.")
-    predictor = Predictor(args.model, device=args.device)
+    predictor = Predictor(
+        args.model,
+        device=args.device,
+        allow_pickle=args.allow_pickle,
+        trust_remote_code=args.trust_remote_code,
+    )
     for pred in predictor.predict(args.texts, batch_size=args.batch_size) if args.texts else []:
         print(json.dumps(pred.to_dict(), ensure_ascii=False))
     if args.file:
@@ -322,6 +342,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     config = TrainConfig(
         data=args.data, validation=args.validation, text_column=args.text_column,
         label_column=args.label_column, model=args.model, max_length=args.max_length,
+        allow_pickle=args.allow_pickle, trust_remote_code=args.trust_remote_code,
     ).validate()  # fmt: skip
     report = prepare_run(config)[-1]
     print(json.dumps(report.to_dict(), ensure_ascii=False) if args.json else report.format_text())

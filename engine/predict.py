@@ -185,12 +185,16 @@ def evaluate(
     label_column: str | None = None,
     batch_size: int = 64,
     device: str = "auto",
+    allow_pickle: bool = False,
+    trust_remote_code: bool = False,
 ) -> dict[str, Any]:
     """Accuracy, macro and per-class figures and the confusion matrix of a model on a file."""
     from engine.data import _clean, detect_columns, load_table
     from engine.metrics import classification_metrics
 
-    predictor = Predictor(model, device=device)
+    predictor = Predictor(
+        model, device=device, allow_pickle=allow_pickle, trust_remote_code=trust_remote_code
+    )
     raw = load_table(data)
     if text_column is None or label_column is None:
         guess = detect_columns(raw, source=str(data))

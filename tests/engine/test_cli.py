@@ -406,6 +406,37 @@ def test_pickle_weights_load_only_with_the_opt_in(
     )  # fmt: skip
     assert code == 0, err
     assert (run / "model" / "model.safetensors").is_file()  # the trained model is safetensors
+    # every command that loads a model takes the same opt-in that its refusal names
+    code, _, err = run_cli(capfd, "report", "--data", BAD / "train.csv", "--model", folder)
+    assert code == 2
+    assert_one_clear_line(err, "--allow-pickle")
+    code, out, err = run_cli(
+        capfd, "report", "--data", BAD / "train.csv", "--model", folder, "--allow-pickle"
+    )
+    assert code == 0, err
+    code, _, err = run_cli(capfd, "predict", "--model", folder, "good film")
+    assert code == 2
+    assert_one_clear_line(err, "--allow-pickle")
+    code, out, err = run_cli(
+        capfd, "predict", "--model", folder, "good film", "--allow-pickle", "--device", "cpu"
+    )
+    assert code == 0, err
+    assert json.loads(out)["text"] == "good film"
+    labelled = tmp_path / "labelled.csv"  # the base model's own labels
+    labelled.write_text("text,label\ngood film,LABEL_0\nbad film,LABEL_1\n", encoding="utf-8")
+    code, out, err = run_cli(
+        capfd,
+        "evaluate",
+        "--model",
+        folder,
+        "--data",
+        labelled,
+        "--allow-pickle",
+        "--device",
+        "cpu",
+    )
+    assert code == 0, err
+    assert json.loads(out)["num_examples"] == 2
 
 
 def test_a_malicious_pickle_never_runs_even_when_allowed(
