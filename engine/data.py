@@ -508,17 +508,33 @@ def detect_columns(ds: datasets.Dataset, *, source: str = "") -> ColumnGuess:
 
     sample = ds.select(range(min(ds.num_rows, 1000)))
     stats: dict[str, tuple[float, int]] = {}
+    numeric: dict[str, bool] = {}
     for name in names:
         values = [_cell(v) for v in sample[name]]
         mean_len = sum(len(v) for v in values) / max(1, len(values))
         stats[name] = (mean_len, len(set(values)))
+        numeric[name] = all(_is_number(v) for v in values if v.strip())
     if text is None:
         candidates = [n for n in names if n != label]
-        text = max(candidates, key=lambda n: stats[n][0])
+        text = max(candidates, key=lambda n: (not numeric[n], stats[n][0]))
+        if numeric[text]:
+            shown = ", ".join(repr(n) for n in names)
+            raise DatasetError(
+                f"{where}no column holds text: every column holds numbers ({shown}).",
+                hint="Name the text column (--text-column), or add one, with a header such as 'text,label'.",
+            )
     if label is None:
         candidates = [n for n in names if n != text]
         label = min(candidates, key=lambda n: (stats[n][1] < 2, stats[n][1]))
     return ColumnGuess(text, label)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _natural_key(label: str) -> tuple[int, float | str]:
@@ -744,6 +760,12 @@ def prepare_data(
         raise DatasetError(
             f"{data}: column {label_col!r} has only one class ({labels.labels[0]!r}).",
             hint="A classifier needs at least two different labels.",
+        )
+    if len(labels) == train.num_rows >= 10:
+        raise DatasetError(
+            f"{data}: column {label_col!r} has a different value in every row, so it is not a label "
+            "column (a label names a class that many rows share).",
+            hint="Name the label column (--label-column), or add one, with a header such as 'text,label'.",
         )
     val_source = validation
     if validation is None:

@@ -216,6 +216,8 @@ DATA_ERRORS: list[tuple[str, Callable[[Path], Path], list[str], list[str]]] = [
     ("binary named .csv", _binary, [], ["not a text file"]),
     ("undecodable bytes", _binary_without_nul, [], ["utf-8"]),
     ("one column", _committed("one_column.csv"), [], ["only one column", "'text'"]),
+    ("no text column", _committed("no_text_column.csv"), [], ["no column holds text", "'id'", "--text-column"]),
+    ("no label column", _committed("no_label_column.csv"), [], ["'title'", "different value in every row", "--label-column"]),
     ("no label column named", _committed("train.csv"), ["--label-column", "stars"], ["column", "'stars'"]),
     ("no text column named", _committed("train.csv"), ["--text-column", "review"], ["column", "'review'"]),
     ("duplicated column names", _committed("duplicate_columns.csv"), [], ["'text'", "twice", "columns 1 and 3"]),
