@@ -432,12 +432,13 @@ class TrainingTab(QWidget):
         self.metric_plot = themed_plot(
             "accuracyPlot", title=self.tr("Validation accuracy and macro F1 (higher is better)")
         )
-        for plot in (self.loss_plot, self.metric_plot):
+        # legends where the curves are not: losses fall (top right is free), scores rise
+        for plot, corner in ((self.loss_plot, (-5, 5)), (self.metric_plot, (-5, -5))):
             item = plot.getPlotItem()
             item.setDownsampling(auto=True, mode="peak")
             item.setClipToView(True)
             item.setLabel("bottom", self.tr("step"))
-            item.addLegend(offset=(-5, 5), labelTextColor=text_colour(self))
+            item.addLegend(offset=corner, labelTextColor=text_colour(self))
         self.metric_plot.setXLink(self.loss_plot)
         self.metric_plot.setYRange(0, 1.0, padding=0.02)
         self.buffers = {

@@ -796,6 +796,10 @@
         <translation>%v / %m 条文本</translation>
     </message>
     <message>
+        <source>Classify every text of a CSV, TSV, JSON or Parquet file: the result is a CSV with the predicted class and one probability column per class.</source>
+        <translation>对 CSV、TSV、JSON 或 Parquet 文件中的每条文本进行分类：结果保存为 CSV，包含预测的类别，以及每个类别一列概率。</translation>
+    </message>
+    <message>
         <source>A whole file</source>
         <translation>整个文件</translation>
     </message>
