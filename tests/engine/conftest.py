@@ -63,7 +63,9 @@ def trained_run(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory) -> T
     recorder = Recorder()
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("STROP_HOME", str(root / "home"))
-        result = train(fast_config(data, tiny_model, root / "run", epochs=4), recorder)
+        # test_export.py reads these settings back from the model card
+        config = fast_config(data, tiny_model, root / "run", epochs=3, learning_rate=2e-3)
+        result = train(config, recorder)
     return TrainedRun(root / "run", data, result, list(recorder.events))
 
 

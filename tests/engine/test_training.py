@@ -118,7 +118,7 @@ def test_run_folder_holds_everything(trained_run: TrainedRun) -> None:
     assert best and Path(best).is_dir() and Path(best).parent == run
     # the resolved config: max length and learning rate chosen, not None
     config = json.loads((run / "config.json").read_text(encoding="utf-8"))
-    assert config["max_length"] and config["learning_rate"] == 5e-3
+    assert config["max_length"] and config["learning_rate"] == 2e-3
 
 
 def test_model_folder_loads_with_transformers_as_is(trained_run: TrainedRun) -> None:
