@@ -311,15 +311,13 @@ class DatasetTab(QWidget):
         if not columns:
             return
         header = self.table.horizontalHeader()
-        used = 0
         for i, name in enumerate(columns):
+            header.setSectionResizeMode(i, QHeaderView.ResizeMode.Interactive)
             if name != text_column:
                 self.table.resizeColumnToContents(i)
                 self.table.setColumnWidth(i, min(self.table.columnWidth(i), 260))
-                used += self.table.columnWidth(i)
-        if text_column in columns:
-            room = self.table.viewport().width() - used - 4
-            header.resizeSection(columns.index(text_column), max(240, room))
+        if text_column in columns:  # it follows the window's width; hover a cell for all of it
+            header.setSectionResizeMode(columns.index(text_column), QHeaderView.ResizeMode.Stretch)
 
     def _fill_columns(self, columns: list[str], guess: Any) -> None:
         self._filling = True
@@ -343,6 +341,7 @@ class DatasetTab(QWidget):
     def _columns_changed(self) -> None:
         if self._filling or self._path is None:
             return
+        self._fit_columns(self.text_combo.currentText())
         self.settingsChanged.emit()
 
     # ----- validation -----------------------------------------------------------------

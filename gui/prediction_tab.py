@@ -162,6 +162,8 @@ class PredictionTab(QWidget):
         bars_scroll.setWidgetResizable(True)
         bars_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         bars_scroll.setWidget(self.bars)
+        bars_scroll.viewport().setAutoFillBackground(False)  # the group's background shows
+        self.bars.setAutoFillBackground(False)
 
         text_box = QGroupBox(self.tr("Try a text"))
         text_layout = QVBoxLayout(text_box)
@@ -207,6 +209,7 @@ class PredictionTab(QWidget):
         row.addWidget(self.file_button)
         row.addWidget(self.cancel_file_button)
         row.addWidget(self.file_progress, 1)
+        row.addStretch()  # keeps the buttons small while the bar is hidden
         file_layout.addLayout(row)
         file_layout.addWidget(self.file_status)
 

@@ -689,6 +689,12 @@ class TrainingTab(QWidget):
                 self.tr("Finished. The model is in {path}").format(path=event.model_dir)
             )
             self.progress.setValue(self.progress.maximum())
+            self.detail_label.setText(
+                self.tr("{steps:,} steps in {time}").format(
+                    steps=int(event.metrics.get("step", self.progress.maximum())),
+                    time=duration(event.metrics.get("train_seconds")),
+                )
+            )
             self.show_results(event.metrics)
             self.modelSaved.emit(event.model_dir)
         elif isinstance(event, ev.RunStopped):

@@ -1423,6 +1423,10 @@
         <translation>已完成。模型保存在 {path}</translation>
     </message>
     <message>
+        <source>{steps:,} steps in {time}</source>
+        <translation>{steps:,} 步，用时 {time}</translation>
+    </message>
+    <message>
         <source>checkpoint {name} is kept: press Resume to continue.</source>
         <translation>已保留检查点 {name}：点击“继续训练”以继续。</translation>
     </message>

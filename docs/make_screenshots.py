@@ -1,0 +1,167 @@
+"""Screenshots of the four tabs, taken the way a person uses the window, for the README.
+
+    python docs/make_screenshots.py [--steps 60] [--data FILE]
+
+Offscreen, in a temporary ``STROP_HOME``: opens the UCI sentiment sentences (from
+``../shared/datasets``, or the bundled sample) with the starter model, trains for a few
+dozen steps, predicts a sentence, and saves ``docs/screenshot-dataset.png``,
+``-model.png``, ``-training.png`` and ``-prediction.png``. While it trains, a 10 ms timer
+measures how long the event loop ever waits (the window must never freeze), and the script
+prints that with the other timings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+SHARED = ROOT.parent / "shared" / "datasets" / "uci_sentiment_sentences" / "all.csv"
+SIZE = (1280, 860)
+SENTENCE = "The food was cold and the waiter never came back. Never again."
+sys.path.insert(0, str(ROOT))
+
+
+def wait(app: object, condition: Callable[[], bool], timeout: float, what: str) -> float:
+    """Process events until ``condition()``; returns the seconds it took."""
+    started = time.monotonic()
+    while not condition():
+        if time.monotonic() - started > timeout:
+            raise SystemExit(f"timed out waiting for {what}")
+        app.processEvents()  # type: ignore[attr-defined]
+        time.sleep(0.01)
+    return time.monotonic() - started
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=60, help="training steps (default 60)")
+    parser.add_argument("--data", help="data file (default: UCI sentiment sentences)")
+    args = parser.parse_args()
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ.setdefault("STROP_HOME", tempfile.mkdtemp(prefix="strop-screenshots-"))
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from gui import app as gui_app
+
+    gui_app._setup_environment()
+    app = QApplication([sys.argv[0]])
+    app.setApplicationName("Strop")
+    app.setOrganizationName("Strop")
+    from gui import i18n, theme
+    from gui.main_window import MainWindow
+    from gui.settings import make_settings
+
+    settings = make_settings()
+    i18n.setup_language(app, settings)
+    theme.setup_theme(app, settings)
+
+    data = args.data or (str(SHARED) if SHARED.exists() else None)
+    if data is None:
+        from engine.resources import sample_dataset_path
+
+        data = str(sample_dataset_path())
+
+    window = MainWindow(settings)
+    window.resize(*SIZE)
+    window.show()
+    timings: dict[str, float] = {}
+    started = time.monotonic()
+    window.start(dataset=data, model="starter")
+    tabs = window.tabs
+
+    def shot(tab: object, name: str) -> None:
+        tabs.setCurrentWidget(tab)
+        for _ in range(5):
+            app.processEvents()
+        path = DOCS / f"screenshot-{name}.png"
+        window.grab().save(str(path))
+        print(f"wrote {path.relative_to(ROOT)}")
+
+    # Dataset: the preview, the columns, the report
+    timings["report"] = wait(
+        app,
+        lambda: window.dataset_tab.report is not None or window.banner.isVisible(),
+        300,
+        "the report",
+    )
+    if window.banner.isVisible():
+        raise SystemExit(f"error: {window.banner.message}")
+    shot(window.dataset_tab, "dataset")
+
+    # Model: what the starter model is, and the strategy
+    wait(app, lambda: window.model_tab.info is not None, 120, "the model description")
+    wait(app, lambda: window.training_tab.device_combo.count() > 1, 120, "the device list")
+    shot(window.model_tab, "model")
+
+    # Training: a short run, with the event loop watched
+    tab = window.training_tab
+    tab.max_steps_spin.setValue(args.steps)
+    tab.batch_spin.setValue(16)
+    gaps: list[float] = []
+    last = [time.monotonic()]
+
+    def tick() -> None:
+        now = time.monotonic()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(tick)
+    tabs.setCurrentWidget(tab)
+    tab.start_button.click()
+    if not tab.is_running:
+        raise SystemExit(f"could not start: {window.banner.message}")
+    t0 = time.monotonic()
+    wait(app, lambda: len(tab.buffers.get("train_loss", [])) > 0, 600, "the first step")
+    timings["to first step"] = time.monotonic() - t0
+    last[0] = time.monotonic()
+    timer.start()
+    loop = QEventLoop()  # the real event loop while training, as the window has it
+    tab.runEnded.connect(loop.quit)
+    if tab.is_running:
+        loop.exec()
+    timer.stop()
+    timings["training"] = time.monotonic() - t0
+    if window.banner.isVisible():
+        raise SystemExit(f"error: {window.banner.message}")
+    shot(tab, "training")
+
+    # Prediction: the run's model, one sentence
+    pred = window.prediction_tab
+    wait(app, lambda: pred.model_path is not None, 60, "the trained model in the list")
+    tabs.setCurrentWidget(pred)
+    pred.input.setPlainText(SENTENCE)
+    pred.predict_now()
+    wait(app, lambda: bool(pred.probabilities()) and not pred.busy, 120, "a prediction")
+    shot(pred, "prediction")
+
+    gaps_ms = sorted(g * 1000 for g in gaps)
+    timings["total"] = time.monotonic() - started
+    for key, value in timings.items():
+        print(f"{key}: {value:.1f} s")
+    if gaps_ms:
+        p99 = gaps_ms[int(0.99 * (len(gaps_ms) - 1))]
+        over = sum(1 for g in gaps_ms if g > 50)
+        print(
+            f"event loop while training ({len(gaps_ms)} ticks of a 10 ms timer): "
+            f"median {gaps_ms[len(gaps_ms) // 2]:.0f} ms, p99 {p99:.0f} ms, "
+            f"longest {gaps_ms[-1]:.0f} ms, {over} over 50 ms"
+        )
+    window.close()
+    wait(app, lambda: not window.isVisible(), 60, "the window to close")
+    window.wait_for_background(60_000)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
