@@ -124,3 +124,18 @@ def test_bad_input_errors_before_any_run_folder(
     runs = strop_home / "runs"
     assert not runs.exists() or not any(runs.iterdir())
     qtbot.waitUntil(lambda: not running_threads(), timeout=10_000)
+
+
+def test_heavy_imports_are_frozen_out_of_the_cyclic_gc_once(monkeypatch: Any) -> None:
+    """A full collection over torch's objects holds the GIL for ~0.5 s: freeze them once."""
+    import gc
+
+    import torch  # noqa: F401
+
+    from gui import worker as worker_module
+
+    monkeypatch.setattr(worker_module, "_frozen_for", set())
+    assert worker_module.freeze_imported_heap()
+    assert gc.get_freeze_count() > 100_000
+    assert "torch" in worker_module._frozen_for
+    assert not worker_module.freeze_imported_heap()  # nothing newly imported: no freeze
