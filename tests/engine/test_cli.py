@@ -498,7 +498,7 @@ def test_sigkill_mid_run_then_resume_loses_nothing(
 ) -> None:
     from safetensors.torch import load_file
 
-    data = write_sentiment_csv(tmp_path / "train.csv", rows=400, seed=4)
+    data = write_sentiment_csv(tmp_path / "train.csv", rows=240, seed=4)
     flags = [
         "--data", data, "--model", tiny_model, "--epochs", "2", "--batch-size", "8",
         "--learning-rate", "2e-3", "--save-steps", "6", "--eval-steps", "6",
