@@ -23,7 +23,7 @@ PRECISIONS = ("auto", "fp32", "bf16", "fp16")
 _STRATEGY_RE = re.compile(r"^(full|head|top-layers:(\d+))$")
 
 #: Learning rates that work well for each strategy when the user leaves it to us.
-DEFAULT_LEARNING_RATES = {"full": 5e-5, "top-layers": 1e-4, "head": 1e-3}
+DEFAULT_LEARNING_RATES = {"full": 5e-5, "top-layers": 5e-4, "head": 1e-3}
 
 
 @dataclass(frozen=True)

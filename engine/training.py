@@ -345,7 +345,11 @@ def cadence(num_train: int, config: TrainConfig, world: int = 1) -> dict[str, in
 
 
 def tokenize(data: PreparedData, tokenizer: Any, max_length: int) -> tuple[Any, Any]:
-    """Tokenise both splits once (cached by ``datasets``), keeping lengths for batching."""
+    """Tokenise both splits once (cached by ``datasets``), keeping lengths for batching.
+
+    The validation split comes back sorted by length: evaluation batches then hold texts
+    of about one length, so they carry little padding (its order changes no metric).
+    """
 
     def encode(batch: dict[str, list[Any]]) -> dict[str, Any]:
         out = tokenizer(clip_texts(batch[TEXT], max_length), truncation=True, max_length=max_length)
@@ -356,7 +360,7 @@ def tokenize(data: PreparedData, tokenizer: Any, max_length: int) -> tuple[Any, 
     kwargs = {"batched": True, "batch_size": 2000, "remove_columns": [TEXT, LABEL]}
     train = data.train.map(encode, **kwargs, desc="Tokenising training data")
     val = data.validation.map(encode, **kwargs, desc="Tokenising validation data")
-    return train, val
+    return train, val.sort("length")
 
 
 # --------------------------------------------------------------------------------------
@@ -784,3 +788,4 @@ def _save_model(
         json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8"
     )
     ckpt.promote(staged, model_dir)
+    ckpt.clean_staging(model_dir.parent)  # nothing is staged any more: leave no empty folder

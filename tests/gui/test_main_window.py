@@ -172,7 +172,7 @@ def test_model_tab_strategy_reaches_the_config(qtbot: Any, window: Any) -> None:
     tab.layers_spin.setValue(1)
     assert tab.strategy() == "top-layers:1"
     assert "top 1 encoder layer" in tab.strategy_text.text()
-    assert "1e-04" in window.training_tab.lr_spin.specialValueText() or "0.0001" in (
+    assert "5e-04" in window.training_tab.lr_spin.specialValueText() or "0.0005" in (
         window.training_tab.lr_spin.specialValueText()
     )
     tab.strategy_combo.setCurrentIndex(2)
