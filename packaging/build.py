@@ -1,7 +1,7 @@
 """Build Strop's double-click app with PyInstaller, on Linux, Windows or macOS.
 
     pip install -e ".[package]"
-    python packaging/build.py [--onnx] [--clean] [--check]
+    python packaging/build.py [--no-onnx] [--clean] [--check]
 
 Output (PyInstaller "onedir": one folder, fast to start):
 
@@ -11,7 +11,8 @@ Output (PyInstaller "onedir": one folder, fast to start):
 - macOS:   ``dist/Strop.app``
 
 The same executable runs the command line: ``dist/Strop/strop train --data FILE ...``.
-``--onnx`` bundles the ONNX exporter and runtime (about 120 MB more), ``--clean`` empties
+The ONNX exporter and runtime are bundled when installed (``pip install -e ".[onnx]"``,
+about 45 MB); ``--no-onnx`` leaves them out. ``--clean`` empties
 PyInstaller's cache first, ``--check`` runs ``packaging/check_build.py`` on the result.
 Intermediate files go to ``build/pyinstaller/``; ``build/`` and ``dist/`` are not committed.
 """
@@ -63,7 +64,7 @@ def folder_size(path: Path) -> tuple[int, int]:
     return total, count
 
 
-def build(*, onnx: bool = False, clean: bool = False) -> Path:
+def build(*, onnx: bool = True, clean: bool = False) -> Path:
     try:
         import PyInstaller  # noqa: F401
     except ImportError:
@@ -92,11 +93,13 @@ def build(*, onnx: bool = False, clean: bool = False) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--onnx", action="store_true", help="bundle the ONNX exporter and runtime")
+    parser.add_argument(
+        "--no-onnx", action="store_true", help="leave out the ONNX exporter and runtime"
+    )
     parser.add_argument("--clean", action="store_true", help="empty PyInstaller's cache first")
     parser.add_argument("--check", action="store_true", help="run packaging/check_build.py after")
     args = parser.parse_args(argv)
-    build(onnx=args.onnx, clean=args.clean)
+    build(onnx=not args.no_onnx, clean=args.clean)
     if args.check:
         return subprocess.call([sys.executable, str(ROOT / "packaging" / "check_build.py")])
     return 0

@@ -231,10 +231,11 @@ def check_training(checks: Checks, cli: Path, app: Path, env: dict[str, str]) ->
     rc, output, _ = _run(
         [str(cli), "export", "--run", str(run), "--out", str(home / "exported")], env, 600
     )
+    onnx = next((line for line in output.splitlines() if line.startswith("ONNX:")), output[-300:])
     checks.record(
         "export the trained model",
         rc == 0 and (home / "exported" / "README.md").is_file(),
-        " ".join(output.split())[-300:],
+        " ".join(onnx.split()),
     )
 
 
