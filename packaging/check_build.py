@@ -97,7 +97,12 @@ def _desktop_wm_class() -> str:
 
 
 def check_window(
-    checks: Checks, exe: Path, env: dict[str, str], mode: str, screenshot: Path | None
+    checks: Checks,
+    exe: Path,
+    env: dict[str, str],
+    mode: str,
+    screenshot: Path | None,
+    settle: float = 4.0,
 ) -> None:
     report = Path(env["STROP_HOME"]) / "startup.json"
     env = dict(env, STROP_STARTUP_REPORT=str(report))
@@ -105,7 +110,7 @@ def check_window(
     with contextlib.ExitStack() as stack:
         if mode == "xvfb":
             display = stack.enter_context(xvfb())
-            env.update(DISPLAY=display, STROP_QUIT_AFTER_MS="15000")
+            env.update(DISPLAY=display, STROP_QUIT_AFTER_MS=str(int(settle * 1000) + 10_000))
             env.pop("QT_QPA_PLATFORM", None)
         else:
             env.update(QT_QPA_PLATFORM="offscreen", STROP_QUIT_AFTER_MS="3000")
@@ -124,7 +129,7 @@ def check_window(
         while proc.poll() is None and not report.exists() and time.monotonic() < deadline:
             time.sleep(0.2)
         if display and report.exists() and proc.poll() is None:
-            time.sleep(4)  # let the first background tasks fill the tabs
+            time.sleep(settle)  # let the first background tasks fill the tabs
             classes = _wm_classes(display)
             if screenshot is not None:
                 shot = _screenshot(display, screenshot)
@@ -244,6 +249,9 @@ def main(argv: list[str] | None = None) -> int:
     default_mode = "xvfb" if shutil.which("Xvfb") else "offscreen"
     parser.add_argument("--display", choices=("xvfb", "offscreen"), default=default_mode)
     parser.add_argument("--screenshot", type=Path, help="save the window (Xvfb only) as a PNG")
+    parser.add_argument(
+        "--settle", type=float, default=4.0, help="seconds between the window and the screenshot"
+    )
     parser.add_argument("--dist", type=Path, default=ROOT / "dist", help="the build's dist/")
     parser.add_argument("--keep", action="store_true", help="keep the temporary STROP_HOME")
     parser.add_argument("--skip-training", action="store_true")
@@ -261,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
     env.update(STROP_HOME=str(home), HF_HUB_OFFLINE="1", TOKENIZERS_PARALLELISM="false")
     try:
-        check_window(checks, exe, env, args.display, args.screenshot)
+        check_window(checks, exe, env, args.display, args.screenshot, args.settle)
         log = home / "logs" / "strop.log"
         checks.record(
             "log file in the user log folder",
