@@ -13,9 +13,15 @@ What it does, with a throw-away ``STROP_HOME`` so nothing of the user's is touch
 2. **Training.** Runs the same executable's ``train`` subcommand on the bundled sample
    dataset with the bundled starter model for 5 steps, then ``predict`` and ``export`` with
    the model it made.
-3. **Log.** The app's log file is in the user log folder.
+3. **Training from the window** (Linux, Xvfb, where AT-SPI and ``pyatspi`` are installed:
+   ``apt-get install xvfb at-spi2-core python3-pyatspi``). Starts the app in a private
+   D-Bus session with Qt's accessibility bridge on, and drives it by name, as a screen
+   reader would: it selects the "Training" tab and presses "Start training" (5 steps, set in
+   the app's settings beforehand), then waits for the run's ``model/``.
+4. **Log.** The app's log file is in the user log folder.
 
-Prints one line per check and a JSON summary; the exit status is 0 when every check passed.
+Prints one line per check and a JSON summary; the exit status is 0 when every check passed
+(a check that cannot run here, such as step 3 without AT-SPI, is reported as skipped).
 """
 
 from __future__ import annotations
@@ -48,9 +54,13 @@ class Checks:
         print(f"[{'PASS' if ok else 'FAIL'}] {name}: {detail}", flush=True)
         return ok
 
+    def skip(self, name: str, why: str) -> None:
+        self.results.append({"check": name, "ok": None, "detail": why})
+        print(f"[SKIP] {name}: {why}", flush=True)
+
     @property
     def ok(self) -> bool:
-        return bool(self.results) and all(r["ok"] for r in self.results)
+        return bool(self.results) and all(r["ok"] is not False for r in self.results)
 
 
 def _close_stdio() -> None:  # runs in the child before exec: a double-clicked app's stdio
@@ -244,6 +254,135 @@ def check_training(checks: Checks, cli: Path, app: Path, env: dict[str, str]) ->
     )
 
 
+# Runs under a Python that has pyatspi (the system's): finds the app on the accessibility
+# bus, selects the Training tab and presses "Start training"; prints what it did as JSON.
+_DRIVER = r"""
+import json, sys, time
+import pyatspi
+
+def find(node, role, name):
+    try:
+        if node.getRoleName() == role and node.name == name:
+            return node
+        for i in range(node.childCount):
+            found = find(node.getChildAtIndex(i), role, name)
+            if found is not None:
+                return found
+    except Exception:
+        pass
+    return None
+
+deadline = time.monotonic() + float(sys.argv[1])
+tab = button = None
+while time.monotonic() < deadline and button is None:
+    desktop = pyatspi.Registry.getDesktop(0)
+    for i in range(desktop.childCount):
+        app = desktop.getChildAtIndex(i)
+        if app is not None and app.name == "Strop":
+            tab = find(app, "page tab", "Training")
+            button = find(app, "push button", "Start training")
+    if button is None:
+        time.sleep(1)
+if button is None:
+    print(json.dumps({"pressed": False, "why": "no 'Start training' button on the bus"}))
+    sys.exit(1)
+if tab is not None:
+    tab.queryAction().doAction(0)
+    time.sleep(1)
+enabled = button.getState().contains(pyatspi.STATE_ENABLED)
+button.queryAction().doAction(0)
+print(json.dumps({"pressed": True, "tab": tab is not None, "enabled": enabled}))
+"""
+
+
+def _atspi_python() -> str | None:
+    for candidate in ("/usr/bin/python3", sys.executable):
+        if Path(candidate).exists():
+            probe = subprocess.run(
+                [candidate, "-c", "import pyatspi"], capture_output=True, timeout=60
+            )
+            if probe.returncode == 0:
+                return candidate
+    return None
+
+
+def _atspi_launcher() -> str | None:
+    for path in ("/usr/libexec/at-spi-bus-launcher", "/usr/lib/at-spi2-core/at-spi-bus-launcher"):
+        if Path(path).exists():
+            return path
+    return None
+
+
+def check_window_training(checks: Checks, exe: Path, app: Path, env: dict[str, str]) -> None:
+    name = "training from the window (Training tab, Start training, 5 steps)"
+    python, launcher = _atspi_python(), _atspi_launcher()
+    if not (sys.platform.startswith("linux") and shutil.which("Xvfb") and python and launcher
+            and shutil.which("dbus-daemon")):  # fmt: skip
+        checks.skip(name, "needs Linux with Xvfb, dbus-daemon, at-spi2-core and python3-pyatspi")
+        return
+    home = Path(env["STROP_HOME"]) / "window-run"
+    home.mkdir(parents=True)
+    (home / "settings.ini").write_text("[training]\nmax_steps=5\nbatch_size=8\n")
+    sample = sorted(app.rglob("sentiment_sentences.csv"))[0]
+    driver = home / "drive.py"
+    driver.write_text(_DRIVER)
+    bus = subprocess.run(
+        ["dbus-daemon", "--session", "--fork", "--print-address=1", "--print-pid=1"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    address, pid = bus.stdout.split()[:2]
+    env = dict(env, STROP_HOME=str(home), DBUS_SESSION_BUS_ADDRESS=address,
+               QT_LINUX_ACCESSIBILITY_ALWAYS_ON="1", STROP_QUIT_AFTER_MS=str(TRAIN_TIMEOUT_S * 1000))  # fmt: skip
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    procs: list[subprocess.Popen[bytes]] = []
+    started = time.monotonic()
+    try:
+        with xvfb(":96") as display:
+            env.update(DISPLAY=display)
+            env.pop("QT_QPA_PLATFORM", None)
+            procs.append(subprocess.Popen([launcher, "--launch-immediately"], env=env, **quiet))
+            time.sleep(1)
+            procs.append(subprocess.Popen([str(exe), "--dataset", str(sample)], env=env, **quiet))
+            drive = subprocess.run(
+                [python, str(driver), "120"], env=env, capture_output=True, text=True, timeout=300
+            )
+            models: list[Path] = []
+            deadline = time.monotonic() + TRAIN_TIMEOUT_S
+            while drive.returncode == 0 and not models and time.monotonic() < deadline:
+                time.sleep(2)
+                models = [
+                    m for m in (home / "runs").glob("*/model/config.json")
+                    if json.loads((m.parent.parent / "status.json").read_text()).get("state")
+                    == "finished"
+                ]  # fmt: skip
+            seconds = time.monotonic() - started
+    finally:
+        for proc in reversed(procs):
+            proc.terminate()
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        with contextlib.suppress(ProcessLookupError, ValueError):
+            os.kill(int(pid), 15)
+    metrics = {}
+    if models:
+        metrics = json.loads((models[0].parent.parent / "metrics.json").read_text())
+    checks.record(
+        name,
+        bool(models),
+        f"{drive.stdout.strip() or drive.stderr.strip()[-300:]}; "
+        + (
+            f"run finished {seconds:.0f} s after launch, step {metrics.get('step')}, "
+            f"accuracy {metrics.get('accuracy')}: {models[0].parent}"
+            if models
+            else "no finished run"
+        ),
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     default_mode = "xvfb" if shutil.which("Xvfb") else "offscreen"
@@ -277,6 +416,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{log} ({log.stat().st_size if log.exists() else 0} bytes)",
         )
         if not args.skip_training:
+            if args.display == "xvfb":
+                check_window_training(checks, exe, app, env)
             check_training(checks, cli_executable(args.dist), app, env)
     finally:
         if args.keep:
