@@ -33,7 +33,14 @@ def _parse(argv: list[str]) -> argparse.Namespace:
         "--quit-after", metavar="MS", type=int, help="close the window after MS milliseconds"
     )
     parser.add_argument("--debug", action="store_true", help="log debugging details")
+    parser.add_argument(
+        "paths", nargs="*", metavar="FILE", help="a data file to open ('Open with')"
+    )
     args, _unknown = parser.parse_known_args(argv)  # Qt options such as -platform pass through
+    if args.dataset is None:
+        # "Open with" and a desktop entry's %f pass the file bare; a Qt option's value
+        # (``-platform offscreen``) is not a file and is ignored.
+        args.dataset = next((p for p in args.paths if os.path.exists(p)), None)
     return args
 
 

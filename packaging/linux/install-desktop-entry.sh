@@ -22,7 +22,7 @@ for size in 16 24 32 48 64 128 256 512; do
 done
 mkdir -p "$DATA/icons/hicolor/scalable/apps" "$DATA/applications"
 cp "$ICONS/strop.svg" "$DATA/icons/hicolor/scalable/apps/strop.svg"
-sed "s|^Exec=.*|Exec=\"$HERE/strop\"|" "$HERE/strop.desktop" > "$DATA/applications/strop.desktop"
+sed "s|^Exec=.*|Exec=\"$HERE/strop\" %f|" "$HERE/strop.desktop" > "$DATA/applications/strop.desktop"
 command -v update-desktop-database >/dev/null 2>&1 && update-desktop-database -q "$DATA/applications" || true
 command -v gtk-update-icon-cache >/dev/null 2>&1 && gtk-update-icon-cache -q -t "$DATA/icons/hicolor" || true
 echo "Strop added to the application menu ($DATA/applications/strop.desktop)."

@@ -57,6 +57,14 @@ def test_arguments() -> None:
     assert (args.dataset, args.model, args.quit_after) == ("a.csv", "m", 5)
 
 
+def test_a_bare_file_path_opens_as_the_dataset(tmp_path: Path) -> None:
+    data = tmp_path / "reviews.csv"
+    data.write_text("text,label\ngood,pos\nbad,neg\n", encoding="utf-8")
+    assert app._parse([str(data)]).dataset == str(data)  # "Open with" / the desktop entry's %f
+    assert app._parse(["-platform", "offscreen"]).dataset is None  # a Qt option's value is no file
+    assert app._parse(["--dataset", "x.csv", str(data)]).dataset == "x.csv"
+
+
 def test_offline_by_default_and_no_console_is_survived(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
         monkeypatch.delenv(name, raising=False)

@@ -100,5 +100,10 @@ def test_icons_exist_at_every_size() -> None:
 
 def test_install_script_points_exec_at_the_built_executable() -> None:
     script = (PACKAGING / "linux" / "install-desktop-entry.sh").read_text(encoding="utf-8")
-    assert re.search(r'sed "s\|\^Exec=\.\*\|Exec=\\"\$HERE/strop\\"\|"', script)
+    assert re.search(r'sed "s\|\^Exec=\.\*\|Exec=\\"\$HERE/strop\\" %f\|"', script)
     assert "_internal/resources/icons" in script
+
+
+def test_desktop_entry_passes_the_opened_file() -> None:
+    entry = (PACKAGING / "linux" / "strop.desktop").read_text(encoding="utf-8")
+    assert re.search(r"^Exec=strop %f$", entry, re.M)
