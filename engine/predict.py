@@ -11,12 +11,13 @@ import json
 import os
 import threading
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from engine.data import clip_texts
-from engine.errors import DatasetError
+from engine.errors import ConfigError, DatasetError
 from engine.models import ModelSource, check_model_folder, quiet_transformers, weights_error
 
 
@@ -42,6 +43,17 @@ def resolve_model_dir(path: str | os.PathLike[str]) -> Path:
     return p
 
 
+def inference_precision(requested: str, device: str) -> str:
+    """``bf16`` or ``fp32`` for prediction on ``device``; raises ``ConfigError``."""
+    from engine.device import resolve_precision
+
+    if requested not in ("auto", "bf16", "fp32"):
+        raise ConfigError(
+            f"Unknown prediction precision {requested!r}.", hint="Use auto, bf16 or fp32."
+        )
+    return "bf16" if resolve_precision(requested, device) == "bf16" else "fp32"
+
+
 class Predictor:
     """A loaded classifier. Thread-compatible: use it from one thread at a time."""
 
@@ -53,7 +65,12 @@ class Predictor:
         allow_pickle: bool = False,
         trust_remote_code: bool = False,
         max_length: int | None = None,
+        precision: str = "auto",
     ) -> None:
+        """``precision``: ``auto`` (bf16 autocast where the device runs bf16 natively, else
+        fp32), ``bf16`` or ``fp32``. bf16 autocast keeps the weights, norms and softmax in fp32
+        and runs the matrix products in bf16: about 1.7x the texts per second on a CPU with
+        AVX-512 BF16, with probabilities within about 0.005 of fp32 (bench/RESULTS.md)."""
         import torch
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
@@ -85,6 +102,7 @@ class Predictor:
             raise weights_error(self.path, exc, "the classifier") from None
         self.device = resolve_device(device)
         self.model.to(self.device).eval()
+        self.precision = inference_precision(precision, self.device)
         id2label = self.model.config.id2label or {}
         self.labels = [
             str(id2label.get(i, id2label.get(str(i), i)))
@@ -110,7 +128,9 @@ class Predictor:
             return_tensors="pt",
         )
         enc = {k: v.to(self.device) for k, v in enc.items()}
-        with torch.inference_mode():
+        bf16 = self.precision == "bf16"
+        autocast = torch.autocast(self.device, dtype=torch.bfloat16) if bf16 else nullcontext()
+        with torch.inference_mode(), autocast:
             logits = self.model(**enc).logits
         return torch.softmax(logits.float(), dim=-1).cpu().numpy()
 

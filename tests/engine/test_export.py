@@ -64,7 +64,7 @@ def test_exported_folder_loads_with_the_pipeline(exported: ExportResult, trained
 
     classify = pipeline("text-classification", model=str(exported.path), top_k=None)
     got = classify(SENTENCES, truncation=True, max_length=32)
-    expected = Predictor(trained_run.run_dir, device="cpu").predict(SENTENCES)
+    expected = Predictor(trained_run.run_dir, device="cpu", precision="fp32").predict(SENTENCES)
     for scores, pred in zip(got, expected, strict=True):
         probs = {s["label"]: s["score"] for s in scores}
         assert set(probs) == {"negative", "positive"}
@@ -189,7 +189,7 @@ def test_onnx_export_reproduces_pytorch(tmp_path: Path, trained_run) -> None:
     enc = tokenizer(SENTENCES, truncation=True, padding=True, return_tensors="np")
     logits = session.run(["logits"], {i.name: enc[i.name] for i in session.get_inputs()})[0]
     probs = np.exp(logits) / np.exp(logits).sum(axis=-1, keepdims=True)
-    expected = Predictor(trained_run.run_dir, device="cpu").predict(SENTENCES)
+    expected = Predictor(trained_run.run_dir, device="cpu", precision="fp32").predict(SENTENCES)
     for row, pred in zip(probs, expected, strict=True):
         assert np.abs(row - [pred.scores["negative"], pred.scores["positive"]]).max() < 1e-4
 

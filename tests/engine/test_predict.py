@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.errors import DatasetError, ModelLoadError
+from engine.errors import ConfigError, DatasetError, ModelLoadError
 from engine.predict import Predictor, evaluate, resolve_model_dir
 from tests.conftest import write_sentiment_csv
 from tests.engine.conftest import TrainedRun
@@ -44,6 +44,23 @@ def test_predict_texts(predictor: Predictor) -> None:
     single = predictor.predict("awful")
     assert len(single) == 1 and single[0].label == "negative"
     assert single[0].to_dict() == {"text": "awful", "label": "negative", "scores": single[0].scores}
+
+
+def test_bf16_predicts_what_fp32_predicts(trained_run: TrainedRun) -> None:
+    from engine.device import cpu_supports_bf16
+
+    texts = ["good film", "awful", "the food was not great", "excellent service", "bad"] * 4
+    fp32 = Predictor(trained_run.run_dir, device="cpu", precision="fp32")
+    bf16 = Predictor(trained_run.run_dir, device="cpu", precision="bf16")
+    auto = Predictor(trained_run.run_dir, device="cpu")
+    assert fp32.precision == "fp32" and bf16.precision == "bf16"
+    assert auto.precision == ("bf16" if cpu_supports_bf16() else "fp32")
+    for a, b in zip(fp32.predict(texts), bf16.predict(texts), strict=True):
+        assert a.label == b.label
+        assert max(abs(a.scores[k] - b.scores[k]) for k in a.scores) < 0.02
+        assert sum(b.scores.values()) == pytest.approx(1.0, abs=1e-5)
+    with pytest.raises(ConfigError, match="precision"):
+        Predictor(trained_run.run_dir, device="cpu", precision="fp8")
 
 
 def test_a_huge_text_is_predicted_quickly(predictor: Predictor) -> None:
