@@ -131,7 +131,24 @@ class TrainingWorker(QObject):
         else:
             self.returned.emit(result)
         finally:
+            release_memory()
             self.finished.emit()
+
+
+def release_memory() -> None:
+    """After a run: collect what it left in cycles and give the freed heap back to the OS.
+
+    glibc keeps memory a thread freed in that thread's arena; without ``malloc_trim`` the
+    window's resident memory grew ~250 MB over five starter-model runs and stayed there,
+    though nothing was referenced any more (``bench/soak.py``)."""
+    gc.collect()
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+        except (OSError, AttributeError):  # not glibc (musl): nothing to trim
+            pass
 
 
 def start_worker(worker: QObject) -> QThread:
