@@ -32,7 +32,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QShowEvent
+from PySide6.QtGui import QColor, QIcon, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -96,10 +96,20 @@ def when(timestamp: float) -> str:
     return datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M")
 
 
-def curve_name(info: Any) -> str:
-    """A run's name in a legend: its start to the second, and its model."""
-    start = datetime.fromtimestamp(info.created).strftime("%m-%d %H:%M:%S")
-    return f"{start} · {model_name(info.model)}"
+def curve_names(infos: list[Any]) -> list[str]:
+    """Legend names of overlaid runs: the start (with the date when they span days), the
+    strategy, and the model when they differ in it."""
+    days = {datetime.fromtimestamp(info.created).date() for info in infos}
+    models = {info.model for info in infos}
+    names = []
+    for info in infos:
+        start = datetime.fromtimestamp(info.created)
+        name = start.strftime("%m-%d %H:%M:%S" if len(days) > 1 else "%H:%M:%S")
+        name += f" · {info.strategy or 'full'}"
+        if len(models) > 1:
+            name += f" · {model_name(info.model)}"
+        names.append(name)
+    return names
 
 
 def resumable(info: Any) -> bool:
@@ -150,6 +160,17 @@ def history_series(records: list[dict[str, Any]]) -> dict[str, tuple[Any, Any]]:
     }
 
 
+def swatch(rgb: tuple[int, int, int], size: int = 12) -> QIcon:
+    """A square of colour that keeps its colour in a selected row (a plain ``QColor``
+    decoration is tinted by the selection)."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(QColor(*rgb))
+    icon = QIcon()
+    for mode in (QIcon.Mode.Normal, QIcon.Mode.Selected, QIcon.Mode.Active):
+        icon.addPixmap(pixmap, mode)
+    return icon
+
+
 # ----- the table ------------------------------------------------------------------------
 class RunsTableModel(QAbstractTableModel):
     """One row per ``RunInfo``; ``SORT_ROLE`` gives each cell's sort key."""
@@ -168,11 +189,11 @@ class RunsTableModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._runs: list[Any] = []
-        self._colours: dict[Path, QColor] = {}
+        self._colours: dict[Path, QIcon] = {}
 
     def set_colours(self, colours: dict[Path, tuple[int, int, int]]) -> None:
         """Curve colours of overlaid runs, shown as a swatch in their first cell."""
-        self._colours = {path: QColor(*rgb) for path, rgb in colours.items()}
+        self._colours = {path: swatch(rgb) for path, rgb in colours.items()}
         if self._runs:
             self.dataChanged.emit(
                 self.index(0, 0),
@@ -420,6 +441,7 @@ class RunsTab(QWidget):
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.setMinimumHeight(30 + 5 * 24)  # the header and five runs, at least
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -564,12 +586,13 @@ class RunsTab(QWidget):
         self.metric_plot = themed_plot(
             "runsMetricPlot", title=self.tr("Validation scores (higher is better)")
         )
-        for plot in (self.loss_plot, self.metric_plot):
+        # Losses fall and scores rise: legends where the curves usually are not.
+        for plot, corner in ((self.loss_plot, (-5, 5)), (self.metric_plot, (-5, -5))):
             item = plot.getPlotItem()
             item.setDownsampling(auto=True, mode="peak")
             item.setClipToView(True)
             item.setLabel("bottom", self.tr("step"))
-            item.addLegend(offset=(-5, 5), labelTextColor=text_colour(self))
+            item.addLegend(offset=corner, labelTextColor=text_colour(self))
         self.metric_plot.setXLink(self.loss_plot)
         self.metric_plot.setYRange(0, 1.0, padding=0.02)
         self._plots_layout.addWidget(self.loss_plot)
@@ -655,6 +678,9 @@ class RunsTab(QWidget):
         self.table.clearSelection()
         for path in paths:
             self._select_path(str(path))
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            self.table.scrollTo(min(rows, key=lambda index: index.row()))
 
     def selected_runs(self) -> list[Any]:
         """The selected runs, in table order."""
@@ -720,11 +746,12 @@ class RunsTab(QWidget):
     def _show_one(self, info: Any) -> None:
         from engine import runs
 
+        self.results.show()
         status = runs.read_status(info.path)
         lines = [
             f"<b>{info.name}</b> · {run_state_text(info.state.value)}",
             self.tr("Data: {data} · Model: {model} · Strategy: {strategy}").format(
-                data=info.dataset, model=info.model, strategy=info.strategy or "full"
+                data=info.dataset, model=model_name(info.model), strategy=info.strategy or "full"
             ),
         ]
         if info.last_step:
@@ -757,7 +784,8 @@ class RunsTab(QWidget):
             ).format(n=len(infos))
         )
         self.details.setToolTip("")
-        self.results.clear(self.tr("Select one run to see its confusion matrix."))
+        self.results.clear()
+        self.results.hide()  # the plots take the room: there is no one confusion matrix
         self._draw(infos, single=False)
 
     def _draw(self, infos: list[Any], *, single: bool) -> None:
@@ -809,10 +837,9 @@ class RunsTab(QWidget):
                 **dots(PURPLE, "t"),
             )
         else:
-            for info in infos:
+            for info, name in zip(infos, curve_names(infos), strict=True):
                 colour = colours[info.path]
                 series = history_series(read_metrics_log(info.path))
-                name = curve_name(info)
                 loss.plot(*series["train_loss"], pen=pg.mkPen(colour, width=1), name=name)
                 metric.plot(
                     *series["accuracy"], pen=pg.mkPen(colour, width=1), name=name, **dots(colour)

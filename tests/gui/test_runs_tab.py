@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QPushButton
 
 from engine.runs import read_metrics_log
@@ -220,12 +221,17 @@ def test_two_selected_runs_overlay_their_curves(qtbot: Any, runs: Runs, make_win
     legend = tab.loss_plot.getPlotItem().legend
     names = sorted(label.text for _sample, label in legend.items)
     assert len(names) == 2 and names[0] != names[1]
-    # the rows carry their curve's colour
+    # the rows carry their curve's colour, also while selected
     swatches = {
-        cell(tab, run, 0, Qt.ItemDataRole.DecorationRole).name()
+        cell(tab, run, 0, Qt.ItemDataRole.DecorationRole)
+        .pixmap(12, 12, QIcon.Mode.Selected)
+        .toImage()
+        .pixelColor(6, 6)
+        .name()
         for run in (runs.finished, runs.stopped)
     }
     assert swatches == colours
+    assert tab.results.isHidden()  # no one confusion matrix: the plots take the room
     # actions on one run are off; delete stays on
     assert not button(window, "exportRunButton").isEnabled()
     assert not button(window, "resumeRunButton").isEnabled()
@@ -233,6 +239,7 @@ def test_two_selected_runs_overlay_their_curves(qtbot: Any, runs: Runs, make_win
     # back to one run: its own four curves, no swatches
     tab.select_runs([str(runs.finished)])
     assert len(tab.loss_plot.getPlotItem().listDataItems()) == 2
+    assert not tab.results.isHidden()
     assert cell(tab, runs.stopped, 0, Qt.ItemDataRole.DecorationRole) is None
 
 
