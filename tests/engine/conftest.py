@@ -64,7 +64,9 @@ def trained_run(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory) -> T
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("STROP_HOME", str(root / "home"))
         # test_export.py reads these settings back from the model card
-        config = fast_config(data, tiny_model, root / "run", epochs=3, learning_rate=2e-3)
+        config = fast_config(
+            data, tiny_model, root / "run", epochs=3, learning_rate=2e-3, seed=1
+        )  # seeds 0-6 reach 90-100% here; seed 7 only 75% on its 20 validation rows
         result = train(config, recorder)
     return TrainedRun(root / "run", data, result, list(recorder.events))
 
