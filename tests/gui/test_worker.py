@@ -110,6 +110,36 @@ def test_training_worker_emits_engine_events_and_returns(
     qtbot.waitUntil(lambda: not running_threads(), timeout=10_000)
 
 
+def test_no_model_outlives_its_run(
+    qtbot: Any, tiny_model: Path, sentiment_csv: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a run (and the heap freeze that follows the heavy imports), no torch module is
+    left alive: five runs in one window must not pile models up (bench/soak.py)."""
+    import gc
+
+    import torch
+
+    import gui.worker as worker_module
+
+    # As in a fresh window: the trainer module is the one heavy import still to freeze for.
+    monkeypatch.setattr(
+        worker_module, "_frozen_for", set(worker_module._HEAVY) - {"transformers.trainer"}
+    )
+    config = TrainConfig(data=str(sentiment_csv), model=str(tiny_model), max_steps=2, batch_size=8)
+    worker = TrainingWorker(config)
+    with qtbot.waitSignal(worker.finished, timeout=120_000) as blocker:
+        blocker.connect(worker.errored)
+        start_worker(worker)
+    qtbot.waitUntil(lambda: not running_threads(), timeout=10_000)
+    del worker
+    try:
+        gc.collect()
+        leftovers = [o for o in gc.get_objects() if isinstance(o, torch.nn.Module)]
+        assert not leftovers, f"{len(leftovers)} modules outlived the run"
+    finally:
+        gc.unfreeze()
+
+
 def test_bad_input_errors_before_any_run_folder(
     qtbot: Any, tmp_path: Path, strop_home: Path
 ) -> None:
