@@ -98,7 +98,8 @@ def when(timestamp: float) -> str:
 
 def curve_names(infos: list[Any]) -> list[str]:
     """Legend names of overlaid runs: the start (with the date when they span days), the
-    strategy, and the model when they differ in it."""
+    strategy, and the model when they differ in it; the run folder's name where two would
+    still read the same (runs started in the same second)."""
     days = {datetime.fromtimestamp(info.created).date() for info in infos}
     models = {info.model for info in infos}
     names = []
@@ -109,7 +110,10 @@ def curve_names(infos: list[Any]) -> list[str]:
         if len(models) > 1:
             name += f" · {model_name(info.model)}"
         names.append(name)
-    return names
+    return [
+        f"{name} · {info.path.name}" if names.count(name) > 1 else name
+        for name, info in zip(names, infos, strict=True)
+    ]
 
 
 def resumable(info: Any) -> bool:

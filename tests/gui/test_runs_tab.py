@@ -383,3 +383,21 @@ def test_export_writes_a_folder_off_the_gui_thread(
     qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=TIMEOUT)
     assert "already exists" in window.banner.message
     qtbot.waitUntil(lambda: not tab.exporting, timeout=TIMEOUT)
+
+
+def test_runs_started_in_the_same_second_get_distinct_legend_names(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from gui.runs_tab import curve_names
+
+    def info(name: str, model: str = "starter") -> SimpleNamespace:
+        return SimpleNamespace(
+            path=tmp_path / name, created=1_790_000_000.0, model=model, strategy="full"
+        )
+
+    names = curve_names([info("20261128-223244-a"), info("20261128-223244-b")])
+    assert len(set(names)) == 2 and all("· full" in n for n in names)
+    assert names[0].endswith("20261128-223244-a")
+    # Distinct already: no folder names added.
+    distinct = curve_names([info("a"), info("b", model="other")])
+    assert not any(n.endswith((" · a", " · b")) for n in distinct)
