@@ -107,7 +107,7 @@ def accuracy(
 # --------------------------------------------------------------------------------------
 # (a) transformers.Trainer with its defaults
 # --------------------------------------------------------------------------------------
-def run_trainer_defaults(split: dict, work: Path) -> dict:
+def run_trainer_defaults(split: dict, work: Path, seed: int) -> dict:
     from datasets import Dataset
     from transformers import (
         AutoModelForSequenceClassification,
@@ -124,7 +124,7 @@ def run_trainer_defaults(split: dict, work: Path) -> dict:
         path, num_labels=len(split["labels"])
     )
     args = TrainingArguments(
-        output_dir=str(work / "a"), num_train_epochs=1, seed=SEED, report_to="none"
+        output_dir=str(work / f"a{seed}"), num_train_epochs=1, seed=seed, report_to="none"
     )
     trainer = Trainer(model=model, args=args, train_dataset=train, processing_class=tokenizer)
     t = time.perf_counter()
@@ -146,7 +146,7 @@ def run_trainer_defaults(split: dict, work: Path) -> dict:
 # --------------------------------------------------------------------------------------
 # (b) the classic tutorial loop
 # --------------------------------------------------------------------------------------
-def run_classic_loop(split: dict, work: Path) -> dict:
+def run_classic_loop(split: dict, work: Path, seed: int) -> dict:
     import torch
     from torch.utils.data import DataLoader, TensorDataset
     from transformers import (
@@ -155,7 +155,7 @@ def run_classic_loop(split: dict, work: Path) -> dict:
         get_linear_schedule_with_warmup,
     )
 
-    torch.manual_seed(SEED)
+    torch.manual_seed(seed)
     path = str(common.starter_path())
     tokenizer = AutoTokenizer.from_pretrained(path)
     enc = tokenizer(
@@ -172,7 +172,7 @@ def run_classic_loop(split: dict, work: Path) -> dict:
         torch.tensor(split["train_labels"]),
     )
     loader = DataLoader(
-        data, batch_size=32, shuffle=True, generator=torch.Generator().manual_seed(SEED)
+        data, batch_size=32, shuffle=True, generator=torch.Generator().manual_seed(seed)
     )
     model = AutoModelForSequenceClassification.from_pretrained(
         path, num_labels=len(split["labels"])
@@ -211,7 +211,7 @@ def run_classic_loop(split: dict, work: Path) -> dict:
 # --------------------------------------------------------------------------------------
 # (c) Strop's engine with its defaults
 # --------------------------------------------------------------------------------------
-def run_strop(split: dict, work: Path) -> dict:
+def run_strop(split: dict, work: Path, seed: int) -> dict:
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
     from engine.config import TrainConfig
@@ -224,7 +224,11 @@ def run_strop(split: dict, work: Path) -> dict:
         events.append((time.perf_counter(), event))
 
     config = TrainConfig(
-        data=str(split["train"]), validation=str(split["val"]), epochs=1, output=str(work / "c")
+        data=str(split["train"]),
+        validation=str(split["val"]),
+        epochs=1,
+        seed=seed,
+        output=str(work / f"c{seed}"),
     )
     t = time.perf_counter()
     result = train(config, emit)
@@ -287,6 +291,9 @@ def main() -> None:
     parser.add_argument("--val-rows", type=int, default=300, help="Strop's validation rows")
     parser.add_argument("--test-rows", type=int, default=600, help="held out, for accuracy")
     parser.add_argument("--only", default="a,b,c", help="which of a,b,c to run")
+    parser.add_argument(
+        "--seeds", type=int, default=1, help="train each this many times (seeds 42, 43, ...)"
+    )
     parser.add_argument("--json", help="also write the results to this JSON file")
     args = parser.parse_args()
 
@@ -313,9 +320,22 @@ def main() -> None:
         results: dict[str, dict] = {}
         for key in args.only.split(","):
             key = key.strip()
-            torch.manual_seed(SEED)
-            print(f"running {key} ...", flush=True)
-            r = RUNNERS[key](split, work)
+            runs = []
+            for seed in range(SEED, SEED + args.seeds):
+                torch.manual_seed(seed)
+                print(f"running {key} (seed {seed}) ...", flush=True)
+                runs.append(RUNNERS[key](split, work, seed))
+            r = dict(runs[0])
+            r["accuracies"] = [round(x["accuracy"], 3) for x in runs]
+            for field in (
+                "seconds",
+                "loop_seconds",
+                "accuracy",
+                "eval_seconds",
+                "checkpoint_seconds",
+            ):
+                if field in r:
+                    r[field] = sum(x[field] for x in runs) / len(runs)
             r["samples_per_second"] = n / r["seconds"]
             r["loop_samples_per_second"] = n / r["loop_seconds"]
             flops = 6 * r["params"] * r["tokens"]
@@ -324,7 +344,7 @@ def main() -> None:
             results[key] = r
             print(
                 f"  {r['name']}: {r['samples_per_second']:.1f} samples/s over "
-                f"{r['seconds']:.1f} s, accuracy {r['accuracy']:.3f}, MFU {r['mfu']:.0%}",
+                f"{r['seconds']:.1f} s, accuracy {r['accuracies']}, MFU {r['mfu']:.0%}",
                 flush=True,
             )
         # The peak again at the end: other work on the machine only ever lowers it.
@@ -338,7 +358,7 @@ def main() -> None:
             "matmul peak (best of start and end): "
             + ", ".join(f"{p} {v / 1e9:.0f} GFLOP/s" for p, v in peaks.items())
         )
-        report(results, peaks, n)
+        report(results)
         if args.json:
             Path(args.json).write_text(
                 json.dumps(
@@ -349,7 +369,7 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def report(results: dict[str, dict], peaks: dict[str, float], n: int) -> None:
+def report(results: dict[str, dict]) -> None:
     print()
     print(
         f"{'':28} {'samples/s':>9} {'seconds':>8} {'prec':>5} {'batch':>5} "
@@ -361,6 +381,10 @@ def report(results: dict[str, dict], peaks: dict[str, float], n: int) -> None:
             f"{r['precision']:>5} {r['batch_size']:5d} {r['tokens']:7d} {r['accuracy']:8.3f} "
             f"{r['mfu']:5.0%}"
         )
+    print(
+        "accuracy on the held-out test rows, per seed: "
+        + "; ".join(f"{key}: {r['accuracies']}" for key, r in results.items())
+    )
     if "c" in results:
         c = results["c"]
         print(

@@ -219,6 +219,9 @@ class MainWindow(QMainWindow):
         self.dataset_tab.ensure_plots()
         self.training_tab.ensure_plots()
         self.training_tab.list_devices()
+        from engine.training import warm_up
+
+        run_task(warm_up, owner=self)  # the Trainer's imports, before Start is pressed
         spec = model or str(self.settings.value("model/spec", "starter") or "starter")
         looks_local = Path(spec).expanduser().is_absolute() or spec.startswith((".", "~"))
         if model is None and looks_local and not Path(spec).expanduser().exists():

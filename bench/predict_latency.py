@@ -1,0 +1,153 @@
+"""Prediction speed: one text at a time (warm latency) and a whole file (texts per second).
+
+    python bench/predict_latency.py                  # ~2 minutes on 2 cores
+    python bench/predict_latency.py --model RUN_OR_MODEL_FOLDER
+
+Without ``--model`` it first fine-tunes the starter model briefly with Strop (a few dozen
+steps on English sentiment), so the numbers are those of a real trained classifier.
+It times ``engine.predict.Predictor`` as the window and the CLI use it:
+
+- one text per call, warm, real sentences of the dataset: p50 / p99 milliseconds;
+- ``predict_file`` on a CSV of short texts: texts per second;
+- the same with the model kept in fp32, and how many predictions differ from it
+  (Strop's defaults must not change predictions materially).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import common
+
+TRAIN_DATA = "uci_sentiment_sentences/all.csv"
+FILE_DATA = "sms_spam/all.csv"
+
+
+def quick_model(work: Path, steps: int) -> Path:
+    from engine.config import TrainConfig
+    from engine.training import train
+
+    config = TrainConfig(
+        data=str(common.shared_dataset(TRAIN_DATA)),
+        max_steps=steps,
+        eval_steps=steps,
+        output=str(work / "run"),
+    )
+    result = train(config)
+    assert result.model_dir is not None
+    return result.model_dir
+
+
+def single_latency(predictor, texts: list[str], calls: int) -> list[float]:
+    for text in texts[:20]:  # warm: first calls build kernels and caches
+        predictor.predict(text)
+    times = []
+    for i in range(calls):
+        text = texts[i % len(texts)]
+        t = time.perf_counter()
+        predictor.predict(text)
+        times.append((time.perf_counter() - t) * 1000)
+    return times
+
+
+def file_rate(predictor, source: Path, out: Path) -> tuple[int, float]:
+    t = time.perf_counter()
+    n = predictor.predict_file(source, out)
+    return n, n / (time.perf_counter() - t)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", help="a trained model or run folder (default: train one)")
+    parser.add_argument("--train-steps", type=int, default=40)
+    parser.add_argument("--calls", type=int, default=300, help="single-text calls to time")
+    parser.add_argument("--file-rows", type=int, default=5000)
+    args = parser.parse_args()
+
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    info = common.machine()
+    common.print_machine(info)
+    work = Path(tempfile.mkdtemp(prefix="strop-bench-predict-"))
+    try:
+        from engine.predict import Predictor
+
+        if args.model:
+            model = Path(args.model)
+        else:
+            print(f"fine-tuning the starter model for {args.train_steps} steps ...", flush=True)
+            model = quick_model(work, args.train_steps)
+
+        import pandas as pd
+
+        sentences = pd.read_csv(common.shared_dataset(TRAIN_DATA), dtype=str)["text"].tolist()
+        file_texts = pd.read_csv(common.shared_dataset(FILE_DATA), dtype=str, keep_default_na=False)
+        file_texts = file_texts["text"].tolist()
+        rows = (file_texts * (args.file_rows // len(file_texts) + 1))[: args.file_rows]
+        source = work / "texts.csv"
+        with open(source, "w", encoding="utf-8", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow(["text"])
+            writer.writerows([t] for t in rows)
+        mean_chars = sum(map(len, rows)) / len(rows)
+        print(
+            f"single texts: {len(sentences)} sentences of {TRAIN_DATA}; file: {len(rows)} texts "
+            f"of {FILE_DATA} (mean {mean_chars:.0f} characters)"
+        )
+
+        results = {}
+        for name, kwargs in (("Strop defaults", {}), ("fp32 model", {"precision": "fp32"})):
+            try:
+                predictor = Predictor(model, **kwargs)
+            except TypeError:  # a Predictor without a precision switch
+                if kwargs:
+                    continue
+                predictor = Predictor(model)
+            t = time.perf_counter()
+            times = single_latency(predictor, sentences, args.calls)
+            n, rate = file_rate(predictor, source, work / f"out-{len(results)}.csv")
+            preds = predictor.predict(sentences)
+            results[name] = {
+                "p50": common.percentile(times, 50),
+                "p99": common.percentile(times, 99),
+                "mean": sum(times) / len(times),
+                "file_rate": rate,
+                "labels": [p.label for p in preds],
+                "probs": [max(p.scores.values()) for p in preds],
+                "seconds": time.perf_counter() - t,
+                "precision": getattr(predictor, "precision", "fp32"),
+                "threads": getattr(predictor, "threads", None),
+            }
+            r = results[name]
+            print(
+                f"{name} ({r['precision']}, threads {r['threads']}): one text p50 "
+                f"{r['p50']:.1f} ms, p99 {r['p99']:.1f} ms; file {r['file_rate']:.0f} texts/s",
+                flush=True,
+            )
+        base = results["Strop defaults"]
+        print()
+        if "fp32 model" in results and base["precision"] != "fp32":
+            ref = results["fp32 model"]
+            differ = sum(a != b for a, b in zip(base["labels"], ref["labels"], strict=True))
+            gap = max(abs(a - b) for a, b in zip(base["probs"], ref["probs"], strict=True))
+            print(
+                f"defaults vs fp32: {differ} of {len(ref['labels'])} predicted labels differ; "
+                f"largest difference in top probability {gap:.4f}"
+            )
+        print(
+            f"target p50 < 15 ms: {'met' if base['p50'] < 15 else 'MISSED'} ({base['p50']:.1f} ms); "
+            f"target >= 500 texts/s: {'met' if base['file_rate'] >= 500 else 'MISSED'} "
+            f"({base['file_rate']:.0f} texts/s)"
+        )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

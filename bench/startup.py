@@ -1,0 +1,100 @@
+"""Start-up: seconds from process start to the main window shown, cold imports included.
+
+    python bench/startup.py              # 7 launches, ~1-2 minutes
+    python bench/startup.py --runs 3
+
+Launches ``python main.py`` as a user would, with the window's own hooks:
+``STROP_STARTUP_REPORT`` (a JSON record written right after ``window.show()``: when, and
+which heavy modules were already imported) and ``STROP_QUIT_AFTER_MS`` (close soon after).
+The clock starts just before the process is spawned, so interpreter start-up and every
+import count. Each launch gets a fresh ``STROP_HOME`` (a first launch, the worst case).
+Without a display it uses Qt's offscreen platform.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import common
+
+
+def launch(work: Path, i: int) -> dict:
+    report = work / f"startup-{i}.json"
+    env = {
+        **os.environ,
+        "STROP_HOME": str(work / f"home-{i}"),
+        "STROP_STARTUP_REPORT": str(report),
+        "STROP_QUIT_AFTER_MS": "300",
+    }
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    t0 = time.time()
+    proc = subprocess.run(
+        [sys.executable, "main.py"],
+        cwd=str(common.ROOT),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if not report.exists():
+        raise RuntimeError(
+            f"main.py wrote no start-up report (exit {proc.returncode}):\n{proc.stderr[-2000:]}"
+        )
+    record = json.loads(report.read_text())
+    record["seconds"] = record["shown"] - t0
+    record["exit"] = proc.returncode
+    return record
+
+
+def python_baseline(runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "pass"], check=True)
+        times.append(time.perf_counter() - t)
+    return common.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    common.print_machine(common.machine(with_torch=False))
+    with tempfile.TemporaryDirectory(prefix="strop-bench-startup-") as tmp:
+        work = Path(tmp)
+        records = []
+        for i in range(args.runs):
+            r = launch(work, i)
+            records.append(r)
+            heavy = ", ".join(r["heavy_modules_at_show"]) or "none"
+            print(
+                f"launch {i + 1}: window shown after {r['seconds']:.2f} s "
+                f"(heavy modules imported before show: {heavy}; exit {r['exit']})",
+                flush=True,
+            )
+    seconds = [r["seconds"] for r in records]
+    med = common.median(seconds)
+    baseline = python_baseline(5)
+    heavy = sorted({m for r in records for m in r["heavy_modules_at_show"]})
+    print()
+    print(
+        f"median {med:.2f} s, min {min(seconds):.2f} s, max {max(seconds):.2f} s over "
+        f"{len(seconds)} launches (a bare 'python -c pass' takes {baseline:.2f} s here)"
+    )
+    print(f"heavy modules imported before the window showed: {', '.join(heavy) or 'none'}")
+    print(
+        f"target < 1.0 s with torch and transformers not imported: "
+        f"{'met' if med < 1.0 and not {'torch', 'transformers'} & set(heavy) else 'MISSED'}"
+    )
+
+
+if __name__ == "__main__":
+    main()
