@@ -121,7 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--file", help="a data file of texts to predict")
     p.add_argument("--out", help="CSV to write the predictions of --file to")
     p.add_argument("--text-column")
-    p.add_argument("--batch-size", type=int, default=64)
+    p.add_argument("--batch-size", type=int, default=256)
     p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"))
     _add_trust_flags(p)
 

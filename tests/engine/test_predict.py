@@ -63,6 +63,43 @@ def test_bf16_predicts_what_fp32_predicts(trained_run: TrainedRun) -> None:
         Predictor(trained_run.run_dir, device="cpu", precision="fp8")
 
 
+def test_batches_follow_a_token_budget(
+    trained_run: TrainedRun, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import engine.predict
+
+    fp32 = Predictor(trained_run.run_dir, device="cpu", precision="fp32")
+    texts = [("good film " * n).strip() for n in (1, 9, 2, 30, 1, 5)] + ["awful"] * 5
+    sizes: list[int] = []
+    original = fp32._probabilities
+    monkeypatch.setattr(
+        fp32, "_probabilities", lambda batch: sizes.append(len(batch)) or original(batch)
+    )
+    monkeypatch.setattr(engine.predict, "BATCH_TOKENS", 40)
+    batched = fp32.predict(texts)
+    assert sum(sizes) == len(texts) and max(sizes) > 1 and len(sizes) > 2  # split by length
+    one_by_one = [fp32.predict(t)[0] for t in texts]
+    for a, b in zip(batched, one_by_one, strict=True):
+        assert a.text == b.text and a.label == b.label
+        assert a.scores == pytest.approx(b.scores, abs=1e-5)
+
+
+def test_one_text_runs_on_one_thread_and_leaves_the_setting(predictor: Predictor) -> None:
+    import torch
+
+    seen: list[int] = []
+    hook = predictor.model.register_forward_hook(lambda *_: seen.append(torch.get_num_threads()))
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        predictor.predict("good film")
+        predictor.predict(["good film " * 20] * 64)
+        assert seen == [1, 2] and torch.get_num_threads() == 2
+    finally:
+        hook.remove()
+        torch.set_num_threads(before)
+
+
 def test_a_huge_text_is_predicted_quickly(predictor: Predictor) -> None:
     import time
 
