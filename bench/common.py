@@ -111,7 +111,17 @@ def matmul_peak(dtype_name: str, device: str = "cpu", seconds: float = 1.5) -> f
 
 
 def peak_rss_mb() -> float:
-    """Peak resident memory of this process so far, in MB (Linux reports KiB, macOS bytes)."""
+    """Peak resident memory of this process so far, in MB.
+
+    On Linux from ``VmHWM`` in /proc/self/status: ``getrusage``'s ``ru_maxrss`` keeps the
+    peak of the parent that forked the process (it survives ``exec``)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / 1024 / 1024 if sys.platform == "darwin" else peak / 1024
 
@@ -130,7 +140,7 @@ def median(values: list[float]) -> float:
 
 def run_child(args: list[str], env: dict[str, str] | None = None, timeout: float = 1800) -> dict:
     """Run ``python <args>`` in a fresh process; it prints one JSON line last, returned here."""
-    full_env = {**os.environ, **(env or {})}
+    full_env = {**os.environ, **(env or {}), "STROP_BENCH_SPAWNED": repr(time.time())}
     proc = subprocess.run(
         [sys.executable, *args],
         capture_output=True,
