@@ -307,8 +307,14 @@ def test_an_interrupted_run_is_offered_at_launch_and_resumes_in_the_training_tab
     assert not button(window, "resumeRunButton").isEnabled()
     training.request_stop()
     qtbot.waitUntil(lambda: not training.is_running, timeout=TIMEOUT)
-    # the table follows: the run is stopped now, no longer interrupted
-    qtbot.waitUntil(lambda: cell(tab, runs.stopped, 4) == "stopped", timeout=TIMEOUT)
+
+    # the table follows: the run is no longer interrupted. On an idle machine the tiny
+    # model's remaining 35 steps can end before the stop arrives: then it is finished.
+    def no_longer_interrupted() -> None:
+        state = cell(tab, runs.stopped, 4)
+        assert state in ("stopped", "finished"), state
+
+    qtbot.waitUntil(no_longer_interrupted, timeout=TIMEOUT)
 
 
 def test_a_dismissed_offer_is_not_made_again(qtbot: Any, runs: Runs, make_window: Any) -> None:
