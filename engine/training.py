@@ -104,10 +104,11 @@ def _make_trainer_class() -> type:
 
         Left alone it draws its shuffle from the global RNG, whose state at the start of an
         epoch differs in a run resumed mid-epoch, so the resumed run would see other batches.
-        And it sorts each quarter of the epoch from the longest texts to the shortest: the
-        steps before each evaluation all saw short texts, which cost 1.5 points of accuracy
-        after one epoch (bench/RESULTS.md). Its batches are kept (little padding) and played
-        in random order, the longest first (an out-of-memory error shows at once).
+        And it sorts each quarter of the epoch from the longest texts to the shortest, so the
+        steps before each evaluation all saw short texts (correlated updates; the accuracy
+        measured after one epoch moved by less than the seed-to-seed noise, bench/RESULTS.md).
+        Its batches are kept (little padding) and played in random order, the longest first
+        (an out-of-memory error shows at once).
         """
 
         def __init__(self, inner: Any, seed: int, epoch: Any) -> None:
