@@ -33,14 +33,9 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
 def cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
+    from engine.device import cpu_name
+
+    return cpu_name()
 
 
 def machine(with_torch: bool = True) -> dict[str, Any]:

@@ -34,7 +34,8 @@ def cpu_supports_bf16() -> bool:
         return False
 
 
-def _cpu_name() -> str:
+def cpu_name() -> str:
+    """The CPU's model name, for people (and benchmark reports)."""
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as f:
             for line in f:
@@ -67,7 +68,7 @@ def available_devices() -> list[DeviceInfo]:
     if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
         devices.append(DeviceInfo("mps", "Apple GPU (MPS)", None, False))
     devices.append(
-        DeviceInfo("cpu", f"CPU: {_cpu_name()} ({os.cpu_count()} cores)", None, cpu_supports_bf16())
+        DeviceInfo("cpu", f"CPU: {cpu_name()} ({os.cpu_count()} cores)", None, cpu_supports_bf16())
     )
     return devices
 
