@@ -6,6 +6,13 @@ The work is a plain engine function; a worker only adapts it (superqt's
 reports crosses back as Qt signals carrying plain data (the engine's frozen event
 dataclasses, return values, exceptions); a worker never opens a dialog.
 
+Nothing of Python's is ever destroyed by Qt's event loop in a worker thread (no
+``deleteLater`` on the worker): that thread would hold Qt's connection lock and then wait
+for the GIL inside ``~QObject``, while the GUI thread holds the GIL and waits for the same
+lock in ``connect`` - a deadlock that hung CI. Instead the worker hands itself back to the
+GUI thread when its work is done, and the GUI thread drops the last Python references to
+the worker and its thread, GIL held.
+
 ``TrainingWorker`` runs ``engine.training.train``; its stop switch is a ``threading.Event``
 set directly from the GUI thread (a worker blocked in ``train()`` has no event loop to
 receive a queued signal). ``TaskWorker`` runs any short function (loading a file, computing
@@ -22,14 +29,15 @@ import logging
 import sys
 import threading
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal, Slot
 
 log = logging.getLogger(__name__)
 
 _threads: set[QThread] = set()
-_workers: set[QObject] = set()
+_workers: dict[QThread, QObject] = {}
 
 #: Libraries whose import leaves hundreds of thousands of long-lived objects behind.
 _HEAVY = ("torch", "transformers", "transformers.trainer", "datasets")
@@ -53,7 +61,23 @@ def freeze_imported_heap() -> bool:
     return True
 
 
-class TaskWorker(QObject):
+class _Worker(QObject):
+    """What both workers share: ``finished()``, emitted once the work is done, after the
+    worker has moved itself back to the thread that started it."""
+
+    finished = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._home: QThread | None = None
+
+    def _finish(self) -> None:
+        if self._home is not None:
+            self.moveToThread(self._home)
+        self.finished.emit()
+
+
+class TaskWorker(_Worker):
     """Calls ``fn(*args, **kwargs)`` once in its thread.
 
     Signals: ``returned(value)``, ``errored(exception)``, ``progress(done, total)`` (when
@@ -63,7 +87,6 @@ class TaskWorker(QObject):
     returned = Signal(object)
     errored = Signal(object)
     progress = Signal(int, int)
-    finished = Signal()
 
     def __init__(
         self, fn: Callable[..., Any], *args: Any, with_progress: bool = False, **kwargs: Any
@@ -89,10 +112,10 @@ class TaskWorker(QObject):
             self.returned.emit(value)
         finally:
             freeze_imported_heap()
-            self.finished.emit()
+            self._finish()
 
 
-class TrainingWorker(QObject):
+class TrainingWorker(_Worker):
     """Runs one ``engine.training.train`` call, re-emitting each engine event as ``event``.
 
     ``stop`` is the graceful-stop token: set it from any thread. Exactly one of
@@ -104,7 +127,6 @@ class TrainingWorker(QObject):
     event = Signal(object)
     returned = Signal(object)
     errored = Signal(object)
-    finished = Signal()
 
     def __init__(self, config: Any, *, resume: bool = False) -> None:
         super().__init__()
@@ -137,7 +159,7 @@ class TrainingWorker(QObject):
             self.returned.emit(result)
         finally:
             release_memory()
-            self.finished.emit()
+            self._finish()
 
 
 def release_memory() -> None:
@@ -156,29 +178,48 @@ def release_memory() -> None:
             pass
 
 
-def start_worker(worker: QObject) -> QThread:
-    """Move ``worker`` (which has a ``run`` slot and a ``finished`` signal) to a new thread
-    and start it. The thread and the worker delete themselves when the work is done."""
+class _Reaper(QObject):
+    """Lives in the GUI thread; when a worker thread has finished, waits for it to end and
+    drops the last references to it and its worker, so both are deleted here, GIL held."""
+
+    @Slot()
+    def reap(self) -> None:
+        thread = self.sender()
+        worker = _workers.pop(thread, None)
+        if not isinstance(thread, QThread):
+            return
+        thread.wait()
+        _threads.discard(thread)
+        del worker
+
+
+_reaper: _Reaper | None = None
+
+
+def start_worker(worker: _Worker) -> QThread:
+    """Move ``worker`` (a ``TaskWorker`` or ``TrainingWorker``) to a new thread and start it.
+    The thread and the worker are released in the calling thread once the work is done."""
+    global _reaper
     if worker.parent() is not None:
         raise ValueError("a worker must have no parent to be moved to its thread")
+    home = QThread.currentThread()
+    if _reaper is None or _reaper.thread() is not home:
+        app = QCoreApplication.instance()
+        if app is not None and home is not app.thread():
+            raise RuntimeError("start workers from the GUI thread")
+        _reaper = _Reaper()
     thread = QThread()
     thread.setObjectName(f"strop-{type(worker).__name__}")
+    worker._home = home
     worker.moveToThread(thread)
     thread.started.connect(worker.run)
     # Direct: QThread.quit is thread-safe, and the thread must end even while the GUI
     # thread is blocked waiting for it (a queued quit would never be delivered then).
     worker.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
-    worker.finished.connect(worker.deleteLater)
-    thread.finished.connect(thread.deleteLater)
-    # Python keeps both alive until the thread has finished; then they are released.
+    thread.finished.connect(_reaper.reap, Qt.ConnectionType.QueuedConnection)
+    # Python keeps both alive until the thread has finished; then the reaper releases them.
     _threads.add(thread)
-    _workers.add(worker)
-
-    def release() -> None:
-        _threads.discard(thread)
-        _workers.discard(worker)
-
-    thread.finished.connect(release)
+    _workers[thread] = worker
     thread.start()
     return thread
 
@@ -219,9 +260,15 @@ class _Relay(QObject):
 
     @Slot()
     def finished(self) -> None:
-        _relays.discard(self)
-        if self._on_finished is not None:
-            self._on_finished()
+        try:
+            if self._on_finished is not None:
+                self._on_finished()
+        finally:
+            # Let go of it once this slot has returned: from then on Python owns it (not the
+            # owner widget, which would collect one per task), and it is deleted here, in
+            # the GUI thread, when the timer drops the last reference.
+            self.setParent(None)
+            QTimer.singleShot(0, partial(_relays.discard, self))
 
 
 _relays: set[_Relay] = set()

@@ -169,3 +169,45 @@ def test_heavy_imports_are_frozen_out_of_the_cyclic_gc_once(monkeypatch: Any) ->
     assert gc.get_freeze_count() > 100_000
     assert "torch" in worker_module._frozen_for
     assert not worker_module.freeze_imported_heap()  # nothing newly imported: no freeze
+
+
+def test_workers_end_while_the_gui_thread_connects_signals(qtbot: Any) -> None:
+    """A worker deleted by its own thread's event loop (``deleteLater``) took Qt's
+    connection lock and then waited for the GIL, while the GUI thread held the GIL and waited
+    for that lock in ``connect``: CI hung setting up a window. Many short tasks ending while
+    the GUI thread makes thousands of connections must all come back."""
+    done: list[int] = []
+    n = 200
+    objects = []
+    for i in range(n):
+        run_task(lambda i=i: i, on_result=done.append)
+        for _ in range(100):  # Qt locks both objects' connection lists while connecting
+            sender, receiver = QObject(), QObject()
+            sender.objectNameChanged.connect(receiver.objectNameChanged)
+            objects += (sender, receiver)
+        if i % 20 == 0:
+            qtbot.wait(1)
+    qtbot.waitUntil(lambda: len(done) == n, timeout=60_000)
+    qtbot.waitUntil(lambda: not running_threads(), timeout=10_000)
+    assert sorted(done) == list(range(n))
+
+
+def test_emitting_a_signal_keeps_pythons_reference_counts(qapp: Any) -> None:
+    """PySide6 6.12.0 dropped a reference to ``True`` on every ``emit``: after a few thousand
+    signals the process died with "Fatal Python error: bool_dealloc". pyproject excludes it;
+    this fails at once on any release that does it again."""
+    import sys
+
+    from PySide6.QtCore import Signal
+
+    class Emitter(QObject):
+        value = Signal(object)
+        bare = Signal()
+
+    emitter = Emitter()
+    before = sys.getrefcount(True), sys.getrefcount(False), sys.getrefcount(None)
+    for _ in range(200):
+        emitter.value.emit(1)
+        emitter.bare.emit()
+    after = sys.getrefcount(True), sys.getrefcount(False), sys.getrefcount(None)
+    assert [a - b for a, b in zip(after, before, strict=True)] == [0, 0, 0]
