@@ -205,7 +205,6 @@ class MainWindow(QMainWindow):
     def _wire_runs_tab(self) -> None:
         runs = self.runs_tab
         runs.set_training_probe(lambda: (self.training_tab.is_running, self.training_tab.run_dir))
-        runs.set_results_renderer(self.training_tab.show_results)
         runs.resumeRequested.connect(self.resume_run)
         runs.predictRequested.connect(self.predict_with)
         runs.runsChanged.connect(lambda: self.prediction_tab.refresh_models())

@@ -1,4 +1,5 @@
-"""pyqtgraph helpers shared by the tabs: themed plot widgets and growable numpy buffers.
+"""pyqtgraph helpers shared by the tabs: themed plot widgets, the pair of training-curve
+plots, and growable numpy buffers.
 
 Points are appended to numpy buffers as events arrive; a timer redraws at most ~20 times
 a second (pyqtgraph's ``scrollingPlots`` pattern), so a long run never slows the window.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QWidget
 
@@ -37,6 +39,27 @@ def themed_plot(object_name: str, parent: QWidget | None = None, title: str = ""
 def text_colour(widget: QWidget) -> tuple[int, int, int]:
     c = widget.palette().color(QPalette.ColorRole.Text)
     return (c.red(), c.green(), c.blue())
+
+
+def curve_plots(
+    owner: QWidget, loss_name: str, metric_name: str, metric_title: str
+) -> tuple[pg.PlotWidget, pg.PlotWidget]:
+    """The loss plot and the validation-scores plot (0 to 1) of training curves, against
+    the step, their x axes linked; legends in ``owner``'s text colour."""
+    loss_plot = themed_plot(
+        loss_name, title=QCoreApplication.translate("CurvePlots", "Loss (lower is better)")
+    )
+    metric_plot = themed_plot(metric_name, title=metric_title)
+    # Losses fall and scores rise: legends where the curves usually are not.
+    for plot, corner in ((loss_plot, (-5, 5)), (metric_plot, (-5, -5))):
+        item = plot.getPlotItem()
+        item.setDownsampling(auto=True, mode="peak")
+        item.setClipToView(True)
+        item.setLabel("bottom", QCoreApplication.translate("CurvePlots", "step"))
+        item.addLegend(offset=corner, labelTextColor=text_colour(owner))
+    metric_plot.setXLink(loss_plot)
+    metric_plot.setYRange(0, 1.0, padding=0.02)
+    return loss_plot, metric_plot
 
 
 class Buffer:

@@ -3,9 +3,9 @@
 A table (``RunsTableModel``, a ``QAbstractTableModel`` over ``engine.runs.list_runs()``,
 listed off the GUI thread) shows when each run started, its data, model, strategy, status,
 best validation scores and duration. Selecting one redraws its curves from
-``metrics.jsonl`` and shows its metrics and confusion matrix (drawn by the Training tab's
-own results code); selecting several overlays their training loss and validation accuracy,
-one colour per run. Buttons resume it (in the Training tab), predict with it (in the
+``metrics.jsonl`` and shows its metrics and confusion matrix (in a ``ResultsView``, as the
+Training tab shows its own run's); selecting several overlays their training loss and
+validation accuracy, one colour per run. Buttons resume it (in the Training tab), predict with it (in the
 Prediction tab), open its folder, export it (``engine.export.export_run`` in a worker
 thread) or delete it (after asking; never a run that is training).
 
@@ -36,7 +36,6 @@ from PySide6.QtGui import QColor, QIcon, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
-    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -44,15 +43,14 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableView,
-    QTableWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from gui import dialogs
 from gui.i18n import export_step_text, run_state_text
+from gui.results_view import ResultsView, duration
 from gui.settings import read_list
-from gui.training_tab import duration
 from gui.worker import run_task
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -292,42 +290,6 @@ class RunsTableModel(QAbstractTableModel):
         return self.tr(self.COLUMNS[section]) if 0 <= section < len(self.COLUMNS) else None
 
 
-class RunResults(QWidget):
-    """A past run's final metrics, confusion matrix and per-class table (filled by the
-    Training tab's ``show_results``, so both tabs show results the same way)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("runResults")
-        self.metrics_label = QLabel()
-        self.metrics_label.setObjectName("runMetricsLabel")
-        self.metrics_label.setWordWrap(True)
-        self.metrics_label.setTextFormat(Qt.TextFormat.RichText)
-        self.confusion_table = QTableWidget()
-        self.confusion_table.setObjectName("runConfusionTable")
-        self.per_class_table = QTableWidget()
-        self.per_class_table.setObjectName("runPerClassTable")
-        for table in (self.confusion_table, self.per_class_table):
-            table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-            table.verticalHeader().setDefaultSectionSize(22)
-        confusion_box = QGroupBox(self.tr("Confusion matrix (rows: true, columns: predicted)"))
-        QVBoxLayout(confusion_box).addWidget(self.confusion_table)
-        per_class_box = QGroupBox(self.tr("Per class"))
-        QVBoxLayout(per_class_box).addWidget(self.per_class_table)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.metrics_label)
-        layout.addWidget(confusion_box, 1)
-        layout.addWidget(per_class_box, 1)
-
-    def clear(self, text: str = "") -> None:
-        self.metrics_label.setText(text)
-        for table in (self.confusion_table, self.per_class_table):
-            table.clear()
-            table.setRowCount(0)
-            table.setColumnCount(0)
-
-
 class ResumeBanner(QFrame):
     """The offer, at launch, to resume an interrupted run: Resume / Dismiss, never modal."""
 
@@ -419,7 +381,6 @@ class RunsTab(QWidget):
         self.setObjectName("runsTab")
         self.settings = settings
         self._training: Callable[[], tuple[bool, str | None]] = lambda: (False, None)
-        self._render_results: Callable[[dict[str, Any], Any], None] | None = None
         self._listing = False
         self._list_again = False
         self._offer_resume = False
@@ -543,7 +504,13 @@ class RunsTab(QWidget):
         self.details.setWordWrap(True)
         self.details.setTextFormat(Qt.TextFormat.RichText)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.results = RunResults()
+        self.results = ResultsView(
+            "runResults",
+            "runMetricsLabel",
+            "runConfusionTable",
+            "runPerClassTable",
+            Qt.Orientation.Vertical,
+        )
         plots = QWidget()
         self._plots_layout = QHBoxLayout(plots)
         self._plots_layout.setContentsMargins(0, 0, 0, 0)
@@ -576,29 +543,15 @@ class RunsTab(QWidget):
         """``probe()`` says whether the window is training now, and which run folder."""
         self._training = probe
 
-    def set_results_renderer(self, render: Callable[[dict[str, Any], Any], None]) -> None:
-        """``render(metrics, target)`` fills ``target``'s metrics label and tables."""
-        self._render_results = render
-
     def ensure_plots(self) -> None:
         """Create the plots (importing pyqtgraph) once; the window calls it after showing."""
         if self.loss_plot is not None:
             return
-        from gui.plots import text_colour, themed_plot
+        from gui.plots import curve_plots
 
-        self.loss_plot = themed_plot("runsLossPlot", title=self.tr("Loss (lower is better)"))
-        self.metric_plot = themed_plot(
-            "runsMetricPlot", title=self.tr("Validation scores (higher is better)")
+        self.loss_plot, self.metric_plot = curve_plots(
+            self, "runsLossPlot", "runsMetricPlot", self.tr("Validation scores (higher is better)")
         )
-        # Losses fall and scores rise: legends where the curves usually are not.
-        for plot, corner in ((self.loss_plot, (-5, 5)), (self.metric_plot, (-5, -5))):
-            item = plot.getPlotItem()
-            item.setDownsampling(auto=True, mode="peak")
-            item.setClipToView(True)
-            item.setLabel("bottom", self.tr("step"))
-            item.addLegend(offset=corner, labelTextColor=text_colour(self))
-        self.metric_plot.setXLink(self.loss_plot)
-        self.metric_plot.setYRange(0, 1.0, padding=0.02)
         self._plots_layout.addWidget(self.loss_plot)
         self._plots_layout.addWidget(self.metric_plot)
 
@@ -769,15 +722,10 @@ class RunsTab(QWidget):
         self.details.setToolTip(str(info.path))
 
         metrics = runs.read_json(info.path / runs.METRICS)
-        if isinstance(metrics, dict) and metrics and self._render_results is not None:
-            self.results.clear()
-            self._render_results(metrics, self.results)
+        if isinstance(metrics, dict) and metrics:
+            self.results.show_metrics(metrics)
         else:
-            self.results.clear(
-                self.tr("No final metrics: the run did not finish.")
-                if not isinstance(metrics, dict) or not metrics
-                else ""
-            )
+            self.results.clear(self.tr("No final metrics: the run did not finish."))
         self._draw([info], single=True)
 
     def _show_several(self, infos: list[Any]) -> None:

@@ -8,53 +8,33 @@ checkpoint, and the button reads "Stopping…" until the worker reports ``RunSto
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
     QScrollArea,
     QSpinBox,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from gui import dialogs
+from gui.results_view import ResultsView, duration
 from gui.settings import read_number
 from gui.worker import TrainingWorker, run_task, start_worker
 
 REDRAW_MS = 50  # at most 20 redraws a second
-
-
-def duration(seconds: float | None) -> str:
-    """``1 h 02 min``, ``3 min 07 s``, ``12 s``."""
-    from PySide6.QtCore import QCoreApplication
-
-    if seconds is None or not math.isfinite(seconds):
-        return "?"
-    s = int(round(seconds))
-    if s >= 3600:
-        text = QCoreApplication.translate("TrainingTab", "{h} h {m:02d} min")
-        return text.format(h=s // 3600, m=s % 3600 // 60)
-    if s >= 60:
-        text = QCoreApplication.translate("TrainingTab", "{m} min {s:02d} s")
-        return text.format(m=s // 60, s=s % 60)
-    return QCoreApplication.translate("TrainingTab", "{s} s").format(s=s)
 
 
 def export_commands(config_path: str, nproc: int = 2) -> dict[str, str]:
@@ -372,32 +352,13 @@ class TrainingTab(QWidget):
         self._redraw_timer.timeout.connect(self.redraw)
 
         # ----- results -----
-        self.metrics_label = QLabel(self.tr("The results appear here when the run ends."))
-        self.metrics_label.setObjectName("finalMetricsLabel")
-        self.metrics_label.setWordWrap(True)
-        self.metrics_label.setTextFormat(Qt.TextFormat.RichText)
-        self.confusion_table = QTableWidget()
-        self.confusion_table.setObjectName("confusionMatrixTable")
-        self.per_class_table = QTableWidget()
-        self.per_class_table.setObjectName("perClassTable")
-        for table in (self.confusion_table, self.per_class_table):
-            table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-            table.verticalHeader().setDefaultSectionSize(22)
-        confusion_box = QGroupBox(
-            self.tr("Confusion matrix (rows: true class, columns: predicted)")
+        self.results = ResultsView(
+            "trainingResults", "finalMetricsLabel", "confusionMatrixTable", "perClassTable"
         )
-        QVBoxLayout(confusion_box).addWidget(self.confusion_table)
-        per_class_box = QGroupBox(self.tr("Per class"))
-        QVBoxLayout(per_class_box).addWidget(self.per_class_table)
-        results = QWidget()
-        results.setObjectName("trainingResults")
-        results_layout = QVBoxLayout(results)
-        results_layout.setContentsMargins(0, 0, 0, 0)
-        results_layout.addWidget(self.metrics_label)
-        tables = QHBoxLayout()
-        tables.addWidget(confusion_box, 1)
-        tables.addWidget(per_class_box, 1)
-        results_layout.addLayout(tables, 1)
+        self.metrics_label = self.results.metrics_label
+        self.confusion_table = self.results.confusion_table
+        self.per_class_table = self.results.per_class_table
+        self._clear_results()
 
         plots = QWidget()
         plots_layout = QHBoxLayout(plots)
@@ -405,7 +366,7 @@ class TrainingTab(QWidget):
         self._plots_layout = plots_layout
         right_split = QSplitter(Qt.Orientation.Vertical)
         right_split.addWidget(plots)
-        right_split.addWidget(results)
+        right_split.addWidget(self.results)
         right_split.setStretchFactor(0, 3)
         right_split.setStretchFactor(1, 2)
         right = QWidget()
@@ -426,21 +387,14 @@ class TrainingTab(QWidget):
             return
         import pyqtgraph as pg
 
-        from gui.plots import BLUE, GREEN, ORANGE, PURPLE, Buffer, text_colour, themed_plot
+        from gui.plots import BLUE, GREEN, ORANGE, PURPLE, Buffer, curve_plots
 
-        self.loss_plot = themed_plot("lossPlot", title=self.tr("Loss (lower is better)"))
-        self.metric_plot = themed_plot(
-            "accuracyPlot", title=self.tr("Validation accuracy and macro F1 (higher is better)")
+        self.loss_plot, self.metric_plot = curve_plots(
+            self,
+            "lossPlot",
+            "accuracyPlot",
+            self.tr("Validation accuracy and macro F1 (higher is better)"),
         )
-        # legends where the curves are not: losses fall (top right is free), scores rise
-        for plot, corner in ((self.loss_plot, (-5, 5)), (self.metric_plot, (-5, -5))):
-            item = plot.getPlotItem()
-            item.setDownsampling(auto=True, mode="peak")
-            item.setClipToView(True)
-            item.setLabel("bottom", self.tr("step"))
-            item.addLegend(offset=corner, labelTextColor=text_colour(self))
-        self.metric_plot.setXLink(self.loss_plot)
-        self.metric_plot.setYRange(0, 1.0, padding=0.02)
         self.buffers = {
             "train_loss": Buffer(),
             "eval_loss": Buffer(64),
@@ -787,107 +741,11 @@ class TrainingTab(QWidget):
 
     # ----- results -------------------------------------------------------------------------
     def _clear_results(self) -> None:
-        self.metrics_label.setText(self.tr("The results appear here when the run ends."))
-        self.confusion_table.clear()
-        self.confusion_table.setRowCount(0)
-        self.confusion_table.setColumnCount(0)
-        self.per_class_table.clear()
-        self.per_class_table.setRowCount(0)
-        self.per_class_table.setColumnCount(0)
+        self.results.clear(self.tr("The results appear here when the run ends."))
 
-    def show_results(self, metrics: dict[str, Any], target: Any = None) -> None:
-        """The final metrics, the confusion matrix and the per-class table.
-
-        ``target`` (default: this tab) is any widget with a ``metrics_label``, a
-        ``confusion_table`` and a ``per_class_table``: the Runs tab shows past runs with it."""
-        view = self if target is None else target
-        if not metrics:
-            return
-        parts = [
-            self.tr("Accuracy <b>{a:.1%}</b>").format(a=metrics.get("accuracy", 0.0)),
-            self.tr("macro F1 <b>{f:.3f}</b>").format(f=metrics.get("macro_f1", 0.0)),
-        ]
-        if "num_examples" in metrics:
-            parts.append(self.tr("on {n:,} validation texts").format(n=metrics["num_examples"]))
-        if metrics.get("train_seconds") is not None:
-            parts.append(self.tr("trained in {t}").format(t=duration(metrics["train_seconds"])))
-        if metrics.get("best_checkpoint"):
-            parts.append(
-                self.tr("best: {name}").format(name=Path(str(metrics["best_checkpoint"])).name)
-            )
-        view.metrics_label.setText(" · ".join(parts))
-        labels = [str(label) for label in metrics.get("labels", self._labels)]
-        self._fill_confusion(labels, metrics.get("confusion_matrix") or [], view.confusion_table)
-        self._fill_per_class(labels, metrics.get("per_class") or {}, view.per_class_table)
-
-    def _fill_confusion(
-        self, labels: list[str], matrix: list[list[int]], table: QTableWidget | None = None
-    ) -> None:
-        table = self.confusion_table if table is None else table
-        table.clear()
-        table.setRowCount(len(labels))
-        table.setColumnCount(len(labels))
-        table.setHorizontalHeaderLabels(labels)
-        table.setVerticalHeaderLabels(labels)
-        from gui.theme import confusion_cell_colours
-
-        for i, row in enumerate(matrix):
-            total = max(1, sum(row))
-            for j, count in enumerate(row):
-                item = QTableWidgetItem(f"{count:,}")
-                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                share = count / total
-                background, foreground = confusion_cell_colours(
-                    i == j, share, count, table.palette()
-                )
-                item.setBackground(background)
-                if foreground is not None:
-                    item.setForeground(foreground)
-                item.setToolTip(
-                    self.tr(
-                        "{count} texts of class {true} predicted as {pred} ({share:.0%} of the class)"
-                    ).format(count=count, true=labels[i], pred=labels[j], share=share)
-                )
-                table.setItem(i, j, item)
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        if len(labels) <= 8:
-            header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-
-    def _fill_per_class(
-        self, labels: list[str], per_class: dict[str, Any], table: QTableWidget | None = None
-    ) -> None:
-        table = self.per_class_table if table is None else table
-        table.clear()
-        columns = [
-            self.tr("class"),
-            self.tr("precision"),
-            self.tr("recall"),
-            self.tr("F1"),
-            self.tr("support"),
-        ]
-        table.setColumnCount(len(columns))
-        table.setHorizontalHeaderLabels(columns)
-        table.setRowCount(len(labels))
-        table.verticalHeader().hide()
-        for i, label in enumerate(labels):
-            values = per_class.get(label, {})
-            cells = [
-                label,
-                f"{values.get('precision', 0.0):.3f}",
-                f"{values.get('recall', 0.0):.3f}",
-                f"{values.get('f1', 0.0):.3f}",
-                f"{values.get('support', 0):,}",
-            ]
-            for j, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if j:
-                    item.setTextAlignment(
-                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-                    )
-                table.setItem(i, j, item)
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    def show_results(self, metrics: dict[str, Any]) -> None:
+        """The final metrics, the confusion matrix and the per-class table."""
+        self.results.show_metrics(metrics, self._labels)
 
     # ----- an existing run ------------------------------------------------------------------
     def show_run(self, run_dir: str) -> Any:

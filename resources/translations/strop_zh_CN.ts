@@ -2,6 +2,18 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>CurvePlots</name>
+    <message>
+        <source>Loss (lower is better)</source>
+        <extracomment>Colours that read on light and dark backgrounds alike.</extracomment>
+        <translation>损失（越低越好）</translation>
+    </message>
+    <message>
+        <source>step</source>
+        <translation>步</translation>
+    </message>
+</context>
+<context>
     <name>DatasetTab</name>
     <message>
         <source>Open data file…</source>
@@ -873,6 +885,65 @@
     </message>
 </context>
 <context>
+    <name>ResultsView</name>
+    <message>
+        <source>Confusion matrix (rows: true class, columns: predicted)</source>
+        <translation>混淆矩阵（行：真实类别，列：预测类别）</translation>
+    </message>
+    <message>
+        <source>Confusion matrix (rows: true, columns: predicted)</source>
+        <translation>混淆矩阵（行：真实类别，列：预测类别）</translation>
+    </message>
+    <message>
+        <source>Per class</source>
+        <translation>各类别指标</translation>
+    </message>
+    <message>
+        <source>Accuracy &lt;b&gt;{a:.1%}&lt;/b&gt;</source>
+        <translation>准确率 &lt;b&gt;{a:.1%}&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>macro F1 &lt;b&gt;{f:.3f}&lt;/b&gt;</source>
+        <translation>宏平均 F1 &lt;b&gt;{f:.3f}&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>on {n:,} validation texts</source>
+        <translation>基于 {n:,} 条验证文本</translation>
+    </message>
+    <message>
+        <source>trained in {t}</source>
+        <translation>训练用时 {t}</translation>
+    </message>
+    <message>
+        <source>best: {name}</source>
+        <translation>最佳：{name}</translation>
+    </message>
+    <message>
+        <source>{count} texts of class {true} predicted as {pred} ({share:.0%} of the class)</source>
+        <translation>类别 {true} 中有 {count} 条文本被预测为 {pred}（占该类别的 {share:.0%}）</translation>
+    </message>
+    <message>
+        <source>class</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>precision</source>
+        <translation>精确率</translation>
+    </message>
+    <message>
+        <source>recall</source>
+        <translation>召回率</translation>
+    </message>
+    <message>
+        <source>F1</source>
+        <translation>F1</translation>
+    </message>
+    <message>
+        <source>support</source>
+        <translation>样本数</translation>
+    </message>
+</context>
+<context>
     <name>ResumeBanner</name>
     <message>
         <source>Resume</source>
@@ -885,17 +956,6 @@
     <message>
         <source>The run of {when} on {data} was interrupted at step {step} (the app or the computer stopped). Resume it from its last checkpoint?</source>
         <translation>{when} 在 {data} 上的运行在第 {step} 步时中断（应用或计算机停止运行）。要从最后一个检查点继续吗？</translation>
-    </message>
-</context>
-<context>
-    <name>RunResults</name>
-    <message>
-        <source>Confusion matrix (rows: true, columns: predicted)</source>
-        <translation>混淆矩阵（行：真实类别，列：预测类别）</translation>
-    </message>
-    <message>
-        <source>Per class</source>
-        <translation>各类别指标</translation>
     </message>
 </context>
 <context>
@@ -953,16 +1013,8 @@
         <translation>选择一个运行以查看其曲线和结果。</translation>
     </message>
     <message>
-        <source>Loss (lower is better)</source>
-        <translation>损失（越低越好）</translation>
-    </message>
-    <message>
         <source>Validation scores (higher is better)</source>
         <translation>验证指标（越高越好）</translation>
-    </message>
-    <message>
-        <source>step</source>
-        <translation>步</translation>
     </message>
     <message>
         <source>Data: {data} · Model: {model} · Strategy: {strategy}</source>
@@ -987,10 +1039,6 @@
     <message>
         <source>Comparing {n} runs, one colour each: training loss (left) and validation accuracy (right).</source>
         <translation>正在比较 {n} 个运行，每个一种颜色：训练损失（左）和验证准确率（右）。</translation>
-    </message>
-    <message>
-        <source>Select one run to see its confusion matrix.</source>
-        <translation>选择一个运行以查看其混淆矩阵。</translation>
     </message>
     <message>
         <source>training loss</source>
@@ -1343,24 +1391,8 @@
         <translation>运行结束后，结果会显示在这里。</translation>
     </message>
     <message>
-        <source>Confusion matrix (rows: true class, columns: predicted)</source>
-        <translation>混淆矩阵（行：真实类别，列：预测类别）</translation>
-    </message>
-    <message>
-        <source>Per class</source>
-        <translation>各类别指标</translation>
-    </message>
-    <message>
-        <source>Loss (lower is better)</source>
-        <translation>损失（越低越好）</translation>
-    </message>
-    <message>
         <source>Validation accuracy and macro F1 (higher is better)</source>
         <translation>验证准确率和宏平均 F1（越高越好）</translation>
-    </message>
-    <message>
-        <source>step</source>
-        <translation>步</translation>
     </message>
     <message>
         <source>training loss</source>
@@ -1445,50 +1477,6 @@
     <message>
         <source>Training on {device} ({precision}): {train:,} texts, {val:,} for validation, {steps:,} steps of {batch} texts{resumed}.</source>
         <translation>正在 {device}（{precision}）上训练：{train:,} 条文本，{val:,} 条用于验证，共 {steps:,} 步，每步 {batch} 条文本{resumed}。</translation>
-    </message>
-    <message>
-        <source>Accuracy &lt;b&gt;{a:.1%}&lt;/b&gt;</source>
-        <translation>准确率 &lt;b&gt;{a:.1%}&lt;/b&gt;</translation>
-    </message>
-    <message>
-        <source>macro F1 &lt;b&gt;{f:.3f}&lt;/b&gt;</source>
-        <translation>宏平均 F1 &lt;b&gt;{f:.3f}&lt;/b&gt;</translation>
-    </message>
-    <message>
-        <source>on {n:,} validation texts</source>
-        <translation>基于 {n:,} 条验证文本</translation>
-    </message>
-    <message>
-        <source>trained in {t}</source>
-        <translation>训练用时 {t}</translation>
-    </message>
-    <message>
-        <source>best: {name}</source>
-        <translation>最佳：{name}</translation>
-    </message>
-    <message>
-        <source>{count} texts of class {true} predicted as {pred} ({share:.0%} of the class)</source>
-        <translation>类别 {true} 中有 {count} 条文本被预测为 {pred}（占该类别的 {share:.0%}）</translation>
-    </message>
-    <message>
-        <source>class</source>
-        <translation>类别</translation>
-    </message>
-    <message>
-        <source>precision</source>
-        <translation>精确率</translation>
-    </message>
-    <message>
-        <source>recall</source>
-        <translation>召回率</translation>
-    </message>
-    <message>
-        <source>F1</source>
-        <translation>F1</translation>
-    </message>
-    <message>
-        <source>support</source>
-        <translation>样本数</translation>
     </message>
     <message>
         <source>Run {name}: {state}.</source>
