@@ -111,6 +111,10 @@ class TaskWorker(_Worker):
         else:
             self.returned.emit(value)
         finally:
+            # Let go of the call's arguments and result here: ``_kwargs`` holds a bound
+            # method of this worker (a cycle only the cyclic GC would break, in any thread).
+            self._fn, self._args, self._kwargs = None, (), {}
+            value = None
             freeze_imported_heap()
             self._finish()
 
@@ -158,8 +162,8 @@ class TrainingWorker(_Worker):
         else:
             self.returned.emit(result)
         finally:
-            release_memory()
-            self._finish()
+            result = None
+            self._finish()  # the GUI thread then collects what the run left (release_memory)
 
 
 def release_memory() -> None:
@@ -190,7 +194,12 @@ class _Reaper(QObject):
             return
         thread.wait()
         _threads.discard(thread)
+        trained = isinstance(worker, TrainingWorker)
         del worker
+        if trained:
+            # Here, not in the worker's thread: a collection there could delete Qt objects
+            # of the GUI's that sit in reference cycles, off the GUI thread.
+            release_memory()
 
 
 _reaper: _Reaper | None = None
@@ -268,10 +277,16 @@ class _Relay(QObject):
             # owner widget, which would collect one per task), and it is deleted here, in
             # the GUI thread, when the timer drops the last reference.
             self.setParent(None)
-            QTimer.singleShot(0, partial(_relays.discard, self))
+            QTimer.singleShot(0, partial(_relays.pop, id(self), None))
 
 
-_relays: set[_Relay] = set()
+#: Relays waiting for their task, by id: a relay must not be kept alive by its own
+#: ``destroyed`` connection (a cycle through C++ that nothing would ever collect).
+_relays: dict[int, _Relay] = {}
+
+
+def _forget_relay(key: int, *_: Any) -> None:
+    _relays.pop(key, None)
 
 
 def run_task(
@@ -293,8 +308,9 @@ def run_task(
     """
     worker = TaskWorker(fn, *args, with_progress=on_progress is not None, **kwargs)
     relay = _Relay(on_result, on_error, on_progress, on_finished, owner)
-    _relays.add(relay)
-    relay.destroyed.connect(lambda *_: _relays.discard(relay))
+    _relays[id(relay)] = relay
+    # deleted with its owner before the task ended: forget it
+    relay.destroyed.connect(partial(_forget_relay, id(relay)))
     worker.returned.connect(relay.result)
     worker.errored.connect(relay.error)
     worker.progress.connect(relay.progress)
