@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +97,11 @@ def make_window(qtbot: Any, fake_dialogs: DialogRecorder, tiny_model: Path) -> A
         if window.isVisible() or window.training_tab.is_running:
             close_window(qtbot, window)
     qtbot.waitUntil(lambda: not running_threads(), timeout=THREAD_WAIT_MS)
+    # A closed window's widgets sit in reference cycles (pyqtgraph's items): collect them
+    # here, in the GUI thread, not whenever a collection happens to run in a later test's
+    # worker thread (deleting Qt widgets off the GUI thread can crash).
+    windows.clear()
+    gc.collect()
 
 
 @pytest.fixture
