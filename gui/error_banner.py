@@ -89,7 +89,10 @@ def describe_error(error: BaseException) -> str:
     from engine.errors import StropError
 
     if isinstance(error, StropError):
-        return str(error)
+        # The engine's own words say what, where and what to do (in English: the engine is
+        # plain Python, shared with the CLI); a translated headline first says which kind
+        # of problem it is, so a reader of another language knows where to look.
+        return f"{error_headline(error)} {error}"
     if isinstance(error, MemoryError):
         return QCoreApplication.translate(
             "ErrorBanner",
@@ -104,3 +107,28 @@ def describe_error(error: BaseException) -> str:
         "Something unexpected went wrong ({detail}). The window is still usable; "
         "the details are in Strop's log file.",
     ).format(detail=detail)
+
+
+def error_headline(error: BaseException) -> str:
+    """A short, translated name for the kind of problem a ``StropError`` is."""
+    from PySide6.QtCore import QCoreApplication
+
+    from engine import errors
+
+    translate = QCoreApplication.translate
+    # most specific first: OutOfMemoryError is a TrainingError
+    if isinstance(error, errors.OutOfMemoryError):
+        return translate("ErrorBanner", "Out of memory:")
+    if isinstance(error, errors.TrainingError):
+        return translate("ErrorBanner", "Training stopped:")
+    if isinstance(error, errors.DatasetError):
+        return translate("ErrorBanner", "Problem with the data:")
+    if isinstance(error, errors.ModelLoadError):
+        return translate("ErrorBanner", "Problem with the model:")
+    if isinstance(error, errors.ConfigError):
+        return translate("ErrorBanner", "A setting needs changing:")
+    if isinstance(error, errors.CheckpointError):
+        return translate("ErrorBanner", "Problem with a checkpoint:")
+    if isinstance(error, errors.RunFolderError):
+        return translate("ErrorBanner", "Problem with the run folder:")
+    return translate("ErrorBanner", "Problem:")

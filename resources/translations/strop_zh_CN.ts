@@ -327,6 +327,38 @@
         <source>Something unexpected went wrong ({detail}). The window is still usable; the details are in Strop&apos;s log file.</source>
         <translation>发生了意外错误（{detail}）。窗口仍可继续使用；详细信息见 Strop 的日志文件。</translation>
     </message>
+    <message>
+        <source>Out of memory:</source>
+        <translation>内存不足：</translation>
+    </message>
+    <message>
+        <source>Training stopped:</source>
+        <translation>训练已停止：</translation>
+    </message>
+    <message>
+        <source>Problem with the data:</source>
+        <translation>数据有问题：</translation>
+    </message>
+    <message>
+        <source>Problem with the model:</source>
+        <translation>模型有问题：</translation>
+    </message>
+    <message>
+        <source>A setting needs changing:</source>
+        <translation>需要修改一项设置：</translation>
+    </message>
+    <message>
+        <source>Problem with a checkpoint:</source>
+        <translation>检查点有问题：</translation>
+    </message>
+    <message>
+        <source>Problem with the run folder:</source>
+        <translation>运行文件夹有问题：</translation>
+    </message>
+    <message>
+        <source>Problem:</source>
+        <translation>问题：</translation>
+    </message>
 </context>
 <context>
     <name>ExportDialog</name>

@@ -105,6 +105,22 @@ def make_window(qtbot: Any, fake_dialogs: DialogRecorder, tiny_model: Path) -> A
 
 
 @pytest.fixture
+def chinese(qapp: Any) -> Any:
+    """The zh_CN translators and fonts installed for one test, English again afterwards."""
+    from PySide6.QtGui import QFont
+
+    from gui import i18n
+
+    font = QFont(qapp.font())
+    installed = i18n.install_translators(qapp, "zh_CN")
+    assert installed, "strop_zh_CN.qm did not load"
+    i18n.apply_fonts(qapp, "zh_CN")
+    yield qapp
+    i18n.remove_translators(qapp)
+    qapp.setFont(font)
+
+
+@pytest.fixture
 def window(make_window: Any) -> Any:
     return make_window()
 

@@ -33,18 +33,6 @@ def _update_module() -> Any:
 update = _update_module()
 
 
-@pytest.fixture
-def chinese(qapp: QApplication) -> Any:
-    """The zh_CN translators and fonts installed for one test, English again afterwards."""
-    font = QFont(qapp.font())
-    installed = i18n.install_translators(qapp, "zh_CN")
-    assert installed, "strop_zh_CN.qm did not load"
-    i18n.apply_fonts(qapp, "zh_CN")
-    yield qapp
-    i18n.remove_translators(qapp)
-    qapp.setFont(font)
-
-
 # ----- the .ts and .qm files --------------------------------------------------------------
 def test_every_ts_has_a_qm_that_matches_it() -> None:
     sources = sorted(TRANSLATIONS.glob("*.ts"))
