@@ -17,26 +17,11 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DOCS = ROOT / "docs"
+from shots import DOCS, ROOT, SIZE, save, wait
+
 SHARED = ROOT.parent / "shared" / "datasets" / "uci_sentiment_sentences" / "all.csv"
-SIZE = (1280, 860)
 SENTENCE = "The food was cold and the waiter never came back. Never again."
-sys.path.insert(0, str(ROOT))
-
-
-def wait(app: object, condition: Callable[[], bool], timeout: float, what: str) -> float:
-    """Process events until ``condition()``; returns the seconds it took."""
-    started = time.monotonic()
-    while not condition():
-        if time.monotonic() - started > timeout:
-            raise SystemExit(f"timed out waiting for {what}")
-        app.processEvents()  # type: ignore[attr-defined]
-        time.sleep(0.01)
-    return time.monotonic() - started
 
 
 def main() -> int:
@@ -83,8 +68,7 @@ def main() -> int:
         for _ in range(5):
             app.processEvents()
         path = DOCS / f"screenshot-{name}.png"
-        window.grab().save(str(path))
-        print(f"wrote {path.relative_to(ROOT)}")
+        save(window, path)
 
     # Dataset: the preview, the columns, the report
     timings["report"] = wait(

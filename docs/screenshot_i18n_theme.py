@@ -26,20 +26,10 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DOCS = ROOT / "docs"
-WAIMAI = ROOT.parent / "shared" / "datasets" / "waimai_10k" / "all.csv"
-SIZE = (1280, 860)
-sys.path.insert(0, str(ROOT))
+from shots import DOCS, ROOT, SHARED, SIZE, save
+from shots import wait as _wait
 
-
-def _wait(app: object, condition: object, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():  # type: ignore[operator]
-        if time.monotonic() > deadline:
-            raise SystemExit(f"timed out waiting for {what}")
-        app.processEvents()  # type: ignore[attr-defined]
-        time.sleep(0.02)
+WAIMAI = SHARED / "waimai_10k" / "all.csv"
 
 
 def shoot(job: dict[str, str]) -> None:
@@ -89,7 +79,7 @@ def shoot(job: dict[str, str]) -> None:
     for _ in range(40):  # let layouts and the plots' redraw timer settle
         app.processEvents()
         time.sleep(0.05)
-    window.grab().save(job["out"])
+    save(window, Path(job["out"]))
     print(f"saved {job['out']}")
     window.close()
     from gui.worker import wait_for_threads

@@ -21,23 +21,10 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DOCS = ROOT / "docs"
-DATA = ROOT.parent / "shared" / "datasets" / "uci_sentiment_sentences" / "all.csv"
-SIZE = (1280, 860)
-sys.path.insert(0, str(ROOT))
+from shots import DOCS, ROOT, SHARED, SIZE, save, wait
 
-
-def wait(app: object, condition: Callable[[], bool], timeout: float, what: str) -> None:
-    started = time.monotonic()
-    while not condition():
-        if time.monotonic() - started > timeout:
-            raise SystemExit(f"timed out waiting for {what}")
-        app.processEvents()  # type: ignore[attr-defined]
-        time.sleep(0.01)
+DATA = SHARED / "uci_sentiment_sentences" / "all.csv"
 
 
 def make_runs(steps: int) -> None:
@@ -139,8 +126,7 @@ def main() -> int:
             app.processEvents()
             time.sleep(0.02)
         path = DOCS / f"screenshot-{name}.png"
-        window.grab().save(str(path))
-        print(f"wrote {path.relative_to(ROOT)}")
+        save(window, path)
 
     runs.select_runs([str(finished[-1].path)])  # the full fine-tune
     shot("runs")
