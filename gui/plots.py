@@ -7,6 +7,8 @@ a second (pyqtgraph's ``scrollingPlots`` pattern), so a long run never slows the
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication
@@ -60,6 +62,43 @@ def curve_plots(
     metric_plot.setXLink(loss_plot)
     metric_plot.setYRange(0, 1.0, padding=0.02)
     return loss_plot, metric_plot
+
+
+def dots(colour: tuple[int, int, int], symbol: str = "o") -> dict[str, Any]:
+    """``plot()`` keywords that mark each point (evaluations are few: each one shows)."""
+    return {
+        "symbol": symbol,
+        "symbolSize": 6,
+        "symbolBrush": pg.mkBrush(*colour),
+        "symbolPen": None,
+    }
+
+
+def run_curves(loss_plot: Any, metric_plot: Any) -> dict[str, pg.PlotDataItem]:
+    """One run's four curves, empty, keyed like ``metrics.jsonl``: ``train_loss`` (a line)
+    and ``eval_loss`` (dots) on the loss plot, ``accuracy`` and ``macro_f1`` on the other
+    (``PlotWidget``s or ``PlotItem``s)."""
+    return {
+        "train_loss": loss_plot.plot(
+            pen=pg.mkPen(BLUE, width=1),
+            name=QCoreApplication.translate("CurvePlots", "training loss"),
+        ),
+        "eval_loss": loss_plot.plot(
+            pen=pg.mkPen(ORANGE, width=1),
+            name=QCoreApplication.translate("CurvePlots", "validation loss"),
+            **dots(ORANGE),
+        ),
+        "accuracy": metric_plot.plot(
+            pen=pg.mkPen(GREEN, width=1),
+            name=QCoreApplication.translate("CurvePlots", "accuracy"),
+            **dots(GREEN),
+        ),
+        "macro_f1": metric_plot.plot(
+            pen=pg.mkPen(PURPLE, width=1),
+            name=QCoreApplication.translate("CurvePlots", "macro F1"),
+            **dots(PURPLE, "t"),
+        ),
+    }
 
 
 class Buffer:

@@ -745,7 +745,7 @@ class RunsTab(QWidget):
         import pyqtgraph as pg
 
         from engine.runs import read_metrics_log
-        from gui.plots import BLUE, GREEN, ORANGE, PURPLE
+        from gui.plots import dots, run_curves
 
         self.ensure_plots()
         self._clear_plots()
@@ -757,37 +757,10 @@ class RunsTab(QWidget):
         )
         self.model.set_colours(colours)
 
-        def dots(colour: tuple[int, int, int], symbol: str = "o") -> dict[str, Any]:
-            return {
-                "symbol": symbol,
-                "symbolSize": 6,
-                "symbolBrush": pg.mkBrush(*colour),
-                "symbolPen": None,
-            }
-
         if single:
             series = history_series(read_metrics_log(infos[0].path))
-            loss.plot(
-                *series["train_loss"], pen=pg.mkPen(BLUE, width=1), name=self.tr("training loss")
-            )
-            loss.plot(
-                *series["eval_loss"],
-                pen=pg.mkPen(ORANGE, width=1),
-                name=self.tr("validation loss"),
-                **dots(ORANGE),
-            )
-            metric.plot(
-                *series["accuracy"],
-                pen=pg.mkPen(GREEN, width=1),
-                name=self.tr("accuracy"),
-                **dots(GREEN),
-            )
-            metric.plot(
-                *series["macro_f1"],
-                pen=pg.mkPen(PURPLE, width=1),
-                name=self.tr("macro F1"),
-                **dots(PURPLE, "t"),
-            )
+            for key, curve in run_curves(loss, metric).items():
+                curve.setData(*series[key])
         else:
             for info, name in zip(infos, curve_names(infos), strict=True):
                 colour = colours[info.path]

@@ -385,9 +385,8 @@ class TrainingTab(QWidget):
         """Create the curves (importing pyqtgraph) once; the window calls it after showing."""
         if self.loss_plot is not None:
             return
-        import pyqtgraph as pg
 
-        from gui.plots import BLUE, GREEN, ORANGE, PURPLE, Buffer, curve_plots
+        from gui.plots import Buffer, curve_plots, run_curves
 
         self.loss_plot, self.metric_plot = curve_plots(
             self,
@@ -401,35 +400,7 @@ class TrainingTab(QWidget):
             "accuracy": Buffer(64),
             "macro_f1": Buffer(64),
         }
-        self.curves = {
-            "train_loss": self.loss_plot.plot(
-                pen=pg.mkPen(BLUE, width=1), name=self.tr("training loss")
-            ),
-            "eval_loss": self.loss_plot.plot(
-                pen=pg.mkPen(ORANGE, width=1),
-                symbol="o",
-                symbolSize=6,
-                symbolBrush=pg.mkBrush(*ORANGE),
-                symbolPen=None,
-                name=self.tr("validation loss"),
-            ),  # fmt: skip
-            "accuracy": self.metric_plot.plot(
-                pen=pg.mkPen(GREEN, width=1),
-                symbol="o",
-                symbolSize=6,
-                symbolBrush=pg.mkBrush(*GREEN),
-                symbolPen=None,
-                name=self.tr("accuracy"),
-            ),  # fmt: skip
-            "macro_f1": self.metric_plot.plot(
-                pen=pg.mkPen(PURPLE, width=1),
-                symbol="t",
-                symbolSize=6,
-                symbolBrush=pg.mkBrush(*PURPLE),
-                symbolPen=None,
-                name=self.tr("macro F1"),
-            ),  # fmt: skip
-        }
+        self.curves = run_curves(self.loss_plot, self.metric_plot)
         self._plots_layout.addWidget(self.loss_plot)
         self._plots_layout.addWidget(self.metric_plot)
 

@@ -12,6 +12,22 @@
         <source>step</source>
         <translation>步</translation>
     </message>
+    <message>
+        <source>training loss</source>
+        <translation>训练损失</translation>
+    </message>
+    <message>
+        <source>validation loss</source>
+        <translation>验证损失</translation>
+    </message>
+    <message>
+        <source>accuracy</source>
+        <translation>准确率</translation>
+    </message>
+    <message>
+        <source>macro F1</source>
+        <translation>宏平均 F1</translation>
+    </message>
 </context>
 <context>
     <name>DatasetTab</name>
@@ -1073,22 +1089,6 @@
         <translation>正在比较 {n} 个运行，每个一种颜色：训练损失（左）和验证准确率（右）。</translation>
     </message>
     <message>
-        <source>training loss</source>
-        <translation>训练损失</translation>
-    </message>
-    <message>
-        <source>validation loss</source>
-        <translation>验证损失</translation>
-    </message>
-    <message>
-        <source>accuracy</source>
-        <translation>准确率</translation>
-    </message>
-    <message>
-        <source>macro F1</source>
-        <translation>宏平均 F1</translation>
-    </message>
-    <message>
         <source>it is training now</source>
         <translation>它正在训练</translation>
     </message>
@@ -1425,22 +1425,6 @@
     <message>
         <source>Validation accuracy and macro F1 (higher is better)</source>
         <translation>验证准确率和宏平均 F1（越高越好）</translation>
-    </message>
-    <message>
-        <source>training loss</source>
-        <translation>训练损失</translation>
-    </message>
-    <message>
-        <source>validation loss</source>
-        <translation>验证损失</translation>
-    </message>
-    <message>
-        <source>accuracy</source>
-        <translation>准确率</translation>
-    </message>
-    <message>
-        <source>macro F1</source>
-        <translation>宏平均 F1</translation>
     </message>
     <message>
         <source>Auto ({n} from the data)</source>
