@@ -85,7 +85,8 @@ def make_window(qtbot: Any, fake_dialogs: DialogRecorder, tiny_model: Path) -> A
 
     def make(*, model: str | None = None, dataset: str | None = None, start: bool = True) -> Any:
         window = MainWindow()
-        qtbot.addWidget(window)
+        # not qtbot.addWidget: pytest-qt would delete the window before this fixture's
+        # teardown could stop a run that a failing test left going
         window.show()
         if start:
             window.start(model=model or str(tiny_model), dataset=dataset)
@@ -97,6 +98,9 @@ def make_window(qtbot: Any, fake_dialogs: DialogRecorder, tiny_model: Path) -> A
         if window.isVisible() or window.training_tab.is_running:
             close_window(qtbot, window)
     qtbot.waitUntil(lambda: not running_threads(), timeout=THREAD_WAIT_MS)
+    for window in windows:
+        window.deleteLater()
+    qtbot.wait(1)  # deliver the deferred deletes
     # A closed window's widgets sit in reference cycles (pyqtgraph's items): collect them
     # here, in the GUI thread, not whenever a collection happens to run in a later test's
     # worker thread (deleting Qt widgets off the GUI thread can crash).

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 
 from engine.checkpoint import last_checkpoint
 from engine.events import RunStarted, RunStopped, StepLogged
@@ -124,16 +124,21 @@ def test_stop_keeps_a_checkpoint_and_resume_redraws_the_history(
 
     tab.resume_button.click()
     resumed = EventLog(tab)
-    qtbot.waitUntil(lambda: bool(resumed.of(RunStarted)), timeout=120_000)
-    tab.stop_button.click()  # stops after its first step
-    started = resumed.of(RunStarted)[0]
-    assert started.resumed_from_step == stopped[0].step
-    assert started.history  # the earlier records, redrawn
-    assert len(tab.buffers["train_loss"]) >= len(
-        [r for r in started.history if r.get("type") == "train"]
+    worker = tab.worker
+    # Stop as the resumed run starts, from its own thread (a click lands wherever the GUI
+    # thread gets to it): then it stops after exactly one step.
+    worker.event.connect(
+        lambda event: worker.stop.set() if isinstance(event, RunStarted) else None,
+        Qt.ConnectionType.DirectConnection,
     )
     qtbot.waitUntil(lambda: not tab.is_running, timeout=120_000)
+    started = resumed.of(RunStarted)[0]
+    assert started.resumed_from_step == stopped[0].step
     assert resumed.of(RunStopped)[0].step == started.resumed_from_step + 1
+    # the earlier records are redrawn, then the new step
+    history = [r for r in started.history if r.get("type") == "train"]
+    assert history
+    assert len(tab.buffers["train_loss"]) >= len(history)
 
     # File > Open run shows the same run, its curves, and offers Resume
     other = window.training_tab
