@@ -20,6 +20,9 @@ class DeviceInfo:
     label: str
     memory_bytes: int | None = None
     supports_bf16: bool = False
+    #: the hardware's own name (``AMD EPYC``, ``NVIDIA H200``), for a label in another language
+    name: str = ""
+    cores: int | None = None
 
 
 def cpu_supports_bf16() -> bool:
@@ -63,12 +66,14 @@ def available_devices() -> list[DeviceInfo]:
                     f"GPU {i}: {props.name} ({gib:.0f} GiB)",
                     props.total_memory,
                     torch.cuda.is_bf16_supported(),
+                    name=props.name,
                 )
             )
     if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
         devices.append(DeviceInfo("mps", "Apple GPU (MPS)", None, False))
+    name, cores = cpu_name(), os.cpu_count()
     devices.append(
-        DeviceInfo("cpu", f"CPU: {cpu_name()} ({os.cpu_count()} cores)", None, cpu_supports_bf16())
+        DeviceInfo("cpu", f"CPU: {name} ({cores} cores)", None, cpu_supports_bf16(), name, cores)
     )
     return devices
 

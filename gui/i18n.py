@@ -387,3 +387,18 @@ def export_step_text(message: str) -> str:
         "Writing the zip": QCoreApplication.translate("Engine", "Writing the zip"),
     }
     return texts.get(message, message)
+
+
+def device_text(device: Any) -> str:
+    """An ``engine.device.DeviceInfo`` in the interface's language (its label otherwise)."""
+    key, name = device.key, getattr(device, "name", "")
+    if key == "cpu" and name and device.cores:
+        text = QCoreApplication.translate("Engine", "CPU: {name} ({n} cores)")
+        return text.format(name=name, n=device.cores)
+    if key.startswith("cuda") and name and device.memory_bytes:
+        index = key.split(":", 1)[1] if ":" in key else "0"
+        text = QCoreApplication.translate("Engine", "GPU {i}: {name} ({gib:.0f} GiB)")
+        return text.format(i=index, name=name, gib=device.memory_bytes / 2**30)
+    if key == "mps":
+        return QCoreApplication.translate("Engine", "Apple GPU (MPS)")
+    return str(device.label)

@@ -480,12 +480,14 @@ class TrainingTab(QWidget):
         self.device_combo.blockSignals(True)
         while self.device_combo.count() > 1:
             self.device_combo.removeItem(1)
+        from gui.i18n import device_text
+
         for device in devices:
-            self.device_combo.addItem(device.label, device.key)
+            self.device_combo.addItem(device_text(device), device.key)
         index = self.device_combo.findData(current)
         self.device_combo.setCurrentIndex(max(0, index))
         self.device_combo.blockSignals(False)
-        best = devices[0].label if devices else ""
+        best = device_text(devices[0]) if devices else ""
         self.device_combo.setItemText(
             0, self.tr("Automatic ({best})").format(best=best) if best else self.tr("Automatic")
         )

@@ -328,6 +328,18 @@
         <source>Writing the zip</source>
         <translation>正在写入 zip</translation>
     </message>
+    <message>
+        <source>CPU: {name} ({n} cores)</source>
+        <translation>CPU：{name}（{n} 核）</translation>
+    </message>
+    <message>
+        <source>GPU {i}: {name} ({gib:.0f} GiB)</source>
+        <translation>GPU {i}：{name}（{gib:.0f} GiB）</translation>
+    </message>
+    <message>
+        <source>Apple GPU (MPS)</source>
+        <translation>Apple 图形处理器（MPS）</translation>
+    </message>
 </context>
 <context>
     <name>ErrorBanner</name>

@@ -352,3 +352,21 @@ def test_report_warnings_in_chinese(report: dict[str, Any], chinese: QApplicatio
     assert i18n.warning_text(changed, report) == "The engine now says this differently."
     unknown = {"code": "new_kind", "level": "info", "message": "Something new."}
     assert i18n.warning_text(unknown, report) == "Something new."
+
+
+def test_devices_are_named_in_the_interface_language(chinese: Any) -> None:
+    from engine.device import DeviceInfo
+
+    cpu = DeviceInfo("cpu", "CPU: AMD EPYC (2 cores)", None, True, "AMD EPYC", 2)
+    gpu = DeviceInfo("cuda:1", "GPU 1: NVIDIA H200 (140 GiB)", 140 * 2**30, True, "NVIDIA H200")
+    assert i18n.device_text(cpu) == "CPU：AMD EPYC（2 核）"
+    assert i18n.device_text(gpu) == "GPU 1：NVIDIA H200（140 GiB）"
+    # a device the interface does not know how to name keeps the engine's label
+    assert i18n.device_text(DeviceInfo("xpu", "Intel XPU")) == "Intel XPU"
+
+
+def test_in_english_a_device_reads_as_the_engine_names_it(qapp: Any) -> None:
+    from engine.device import available_devices
+
+    cpu = available_devices()[-1]
+    assert i18n.device_text(cpu) == cpu.label
