@@ -15,7 +15,6 @@ import csv
 import logging
 import os
 import re
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -180,13 +179,8 @@ def load_table(path: str | os.PathLike[str], *, split_hint: str = "train") -> da
 
     Raises ``DatasetError`` naming the file (and row, where it applies) for anything unreadable.
     """
-    if "transformers" in sys.modules:
-        # Another thread may be importing transformers right now (the window warms it in the
-        # background). datasets looks up ``transformers.PreTrainedTokenizerBase`` when it
-        # sees the module, which fails on a half-imported one; importing it here waits for
-        # that import to finish (the per-module import lock).
-        import transformers  # noqa: F401
-
+    # (Another thread may be importing transformers right now: the window serialises first
+    # imports of the heavy libraries, see engine/imports.py.)
     import datasets
 
     _quiet_datasets()

@@ -34,7 +34,12 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal, Slot
 
+from engine.imports import serialize_heavy_imports
+
 log = logging.getLogger(__name__)
+
+# Several workers may import torch / transformers / datasets for the first time at once.
+serialize_heavy_imports()
 
 _threads: set[QThread] = set()
 _workers: dict[QThread, QObject] = {}
