@@ -187,7 +187,7 @@ class DatasetTab(QWidget):
         warnings_scroll.setWidgetResizable(True)
         warnings_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         warnings_scroll.setWidget(self.warnings_label)
-        warnings_scroll.setMinimumHeight(90)
+        warnings_scroll.setMinimumHeight(60)
         report_layout.addWidget(warnings_scroll)
 
         # ----- assembly -----

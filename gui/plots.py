@@ -34,7 +34,7 @@ def themed_plot(object_name: str, parent: QWidget | None = None, title: str = ""
     style_plot(plot, title)  # colours from the palette, re-applied when it changes
     item = plot.getPlotItem()
     item.setMenuEnabled(False)
-    plot.setMinimumHeight(150)
+    plot.setMinimumHeight(120)  # the window still fits a 1366x768 laptop screen
     return plot
 
 
