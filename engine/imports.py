@@ -7,9 +7,11 @@ half-initialised module, and it fails with ``ImportError: cannot import name
 'AutoModelForSequenceClassification' from 'transformers'`` (three threads doing the imports
 the window's start-up tasks do: 5 failures in 5 tries here). The window starts several
 background tasks at once (devices, model, data report, the Trainer's warm-up), so it
-installs ``serialize_heavy_imports()``: an import statement that would import or resolve
-something of those libraries holds one process-wide lock while it does. Statements that
-find everything already imported (all of them, soon after start-up) take no lock.
+installs ``serialize_heavy_imports()``: the first import statement that needs any of those
+libraries imports everything Strop uses of them (``WARM``) while holding one process-wide
+lock, and every other thread's heavy import waits for it. Later statements that would still
+import or resolve something take the lock too; those that find everything in place (all of
+them, after start-up) take none.
 
 The lock is taken before Python's own per-module import locks (in ``__import__``), so it
 cannot deadlock with them.
@@ -36,8 +38,57 @@ HEAVY = frozenset(
     }
 )
 
+#: What Strop uses of them, imported (and resolved) in one go by the first thread that needs
+#: any: other threads then find every name in place, so no lazy lookup of theirs (an import
+#: statement, or a library reading ``sys.modules["transformers"].X``) races with an import.
+WARM = (
+    ("torch", ()),
+    ("safetensors.torch", ()),
+    ("huggingface_hub", ("scan_cache_dir", "snapshot_download", "hf_hub_download", "HfApi")),
+    (
+        "transformers",
+        (
+            "AutoConfig",
+            "AutoModelForSequenceClassification",
+            "AutoTokenizer",
+            "DataCollatorWithPadding",
+            "EarlyStoppingCallback",
+            "PreTrainedModel",
+            "PreTrainedTokenizerBase",
+            "Trainer",
+            "TrainerCallback",
+            "TrainingArguments",
+        ),
+    ),
+    ("transformers.models.auto.modeling_auto", ()),
+    ("transformers.trainer", ()),
+    ("transformers.trainer_callback", ()),
+    ("transformers.trainer_pt_utils", ()),
+    ("transformers.trainer_utils", ()),
+    ("transformers.utils.logging", ()),
+    ("datasets", ()),
+    ("sklearn.metrics", ()),
+)
+
+_WARM_NAMES = frozenset((module, name) for module, names in WARM for name in names)
+
 _lock = threading.RLock()
 _original_import = builtins.__import__
+_warmed = False
+
+
+def _warm() -> None:
+    """Import ``WARM`` once (the caller holds the lock). A missing library is skipped: the
+    statement that needs it raises its own ImportError."""
+    global _warmed
+    if _warmed:
+        return
+    _warmed = True
+    for name, names in WARM:
+        try:
+            _original_import(name, None, None, names or None, 0)
+        except Exception:  # noqa: BLE001 - optional, or broken: the real import will say
+            continue
 
 
 def _ready(name: str, fromlist: Any) -> bool:
@@ -51,8 +102,11 @@ def _ready(name: str, fromlist: Any) -> bool:
     if fromlist:
         names = vars(module)
         for item in fromlist:
-            if item != "*" and item not in names and f"{name}.{item}" not in sys.modules:
-                return False  # a lazy name not resolved yet
+            if item == "*" or item in names or f"{name}.{item}" in sys.modules:
+                continue
+            if _warmed and (name, item) in _WARM_NAMES:
+                continue  # its module came in with the warm-up: resolving it imports nothing
+            return False  # a lazy name (transformers keeps them out of the module's dict)
     return True
 
 
@@ -65,6 +119,7 @@ def _import(
 ) -> Any:
     if level == 0 and name.partition(".")[0] in HEAVY and not _ready(name, fromlist):
         with _lock:
+            _warm()
             return _original_import(name, globals, locals, fromlist, level)
     return _original_import(name, globals, locals, fromlist, level)
 

@@ -34,6 +34,9 @@ RACE = textwrap.dedent(
         "import datasets",
         "import torch; torch.cuda.is_available()",
         "from huggingface_hub import scan_cache_dir",
+        # a library reading a lazy name off the module, with no import statement
+        "import sys, time; time.sleep(0.05); t = sys.modules.get('transformers'); "
+        "t and t.PreTrainedTokenizerBase",
     ]
     threads = [task(b) for b in bodies]
     for t in threads: t.start()
@@ -77,13 +80,38 @@ def test_an_import_with_nothing_left_to_do_takes_no_lock(monkeypatch) -> None:  
         monkeypatch.setattr(imports.builtins, "__import__", imports._original_import)
 
 
-def test_what_counts_as_ready() -> None:
+def test_what_counts_as_ready(monkeypatch) -> None:  # noqa: ANN001
     import transformers
     from transformers import AutoTokenizer  # noqa: F401 - resolved: now in the module
 
     assert not imports._ready("no_such_module_xyz", ())
     assert imports._ready("transformers", ())
-    assert imports._ready("transformers", ("AutoTokenizer",))
-    lazy = "TFAutoModelForSequenceClassification"  # a name transformers resolves lazily
+    monkeypatch.setattr(imports, "_warmed", True)
+    assert imports._ready("transformers", ("AutoTokenizer",))  # came in with the warm-up
+    # a lazy name transformers keeps out of its dict, not among what the warm-up brings in
+    lazy = "AutoModelForTokenClassification"
     if lazy not in vars(transformers):
         assert not imports._ready("transformers", (lazy,))
+
+
+def test_the_first_heavy_import_brings_in_everything_strop_uses() -> None:
+    script = textwrap.dedent(
+        f"""
+        import sys
+        sys.path.insert(0, {str(ROOT)!r})
+        from engine.imports import WARM, serialize_heavy_imports
+        serialize_heavy_imports()
+        import torch  # the first heavy import: everything else comes with it
+        imported = set(sys.modules)
+        missing = [m for m, _ in WARM if m not in imported]
+        # each name's own module is in already: resolving it later imports nothing
+        missing += [f"{{m}}.{{n}}" for m, names in WARM for n in names
+                    if getattr(sys.modules[m], n).__module__ not in imported]
+        print(missing)
+        sys.exit(1 if missing else 0)
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stdout + done.stderr[-2000:]
