@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from engine.errors import DatasetError
+from engine.imports import ensure_warm
 from engine.paths import cache_dir
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -418,6 +419,7 @@ def read_preview(
         quick = _preview_csv(p, encoding, delimiter, rows)
         if quick is not None:
             return quick
+        ensure_warm()  # pandas imports what datasets does: not beside another thread's import
         import pandas as pd
 
         try:
@@ -428,6 +430,7 @@ def read_preview(
         except Exception as exc:  # noqa: BLE001
             raise DatasetError(f"{p}: {_describe_read_error(exc, fmt)}") from None
         return list(df.columns), df.astype(str).values.tolist()
+    ensure_warm()  # datasets: not beside another thread's first import of it
     ds = load_table(p)
     head = ds.select(range(min(rows, ds.num_rows)))
     cols = list(head.column_names)

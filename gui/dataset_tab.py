@@ -302,6 +302,7 @@ class DatasetTab(QWidget):
             on_result=preview_ready,
             on_error=preview_failed,
             owner=self,
+            light=True,  # the first rows at once, without waiting for torch to import
         )
         run_task(load_and_detect, path, on_result=loaded, on_error=failed, owner=self)
 

@@ -34,12 +34,9 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal, Slot
 
-from engine.imports import serialize_heavy_imports
+from engine.imports import ensure_warm
 
 log = logging.getLogger(__name__)
-
-# Several workers may import torch / transformers / datasets for the first time at once.
-serialize_heavy_imports()
 
 _threads: set[QThread] = set()
 _workers: dict[QThread, QObject] = {}
@@ -94,9 +91,15 @@ class TaskWorker(_Worker):
     progress = Signal(int, int)
 
     def __init__(
-        self, fn: Callable[..., Any], *args: Any, with_progress: bool = False, **kwargs: Any
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        with_progress: bool = False,
+        light: bool = False,
+        **kwargs: Any,
     ) -> None:
         super().__init__()
+        self._light = light
         self._fn = fn
         self._args = args
         self._kwargs = kwargs
@@ -109,6 +112,10 @@ class TaskWorker(_Worker):
     @Slot()
     def run(self) -> None:
         try:
+            if not self._light:
+                # Several tasks start at once: the first imports of torch, transformers and
+                # datasets happen in one of them, the others wait (engine/imports.py).
+                ensure_warm()
             value = self._fn(*self._args, **self._kwargs)
         except BaseException as exc:  # noqa: BLE001 - errors cross the thread as data
             log.debug("task %s failed", getattr(self._fn, "__name__", self._fn), exc_info=True)
@@ -152,9 +159,7 @@ class TrainingWorker(_Worker):
             # Import what training needs *before* anything of the run exists, then freeze:
             # frozen objects are never collected in cycles, so freezing after the model is
             # built would keep that model (~170 MB for the starter) for the whole session.
-            import datasets  # noqa: F401
-            import torch  # noqa: F401
-            import transformers.trainer  # noqa: F401
+            ensure_warm()  # torch, transformers (with its Trainer) and datasets, once
 
             from engine.training import train
 
@@ -302,6 +307,7 @@ def run_task(
     on_progress: Callable[[int, int], None] | None = None,
     on_finished: Callable[[], None] | None = None,
     owner: QObject | None = None,
+    light: bool = False,
     **kwargs: Any,
 ) -> TaskWorker:
     """Run ``fn(*args, **kwargs)`` in a new thread; the callbacks run in the calling thread.
@@ -310,8 +316,10 @@ def run_task(
     To cancel, hand ``fn`` a ``threading.Event`` of your own (``stop=...``) and set it.
     With ``owner`` (the widget whose methods the callbacks are), a result that arrives after
     the owner was deleted is dropped instead of reaching a deleted widget.
+    With ``light``, ``fn`` runs at once; otherwise it waits until the heavy libraries are
+    imported (``engine.imports.ensure_warm``): only for work that never imports them.
     """
-    worker = TaskWorker(fn, *args, with_progress=on_progress is not None, **kwargs)
+    worker = TaskWorker(fn, *args, with_progress=on_progress is not None, light=light, **kwargs)
     relay = _Relay(on_result, on_error, on_progress, on_finished, owner)
     _relays[id(relay)] = relay
     # deleted with its owner before the task ended: forget it

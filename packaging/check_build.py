@@ -415,6 +415,20 @@ def main(argv: list[str] | None = None) -> int:
             log.is_file() and log.stat().st_size > 0,
             f"{log} ({log.stat().st_size if log.exists() else 0} bytes)",
         )
+        # A start-up task that failed in the background (a race of the first imports did,
+        # in the frozen app only) shows in the log, not in an exit status.
+        errors = [
+            line
+            for line in (
+                log.read_text(encoding="utf-8", errors="replace") if log.is_file() else ""
+            ).splitlines()
+            if " ERROR " in line or " CRITICAL " in line
+        ]
+        checks.record(
+            "no errors logged while the window started",
+            not errors,
+            "; ".join(errors[:3])[:500] if errors else "none",
+        )
         if not args.skip_training:
             if args.display == "xvfb":
                 check_window_training(checks, exe, app, env)
