@@ -117,6 +117,8 @@ class TrainingTab(QWidget):
         super().__init__(parent)
         self.setObjectName("trainingTab")
         self._config_provider: Callable[[], Any] | None = None
+        self._data_pending: Callable[[], bool] = lambda: False
+        self._start_when_data_ready = False
         self._worker: TrainingWorker | None = None
         self._run_dir: str | None = None
         self._resume_dir: str | None = None
@@ -409,6 +411,22 @@ class TrainingTab(QWidget):
         """``provider()`` returns the ``TrainConfig`` of the window's current choices."""
         self._config_provider = provider
 
+    def set_data_pending_probe(self, probe: Callable[[], bool]) -> None:
+        """``probe()`` is True while the data file is still loading: Start then waits for it."""
+        self._data_pending = probe
+
+    def data_ready(self) -> None:
+        """The data file has loaded: start the run that Start asked for while it loaded."""
+        if self._start_when_data_ready:
+            self._start_when_data_ready = False
+            self.start()
+
+    def data_failed(self) -> None:
+        """The data file could not be loaded: forget a waiting Start (the error is shown)."""
+        if self._start_when_data_ready:
+            self._start_when_data_ready = False
+            self.state_label.clear()
+
     @property
     def is_running(self) -> bool:
         return self._worker is not None
@@ -498,6 +516,11 @@ class TrainingTab(QWidget):
     def start(self) -> None:
         """Start a new run with the window's current choices."""
         if self.is_running:
+            return
+        if self._data_pending():
+            # pressed at once after opening a file (or on a first launch): go when it is read
+            self._start_when_data_ready = True
+            self.state_label.setText(self.tr("Starting as soon as the data file has loaded…"))
             return
         try:
             if self._config_provider is None:

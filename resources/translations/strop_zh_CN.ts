@@ -1431,6 +1431,10 @@
         <translation>%v / %m 步</translation>
     </message>
     <message>
+        <source>Starting as soon as the data file has loaded…</source>
+        <translation>数据文件读取完成后立即开始训练…</translation>
+    </message>
+    <message>
         <source>The results appear here when the run ends.</source>
         <translation>运行结束后，结果会显示在这里。</translation>
     </message>

@@ -227,3 +227,33 @@ def test_hyperparameters_persist_between_windows(qtbot: Any, make_window: Any) -
     assert abs(params["learning_rate"] - 3e-5) < 1e-12
     assert abs(params["warmup_ratio"] - 0.10) < 1e-9
     assert params["max_length"] is None
+
+
+def test_start_pressed_while_the_file_loads_starts_once_it_has(
+    qtbot: Any, window: Any, sentiment_csv: Path
+) -> None:
+    qtbot.waitUntil(lambda: window.model_tab.info is not None, timeout=120_000)
+    window.open_dataset(str(sentiment_csv))
+    tab = window.training_tab
+    assert window.dataset_tab.loading  # the table loads in the background
+    tab.max_steps_spin.setValue(2)
+    tab.start_button.click()  # at once, as on a first launch
+    assert not tab.is_running
+    assert "as soon as the data file has loaded" in tab.state_label.text()
+    assert not window.banner.isVisible()
+    qtbot.waitUntil(lambda: tab.is_running, timeout=120_000)
+    qtbot.waitUntil(lambda: not tab.is_running, timeout=120_000)
+    assert tab.resumable_run is None and tab.run_dir  # it ran, and finished
+
+
+def test_a_file_that_fails_to_load_forgets_the_waiting_start(
+    qtbot: Any, window: Any, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"\x00\x01binary")
+    window.open_dataset(str(bad))
+    tab = window.training_tab
+    tab.start_button.click()
+    qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=60_000)
+    assert not tab.is_running
+    assert "as soon as" not in tab.state_label.text()
