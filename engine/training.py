@@ -383,15 +383,6 @@ def tokenize(data: PreparedData, tokenizer: Any, max_length: int) -> tuple[Any, 
 # --------------------------------------------------------------------------------------
 # The run
 # --------------------------------------------------------------------------------------
-def warm_up() -> None:
-    """Import what a run needs beyond torch and transformers (``transformers.trainer`` and
-    what it pulls in, scikit-learn's metrics: about 3 s). In a background thread at start-up, so that the first
-    Start does not spend that time, with pauses of 0.2 s in which the window could not
-    repaint (module initialisation holds the GIL), at the beginning of the run."""
-    import sklearn.metrics  # noqa: F401 - the final metrics
-    import transformers.trainer  # noqa: F401
-
-
 def prepare_run(
     config: TrainConfig, emit: EventSink = ignore
 ) -> tuple[PreparedData, Any, Any, Any, DatasetReport]:

@@ -221,9 +221,11 @@ class MainWindow(QMainWindow):
         self.dataset_tab.ensure_plots()
         self.training_tab.ensure_plots()
         self.training_tab.list_devices()
-        from engine.training import warm_up
+        from engine.imports import ensure_warm
 
-        run_task(warm_up, owner=self)  # the Trainer's imports, before Start is pressed
+        # torch, transformers with its Trainer, datasets, scikit-learn's metrics (about 3 s),
+        # in the background now, so that the first Start does not spend that time
+        run_task(ensure_warm, owner=self, light=True)
         spec = model or str(self.settings.value("model/spec", "starter") or "starter")
         looks_local = Path(spec).expanduser().is_absolute() or spec.startswith((".", "~"))
         if model is None and looks_local and not Path(spec).expanduser().exists():

@@ -123,10 +123,9 @@ class TaskWorker(_Worker):
         else:
             self.returned.emit(value)
         finally:
-            # Let go of the call's arguments and result here: ``_kwargs`` holds a bound
-            # method of this worker (a cycle only the cyclic GC would break, in any thread).
+            # Let go of the call's arguments: ``_kwargs`` holds a bound method of this worker
+            # (a cycle only the cyclic GC would break, in any thread).
             self._fn, self._args, self._kwargs = None, (), {}
-            value = None
             freeze_imported_heap()
             self._finish()
 
@@ -172,7 +171,6 @@ class TrainingWorker(_Worker):
         else:
             self.returned.emit(result)
         finally:
-            result = None
             self._finish()  # the GUI thread then collects what the run left (release_memory)
 
 
