@@ -21,19 +21,6 @@ from engine.errors import StropError, TrainingError
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
-# Flags of `train` that map one-to-one onto TrainConfig fields.
-_TRAIN_FLAGS = {
-    "data": "data", "validation": "validation", "text_column": "text_column",
-    "label_column": "label_column", "model": "model", "output": "output", "epochs": "epochs",
-    "batch_size": "batch_size", "learning_rate": "learning_rate", "max_length": "max_length",
-    "strategy": "strategy", "device": "device", "precision": "precision", "seed": "seed",
-    "validation_split": "validation_split", "gradient_accumulation": "gradient_accumulation",
-    "warmup_ratio": "warmup_ratio", "weight_decay": "weight_decay", "max_steps": "max_steps",
-    "early_stopping": "early_stopping_patience", "eval_steps": "eval_steps",
-    "save_steps": "save_steps", "logging_steps": "logging_steps",
-    "allow_pickle": "allow_pickle", "trust_remote_code": "trust_remote_code",
-}  # fmt: skip
-
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, status 2, like every bad input
@@ -48,57 +35,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show Python tracebacks")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
-    t = sub.add_parser("train", help="fine-tune a model on a labelled data file")
-    t.add_argument(
-        "--data", help="training data: CSV, TSV, JSON, JSON Lines, Parquet or a save_to_disk folder"
-    )
-    t.add_argument(
-        "--validation", help="a separate validation file (default: hold out a stratified split)"
-    )
-    t.add_argument(
-        "--validation-split", type=float, help="share held out for validation (default 0.1)"
-    )
-    t.add_argument("--text-column", help="text column (default: detected)")
-    t.add_argument("--label-column", help="label column (default: detected)")
-    t.add_argument(
-        "--model", help="'starter' (default), a model folder, or a Hugging Face model id"
-    )
-    t.add_argument("--output", help="run folder (default: a new folder under the user data dir)")
-    t.add_argument("--epochs", type=float)
-    t.add_argument("--batch-size", type=int)
-    t.add_argument("--learning-rate", type=float)
-    t.add_argument("--max-length", type=int, help="tokens per text (default: from the data)")
-    t.add_argument("--strategy", help="full | top-layers:N | head")
-    t.add_argument("--device", help="auto (default), cpu, cuda, cuda:N or mps")
-    t.add_argument("--precision", choices=("auto", "fp32", "bf16", "fp16"))
-    t.add_argument("--seed", type=int)
-    t.add_argument("--gradient-accumulation", type=int)
-    t.add_argument("--warmup-ratio", type=float)
-    t.add_argument("--weight-decay", type=float)
-    t.add_argument("--max-steps", type=int)
-    t.add_argument(
-        "--early-stopping", type=int, help="patience in evaluations; 0 turns it off (default 3)"
-    )
-    t.add_argument("--eval-steps", type=int)
-    t.add_argument("--save-steps", type=int)
-    t.add_argument("--logging-steps", type=int)
+    t = sub.add_parser("train", help="fine-tune a model on labelled data")
+    add_setting_flags(t)
     t.add_argument("--config", help="a run config JSON (flags given here override it)")
     t.add_argument(
         "--resume",
         action="store_true",
         help="continue the run in --output from its last checkpoint",
-    )
-    t.add_argument(
-        "--allow-pickle",
-        action="store_true",
-        default=None,
-        help="allow pickled pytorch_model.bin weights",
-    )
-    t.add_argument(
-        "--trust-remote-code",
-        action="store_true",
-        default=None,
-        help="allow the model's own Python code",
     )
     t.add_argument(
         "--download",
@@ -128,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser("report", help="print the dataset report without training")
     r.add_argument("--data", required=True)
     r.add_argument("--validation")
+    r.add_argument("--task", help="the task (default: detected from the data)")
     r.add_argument("--text-column")
     r.add_argument("--label-column")
     r.add_argument("--model", default="starter")
@@ -147,6 +91,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def add_setting_flags(parser: argparse.ArgumentParser) -> None:
+    """One flag per declared setting (``TrainConfig.settings()``): its name, type, choices
+    and help come from the declaration; every default is ``None`` ("not given"), so a flag
+    overrides a ``--config`` file only when given."""
+    from engine.config import TrainConfig
+
+    kinds: dict[str, Any] = {"int": int, "float": float}
+    for s in TrainConfig.settings():
+        if s.flag is None:
+            continue
+        dest = s.name
+        help_text = s.help.replace("%", "%%") + (f" (default: {s.auto})" if s.auto else "")
+        if s.type == "bool":
+            parser.add_argument(
+                s.flag, dest=dest, action="store_true", default=None, help=help_text
+            )
+            continue
+        kind = kinds.get(s.type.split(" |")[0], str)
+        extra: dict[str, Any] = {"choices": s.choices} if s.choices else {}
+        if s.default not in (None, "") and not s.auto:
+            help_text += f" (default: {s.default})"
+        parser.add_argument(s.flag, dest=dest, type=kind, help=help_text, **extra)
+
+
 def _add_trust_flags(parser: argparse.ArgumentParser) -> None:
     """The two opt-ins of a model that is not loaded by default (as `train` has them)."""
     parser.add_argument(
@@ -163,9 +131,9 @@ def config_from_args(args: argparse.Namespace) -> Any:
 
     config = TrainConfig.load(args.config) if args.config else TrainConfig()
     changes = {
-        field: getattr(args, flag)
-        for flag, field in _TRAIN_FLAGS.items()
-        if getattr(args, flag, None) is not None
+        s.name: getattr(args, s.name)
+        for s in TrainConfig.settings()
+        if s.flag is not None and getattr(args, s.name, None) is not None
     }
     return config.replace(**changes)
 
@@ -281,37 +249,38 @@ def cmd_train(args: argparse.Namespace) -> int:
     shutdown()  # under torchrun: leave the process group together before exiting
     if result.metrics and main:
         m = result.metrics
-        print(
-            f"\nFinished: accuracy {m['accuracy']:.4f}, macro F1 {m['macro_f1']:.4f} on {m['num_examples']:,} validation rows"
-        )
+        shown = [k for k in ("accuracy", "macro_f1", m.get("main_metric")) if k and k in m]
+        figures = ", ".join(f"{k.replace('_', ' ')} {m[k]:.4f}" for k in dict.fromkeys(shown))
+        print(f"\nFinished: {figures} on {m.get('num_examples', 0):,} validation examples")
         print(f"Model saved in {result.model_dir}")
-        print(
-            json.dumps(
-                {k: m[k] for k in ("accuracy", "macro_precision", "macro_recall", "macro_f1")}
-            )
-        )
+        keys = ("accuracy", "macro_precision", "macro_recall", "macro_f1", m.get("main_metric"))
+        print(json.dumps({k: m[k] for k in dict.fromkeys(keys) if k and k in m}))
     return EXIT_OK
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from engine.predict import evaluate
+    from engine import tasks
+    from engine.predict import resolve_model_dir
 
-    metrics = evaluate(
-        args.model,
-        args.data,
-        text_column=args.text_column,
-        label_column=args.label_column,
-        device=args.device,
-        allow_pickle=args.allow_pickle,
-        trust_remote_code=args.trust_remote_code,
-    )
+    model_dir = resolve_model_dir(args.model)
+    options: dict[str, Any] = {
+        "device": args.device,
+        "allow_pickle": args.allow_pickle,
+        "trust_remote_code": args.trust_remote_code,
+    }
+    if args.text_column:
+        options["text_column"] = args.text_column
+    if args.label_column:
+        options["label_column"] = args.label_column
+    metrics = tasks.for_model(model_dir).evaluate(model_dir, args.data, **options)
     print(json.dumps(metrics, ensure_ascii=False))
     return EXIT_OK
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
+    from engine import tasks
     from engine.errors import ConfigError
-    from engine.predict import Predictor
+    from engine.predict import resolve_model_dir
 
     if not args.texts and not args.file:
         raise ConfigError(
@@ -319,8 +288,9 @@ def cmd_predict(args: argparse.Namespace) -> int:
         )
     if args.file and not args.out:
         raise ConfigError("--file needs --out FILE.csv for the predictions.")
-    predictor = Predictor(
-        args.model,
+    model_dir = resolve_model_dir(args.model)
+    predictor = tasks.for_model(model_dir).load_predictor(
+        model_dir,
         device=args.device,
         allow_pickle=args.allow_pickle,
         trust_remote_code=args.trust_remote_code,
@@ -340,11 +310,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     from engine.training import prepare_run
 
     config = TrainConfig(
-        data=args.data, validation=args.validation, text_column=args.text_column,
+        data=args.data, validation=args.validation, task=args.task, text_column=args.text_column,
         label_column=args.label_column, model=args.model, max_length=args.max_length,
         allow_pickle=args.allow_pickle, trust_remote_code=args.trust_remote_code,
     ).validate()  # fmt: skip
-    report = prepare_run(config)[-1]
+    report = prepare_run(config).report
     print(json.dumps(report.to_dict(), ensure_ascii=False) if args.json else report.format_text())
     return EXIT_OK
 

@@ -80,48 +80,424 @@ _TYPE_NAMES = {
 }  # fmt: skip
 
 
+@dataclass(frozen=True)
+class Setting:
+    """One setting, declared once: the CLI flag, the window's form, the saved settings and
+    the exported run config are all generated from these (see ``TrainConfig.settings()``).
+
+    ``minimum``/``maximum`` bound the value (exclusive where ``*_exclusive``); ``auto`` says
+    what ``None`` means ("choose for me"); ``scale`` is how the form shows the value (100:
+    a percentage); ``widget`` names the form's control (its ``objectName``), ``None`` where
+    the window sets it elsewhere (the Dataset and Model tabs) or not at all.
+    """
+
+    name: str
+    type: str
+    default: Any
+    help: str
+    label: str = ""
+    flag: str | None = None
+    group: str = ""
+    minimum: float | None = None
+    maximum: float | None = None
+    minimum_exclusive: bool = False
+    maximum_exclusive: bool = False
+    unit: str = ""
+    auto: str | None = None
+    choices: tuple[str, ...] = ()
+    widget: str | None = None
+    decimals: int = 0
+    step: float = 1.0
+    scale: float = 1.0
+
+    @property
+    def is_number(self) -> bool:
+        return self.type.split(" |")[0] in ("int", "float")
+
+    def check(self, value: Any) -> str | None:
+        """What is wrong with ``value`` (its range), or ``None``."""
+        if value is None or not self.is_number or isinstance(value, bool):
+            return None
+        what = self.name.replace("_", " ")
+        if self.label and self.label.lower() != what:
+            what = f"{what} ({self.label.lower()})"
+        lo = self.minimum
+        hi = self.maximum if self.maximum is not None and self.maximum < 1e6 else None
+        if lo is not None and (value <= lo if self.minimum_exclusive else value < lo):
+            if hi is not None:
+                return f"{what} must be between {lo:g} and {hi:g}"
+            return (
+                f"{what} must be {'greater than' if self.minimum_exclusive else 'at least'} {lo:g}"
+            )
+        top = self.maximum
+        if top is not None and (value >= top if self.maximum_exclusive else value > top):
+            if lo is not None:
+                return f"{what} must be between {lo:g} and {hi:g}"
+            return f"{what} must be {'less than' if self.maximum_exclusive else 'at most'} {top:g}"
+        return None
+
+
+def setting(help: str, **declared: Any) -> dict[str, Any]:
+    """The ``metadata`` of a ``TrainConfig`` field (as ``TrainingArguments`` fields carry
+    their help in ``metadata``)."""
+    return {"setting": {"help": help, **declared}}
+
+
 @dataclass
 class TrainConfig:
-    """Every setting of a fine-tuning run.
+    """Every setting of a fine-tuning run, each declared once with its help, range and flag.
 
     Paths are stored as given; ``with_absolute_paths()`` makes them explicit for export.
     """
 
     # Data
-    data: str = ""
-    validation: str | None = None
-    text_column: str | None = None
-    label_column: str | None = None
-    validation_split: float = 0.1
+    data: str = field(
+        default="",
+        metadata=setting(
+            "Training data: a CSV, TSV, JSON, JSON Lines or Parquet file, a CoNLL file, a folder "
+            "of images in class folders, or a save_to_disk folder.",
+            flag="--data",
+            group="data",
+        ),
+    )
+    validation: str | None = field(
+        default=None,
+        metadata=setting(
+            "A separate validation file or folder (default: hold out a stratified share).",
+            flag="--validation",
+            group="data",
+        ),
+    )
+    task: str | None = field(
+        default=None,
+        metadata=setting(
+            "What to learn: text-classification, token-classification or image-classification "
+            "(default: detected from the data).",
+            flag="--task",
+            group="data",
+            auto="detected from the data",
+        ),
+    )
+    text_column: str | None = field(
+        default=None,
+        metadata=setting(
+            "The column holding the text (or the image path).",
+            flag="--text-column",
+            group="data",
+            auto="detected",
+        ),
+    )
+    label_column: str | None = field(
+        default=None,
+        metadata=setting(
+            "The column holding the label.", flag="--label-column", group="data", auto="detected"
+        ),
+    )
+    validation_split: float = field(
+        default=0.1,
+        metadata=setting(
+            "The share of the data held out for validation when there is no validation file.",
+            label="Validation split",
+            flag="--validation-split",
+            group="data",
+            minimum=0,
+            maximum=0.9,
+            minimum_exclusive=True,
+            maximum_exclusive=True,
+            decimals=2,
+            step=0.05,
+        ),
+    )
     # Model
-    model: str = STARTER_MODEL
-    strategy: str = "full"
-    trust_remote_code: bool = False
-    allow_pickle: bool = False
+    model: str = field(
+        default=STARTER_MODEL,
+        metadata=setting(
+            "'starter' (the bundled model for the task), a model folder, or a Hugging Face model id.",
+            flag="--model",
+            group="model",
+        ),
+    )
+    strategy: str = field(
+        default="full",
+        metadata=setting(
+            "Which weights to train: full | top-layers:N | head.", flag="--strategy", group="model"
+        ),
+    )
+    trust_remote_code: bool = field(
+        default=False,
+        metadata=setting(
+            "Allow the model's own Python code (it runs with your permissions).",
+            flag="--trust-remote-code",
+            group="model",
+        ),
+    )
+    allow_pickle: bool = field(
+        default=False,
+        metadata=setting(
+            "Allow pickled pytorch_model.bin weights (read with weights_only=True).",
+            flag="--allow-pickle",
+            group="model",
+        ),
+    )
     # Optimisation
-    epochs: float = 3.0
-    batch_size: int = 32
-    learning_rate: float | None = None
-    warmup_ratio: float = 0.06
-    weight_decay: float = 0.01
-    max_length: int | None = None
-    gradient_accumulation: int = 1
-    max_steps: int | None = None
-    seed: int = 42
+    epochs: float = field(
+        default=3.0,
+        metadata=setting(
+            "How many times the model reads every training example. More epochs fit the data more "
+            "closely; too many make it memorise (early stopping guards against that).",
+            label="Epochs",
+            flag="--epochs",
+            group="optimisation",
+            minimum=0,
+            maximum=100,
+            minimum_exclusive=True,
+            widget="epochsSpin",
+            decimals=1,
+            step=0.5,
+        ),
+    )
+    batch_size: int = field(
+        default=32,
+        metadata=setting(
+            "How many examples the model reads before each update. Larger is faster per example but "
+            "needs more memory: lower it if the device runs out of memory.",
+            label="Batch size",
+            flag="--batch-size",
+            group="optimisation",
+            minimum=1,
+            maximum=4096,
+            widget="batchSizeSpin",
+        ),
+    )
+    learning_rate: float | None = field(
+        default=None,
+        metadata=setting(
+            "How big each update is. Too high and training diverges (the loss jumps or becomes "
+            "NaN); too low and it learns slowly. Auto picks a value that suits the fine-tuning "
+            "strategy.",
+            label="Learning rate",
+            flag="--learning-rate",
+            group="optimisation",
+            minimum=0,
+            maximum=1,
+            minimum_exclusive=True,
+            auto="from the strategy",
+            widget="learningRateSpin",
+        ),
+    )
+    warmup_ratio: float = field(
+        default=0.06,
+        metadata=setting(
+            "The share of steps at the start during which the learning rate rises from zero: it "
+            "keeps the first updates from damaging the pre-trained weights.",
+            label="Warm-up",
+            flag="--warmup-ratio",
+            group="optimisation",
+            minimum=0,
+            maximum=1,
+            maximum_exclusive=True,
+            unit="%",
+            scale=100,
+            widget="warmupSpin",
+        ),
+    )
+    weight_decay: float = field(
+        default=0.01,
+        metadata=setting(
+            "A gentle pull of the weights towards zero that reduces over-fitting.",
+            label="Weight decay",
+            flag="--weight-decay",
+            group="optimisation",
+            minimum=0,
+            maximum=1,
+            widget="weightDecaySpin",
+            decimals=3,
+            step=0.01,
+        ),
+    )
+    max_length: int | None = field(
+        default=None,
+        metadata=setting(
+            "The longest input the model reads, in tokens (word pieces); longer inputs are cut "
+            "(texts) or split into windows (token classification). Auto covers about 99% of your "
+            "data. Shorter is faster and uses less memory.",
+            label="Max length",
+            flag="--max-length",
+            group="optimisation",
+            minimum=8,
+            maximum=8192,
+            auto="from the data",
+            unit="tokens",
+            widget="maxLengthSpin",
+            step=8,
+        ),
+    )
+    gradient_accumulation: int = field(
+        default=1,
+        metadata=setting(
+            "Updates the model once every N batches: an effective batch N times larger without "
+            "the memory. Use it with a small batch size when memory is short.",
+            label="Gradient accumulation",
+            flag="--gradient-accumulation",
+            group="optimisation",
+            minimum=1,
+            maximum=256,
+            widget="gradientAccumulationSpin",
+        ),
+    )
+    max_steps: int | None = field(
+        default=None,
+        metadata=setting(
+            "Stop after this many updates, whatever the epochs say (for a quick try).",
+            label="Max steps",
+            flag="--max-steps",
+            group="optimisation",
+            minimum=1,
+            maximum=10_000_000,
+            auto="from the epochs",
+            widget="maxStepsSpin",
+        ),
+    )
+    seed: int = field(
+        default=42,
+        metadata=setting(
+            "The random seed: the same seed, data and settings on the same machine give the same "
+            "model.",
+            label="Seed",
+            flag="--seed",
+            group="optimisation",
+            minimum=0,
+            maximum=2**31 - 1,
+            widget="seedSpin",
+        ),
+    )
     # Hardware
-    device: str = "auto"
-    precision: str = "auto"
-    group_by_length: bool = True
-    dataloader_workers: int = 0
+    device: str = field(
+        default="auto",
+        metadata=setting(
+            "Where to train: auto (default), cpu, cuda, cuda:N or mps.",
+            label="Device",
+            flag="--device",
+            group="hardware",
+            widget="deviceCombo",
+        ),
+    )
+    precision: str = field(
+        default="auto",
+        metadata=setting(
+            "Number format: auto (bf16 where the hardware runs it natively, else fp32), fp32, bf16 "
+            "or fp16.",
+            label="Precision",
+            flag="--precision",
+            group="hardware",
+            choices=PRECISIONS,
+            widget="precisionCombo",
+        ),
+    )
+    group_by_length: bool = field(
+        default=True,
+        metadata=setting(
+            "Batch texts of similar length together (less padding, faster).", group="hardware"
+        ),
+    )
+    dataloader_workers: int = field(
+        default=0,
+        metadata=setting(
+            "Processes that prepare batches (images are decoded in them).",
+            label="Data-loader workers",
+            flag="--dataloader-workers",
+            group="hardware",
+            minimum=0,
+            maximum=64,
+        ),
+    )
     # Cadence
-    logging_steps: int | None = None
-    eval_steps: int | None = None
-    save_steps: int | None = None
-    save_total_limit: int = 2
-    early_stopping_patience: int = 3
+    logging_steps: int | None = field(
+        default=None,
+        metadata=setting(
+            "Log the training loss every N steps.",
+            label="Logging steps",
+            flag="--logging-steps",
+            group="cadence",
+            minimum=1,
+            maximum=10**9,
+            auto="from the run's length",
+        ),
+    )
+    eval_steps: int | None = field(
+        default=None,
+        metadata=setting(
+            "Evaluate on the validation set every N steps.",
+            label="Evaluation steps",
+            flag="--eval-steps",
+            group="cadence",
+            minimum=1,
+            maximum=10**9,
+            auto="once an epoch, at least 4 times a run, at most every 500 steps",
+        ),
+    )
+    save_steps: int | None = field(
+        default=None,
+        metadata=setting(
+            "Write a checkpoint every N steps (a multiple of the evaluation steps).",
+            label="Save steps",
+            flag="--save-steps",
+            group="cadence",
+            minimum=1,
+            maximum=10**9,
+            auto="at every evaluation",
+        ),
+    )
+    save_total_limit: int = field(
+        default=2,
+        metadata=setting(
+            "How many checkpoints to keep (the best is always kept).",
+            label="Checkpoints kept",
+            group="cadence",
+            minimum=1,
+            maximum=1000,
+        ),
+    )
+    early_stopping_patience: int = field(
+        default=3,
+        metadata=setting(
+            "Stop when the validation score has not improved for this many evaluations; 0 turns "
+            "early stopping off.",
+            label="Early stopping",
+            flag="--early-stopping",
+            group="cadence",
+            minimum=0,
+            maximum=1000,
+            unit="evaluations",
+            widget="earlyStoppingSpin",
+        ),
+    )
     # Output
-    output: str | None = None
+    output: str | None = field(
+        default=None,
+        metadata=setting(
+            "The run folder (default: a new folder under the user data folder).",
+            flag="--output",
+            group="output",
+        ),
+    )
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def settings(cls) -> list[Setting]:
+        """Every declared setting, in declaration order."""
+        out = []
+        for f in dataclasses.fields(cls):
+            declared = f.metadata.get("setting")
+            if declared is None:
+                continue
+            default = f.default if f.default is not dataclasses.MISSING else None
+            out.append(Setting(name=f.name, type=str(f.type), default=default, **declared))
+        return out
+
+    @classmethod
+    def setting(cls, name: str) -> Setting:
+        return next(s for s in cls.settings() if s.name == name)
 
     # ----- validation -------------------------------------------------------------
     def validate(self) -> TrainConfig:
@@ -130,6 +506,10 @@ class TrainConfig:
         if not self.data:
             raise ConfigError("No training data given.", hint="Pass --data FILE.")
         Strategy.parse(self.strategy)
+        if self.task is not None:
+            from engine import tasks
+
+            tasks.get(self.task)
         if self.device not in DEVICES and not re.fullmatch(r"cuda:\d+", self.device):
             raise ConfigError(
                 f"Unknown device {self.device!r}.", hint=f"Use one of {', '.join(DEVICES)}."
@@ -139,33 +519,10 @@ class TrainConfig:
                 f"Unknown precision {self.precision!r}.",
                 hint=f"Use one of {', '.join(PRECISIONS)}.",
             )
-        checks = [
-            (self.epochs > 0, "epochs must be greater than 0"),
-            (self.batch_size >= 1, "batch size must be at least 1"),
-            (
-                self.learning_rate is None or self.learning_rate > 0,
-                "learning rate must be greater than 0",
-            ),
-            (0 <= self.warmup_ratio < 1, "warmup ratio must be in [0, 1)"),
-            (self.weight_decay >= 0, "weight decay must not be negative"),
-            (
-                self.max_length is None or self.max_length >= 8,
-                "max length must be at least 8 tokens",
-            ),
-            (self.gradient_accumulation >= 1, "gradient accumulation must be at least 1"),
-            (self.max_steps is None or self.max_steps >= 1, "max steps must be at least 1"),
-            (0 < self.validation_split < 0.9, "validation split must be between 0 and 0.9"),
-            (self.save_total_limit >= 1, "save total limit must be at least 1"),
-            (self.early_stopping_patience >= 0, "early-stopping patience must not be negative"),
-            (self.dataloader_workers >= 0, "data-loader workers must not be negative"),
-        ]
-        for ok, message in checks:
-            if not ok:
-                raise ConfigError(f"Invalid setting: {message}.")
-        for name in ("logging_steps", "eval_steps", "save_steps"):
-            value = getattr(self, name)
-            if value is not None and value < 1:
-                raise ConfigError(f"Invalid setting: {name.replace('_', ' ')} must be at least 1.")
+        for declared in self.settings():
+            problem = declared.check(getattr(self, declared.name))
+            if problem:
+                raise ConfigError(f"Invalid setting: {problem}.")
         return self
 
     def _check_types(self) -> None:

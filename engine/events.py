@@ -94,6 +94,10 @@ class Evaluated(Event):
     loss: float
     accuracy: float
     macro_f1: float
+    score: float = 0.0
+    """The task's main metric (``Task.main_metric``): what picks the best checkpoint."""
+    metrics: dict[str, float] = field(default_factory=dict)
+    """Every figure of this evaluation, by name without the ``eval_`` prefix."""
 
 
 @dataclass(frozen=True)

@@ -36,8 +36,8 @@ def compute_report(config: Any) -> tuple[dict[str, Any], Any]:
     """The dataset report for ``config`` (data + model tokenizer), and the ``ModelInfo``."""
     from engine.training import prepare_run
 
-    _data, _source, _tokenizer, info, report = prepare_run(config)
-    return report.to_dict(), info
+    prepared = prepare_run(config)
+    return prepared.report.to_dict(), prepared.info
 
 
 def about_html() -> str:

@@ -14,6 +14,7 @@ def _every_field_changed() -> TrainConfig:
     return TrainConfig(
         data="train.csv",
         validation="val.jsonl",
+        task="text-classification",
         text_column="review",
         label_column="stars",
         validation_split=0.2,

@@ -330,7 +330,7 @@ def report(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[s
     lines += [",positive", "bad film,"]  # an empty text, a missing label
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     config = TrainConfig(data=str(path), model=str(tiny_model), validation_split=0.2)
-    return prepare_run(config)[-1].to_dict()
+    return prepare_run(config).report.to_dict()
 
 
 def test_report_warnings_in_english_are_the_engines_words(report: dict[str, Any]) -> None:
