@@ -243,8 +243,7 @@ class TrainConfig:
     epochs: float = field(
         default=3.0,
         metadata=setting(
-            "How many times the model reads every training example. More epochs fit the data more "
-            "closely; too many make it memorise (early stopping guards against that).",
+            "How many times the model reads every training text. More epochs fit the data more closely; too many make it memorise (early stopping guards against that).",
             label="Epochs",
             flag="--epochs",
             group="optimisation",
@@ -259,8 +258,7 @@ class TrainConfig:
     batch_size: int = field(
         default=32,
         metadata=setting(
-            "How many examples the model reads before each update. Larger is faster per example but "
-            "needs more memory: lower it if the device runs out of memory.",
+            "How many texts the model reads before each update. Larger is faster per text but needs more memory: lower it if the device runs out of memory.",
             label="Batch size",
             flag="--batch-size",
             group="optimisation",
@@ -272,9 +270,7 @@ class TrainConfig:
     learning_rate: float | None = field(
         default=None,
         metadata=setting(
-            "How big each update is. Too high and training diverges (the loss jumps or becomes "
-            "NaN); too low and it learns slowly. Auto picks a value that suits the fine-tuning "
-            "strategy.",
+            "How big each update is. Too high and training diverges (the loss jumps or becomes NaN); too low and it learns slowly. Auto picks a value that suits the fine-tuning strategy.",
             label="Learning rate",
             flag="--learning-rate",
             group="optimisation",
@@ -288,8 +284,7 @@ class TrainConfig:
     warmup_ratio: float = field(
         default=0.06,
         metadata=setting(
-            "The share of steps at the start during which the learning rate rises from zero: it "
-            "keeps the first updates from damaging the pre-trained weights.",
+            "The share of steps at the start during which the learning rate rises from zero: it keeps the first updates from damaging the pre-trained weights.",
             label="Warm-up",
             flag="--warmup-ratio",
             group="optimisation",
@@ -297,8 +292,8 @@ class TrainConfig:
             maximum=1,
             maximum_exclusive=True,
             unit="%",
-            scale=100,
             widget="warmupSpin",
+            scale=100,
         ),
     )
     weight_decay: float = field(
@@ -318,16 +313,14 @@ class TrainConfig:
     max_length: int | None = field(
         default=None,
         metadata=setting(
-            "The longest input the model reads, in tokens (word pieces); longer inputs are cut "
-            "(texts) or split into windows (token classification). Auto covers about 99% of your "
-            "data. Shorter is faster and uses less memory.",
+            "The longest text the model reads, in tokens (word pieces); longer texts are cut. Auto covers about 99% of your texts. Shorter is faster and uses less memory.",
             label="Max length",
             flag="--max-length",
             group="optimisation",
             minimum=8,
             maximum=8192,
-            auto="from the data",
             unit="tokens",
+            auto="from the data",
             widget="maxLengthSpin",
             step=8,
         ),
@@ -335,8 +328,7 @@ class TrainConfig:
     gradient_accumulation: int = field(
         default=1,
         metadata=setting(
-            "Updates the model once every N batches: an effective batch N times larger without "
-            "the memory. Use it with a small batch size when memory is short.",
+            "Add up the updates of this many batches before applying them: the effect of a bigger batch without its memory cost.",
             label="Gradient accumulation",
             flag="--gradient-accumulation",
             group="optimisation",
@@ -348,12 +340,12 @@ class TrainConfig:
     max_steps: int | None = field(
         default=None,
         metadata=setting(
-            "Stop after this many updates, whatever the epochs say (for a quick try).",
-            label="Max steps",
+            "End the run after this many updates, whatever the number of epochs (for a quick try).",
+            label="Stop after steps",
             flag="--max-steps",
             group="optimisation",
             minimum=1,
-            maximum=10_000_000,
+            maximum=10000000,
             auto="from the epochs",
             widget="maxStepsSpin",
         ),
@@ -361,13 +353,12 @@ class TrainConfig:
     seed: int = field(
         default=42,
         metadata=setting(
-            "The random seed: the same seed, data and settings on the same machine give the same "
-            "model.",
+            "The same seed with the same settings gives the same model: change it to see how much results vary.",
             label="Seed",
             flag="--seed",
             group="optimisation",
             minimum=0,
-            maximum=2**31 - 1,
+            maximum=2147483647,
             widget="seedSpin",
         ),
     )
@@ -375,7 +366,7 @@ class TrainConfig:
     device: str = field(
         default="auto",
         metadata=setting(
-            "Where to train: auto (default), cpu, cuda, cuda:N or mps.",
+            "Where the model trains. A GPU is many times faster than the CPU.",
             label="Device",
             flag="--device",
             group="hardware",
@@ -385,8 +376,7 @@ class TrainConfig:
     precision: str = field(
         default="auto",
         metadata=setting(
-            "Number format: auto (bf16 where the hardware runs it natively, else fp32), fp32, bf16 "
-            "or fp16.",
+            "How numbers are stored while training. Half precision (bf16, fp16) is faster and uses less memory where the device supports it; Automatic chooses for you.",
             label="Precision",
             flag="--precision",
             group="hardware",
@@ -461,9 +451,8 @@ class TrainConfig:
     early_stopping_patience: int = field(
         default=3,
         metadata=setting(
-            "Stop when the validation score has not improved for this many evaluations; 0 turns "
-            "early stopping off.",
-            label="Early stopping",
+            "Stop when the validation score has not improved for this many evaluations in a row; the best model is kept.",
+            label="Early stopping after",
             flag="--early-stopping",
             group="cadence",
             minimum=0,

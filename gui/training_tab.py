@@ -14,16 +14,12 @@ from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QComboBox,
-    QDoubleSpinBox,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
     QScrollArea,
-    QSpinBox,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -31,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from gui import dialogs
 from gui.results_view import ResultsView, duration
-from gui.settings import read_number
+from gui.settings_form import SettingsForm
 from gui.worker import TrainingWorker, run_task, start_worker
 
 REDRAW_MS = 50  # at most 20 redraws a second
@@ -55,49 +51,6 @@ def write_config(config: Any, path: str) -> Any:
         exported.save(path)
         return exported
     return export_config(config, path)
-
-
-class SciSpinBox(QDoubleSpinBox):
-    """A spin box for small positive numbers (learning rates), shown as ``5e-05``.
-
-    Arrows multiply or divide by 2; the minimum (0) shows the special "Auto" text.
-    """
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setDecimals(12)
-        self.setRange(0.0, 1.0)
-
-    def textFromValue(self, value: float) -> str:  # noqa: N802
-        return f"{value:.3g}"
-
-    def valueFromText(self, text: str) -> float:  # noqa: N802
-        try:
-            return float(text.strip())
-        except ValueError:
-            return self.value()
-
-    def validate(self, text: str, pos: int) -> Any:
-        from PySide6.QtGui import QValidator
-
-        stripped = text.strip()
-        if stripped == self.specialValueText():
-            return QValidator.State.Acceptable, text, pos
-        try:
-            value = float(stripped)
-        except ValueError:
-            ok = all(c in "0123456789.eE-+" for c in stripped)
-            return (QValidator.State.Intermediate if ok else QValidator.State.Invalid), text, pos
-        state = (
-            QValidator.State.Acceptable
-            if self.minimum() <= value <= self.maximum()
-            else QValidator.State.Intermediate
-        )
-        return state, text, pos
-
-    def stepBy(self, steps: int) -> None:  # noqa: N802
-        value = self.value() or 1e-5 / 2
-        self.setValue(max(0.0, min(1.0, value * (2.0**steps))))
 
 
 class TrainingTab(QWidget):
@@ -128,154 +81,26 @@ class TrainingTab(QWidget):
         self._wanted_device: str | None = None
         self.events_seen = 0
 
-        # ----- hyperparameters -----
-        self.epochs_spin = QDoubleSpinBox()
-        self.epochs_spin.setObjectName("epochsSpin")
-        self.epochs_spin.setRange(0.1, 100)
-        self.epochs_spin.setDecimals(1)
-        self.epochs_spin.setValue(3)
-        self.epochs_spin.setToolTip(
-            self.tr(
-                "How many times the model reads every training text. More epochs fit the data "
-                "more closely; too many make it memorise (early stopping guards against that)."
-            )
-        )
-        self.batch_spin = QSpinBox()
-        self.batch_spin.setObjectName("batchSizeSpin")
-        self.batch_spin.setRange(1, 4096)
-        self.batch_spin.setValue(32)
-        self.batch_spin.setToolTip(
-            self.tr(
-                "How many texts the model reads before each update. Larger is faster per text "
-                "but needs more memory: lower it if the device runs out of memory."
-            )
-        )
-        self.lr_spin = SciSpinBox()
-        self.lr_spin.setObjectName("learningRateSpin")
-        self.lr_spin.setSpecialValueText(self.tr("Auto"))
-        self.lr_spin.setValue(0.0)
-        self.lr_spin.setToolTip(
-            self.tr(
-                "How big each update is. Too high and training diverges (the loss jumps or "
-                "becomes NaN); too low and it learns slowly. Auto picks a value that suits the "
-                "fine-tuning strategy."
-            )
-        )
-        self.max_length_spin = QSpinBox()
-        self.max_length_spin.setObjectName("maxLengthSpin")
-        self.max_length_spin.setRange(0, 8192)
-        self.max_length_spin.setSingleStep(8)
-        self.max_length_spin.setSpecialValueText(self.tr("Auto (from the data)"))
-        self.max_length_spin.setToolTip(
-            self.tr(
-                "The longest text the model reads, in tokens (word pieces); longer texts are "
-                "cut. Auto covers about 99% of your texts. Shorter is faster and uses less memory."
-            )
-        )
-        self.warmup_spin = QDoubleSpinBox()
-        self.warmup_spin.setObjectName("warmupSpin")
-        self.warmup_spin.setRange(0, 50)
-        self.warmup_spin.setDecimals(0)
-        self.warmup_spin.setSuffix(" %")
-        self.warmup_spin.setValue(6)
-        self.warmup_spin.setToolTip(
-            self.tr(
-                "The share of steps at the start during which the learning rate rises from zero: "
-                "it keeps the first updates from damaging the pre-trained weights."
-            )
-        )
-        self.decay_spin = QDoubleSpinBox()
-        self.decay_spin.setObjectName("weightDecaySpin")
-        self.decay_spin.setRange(0, 1)
-        self.decay_spin.setDecimals(3)
-        self.decay_spin.setSingleStep(0.01)
-        self.decay_spin.setValue(0.01)
-        self.decay_spin.setToolTip(
-            self.tr("A gentle pull of the weights towards zero that reduces over-fitting.")
-        )
-        self.accum_spin = QSpinBox()
-        self.accum_spin.setObjectName("gradientAccumulationSpin")
-        self.accum_spin.setRange(1, 256)
-        self.accum_spin.setToolTip(
-            self.tr(
-                "Add up the updates of this many batches before applying them: the effect of a "
-                "bigger batch without its memory cost."
-            )
-        )
-        self.patience_spin = QSpinBox()
-        self.patience_spin.setObjectName("earlyStoppingSpin")
-        self.patience_spin.setRange(0, 100)
-        self.patience_spin.setValue(3)
-        self.patience_spin.setSpecialValueText(self.tr("Off"))
-        self.patience_spin.setToolTip(
-            self.tr(
-                "Stop when the validation score has not improved for this many evaluations in a "
-                "row; the best model is kept."
-            )
-        )
-        self.seed_spin = QSpinBox()
-        self.seed_spin.setObjectName("seedSpin")
-        self.seed_spin.setRange(0, 2**31 - 1)
-        self.seed_spin.setValue(42)
-        self.seed_spin.setToolTip(
-            self.tr(
-                "The same seed with the same settings gives the same model: change it to see how much results vary."
-            )
-        )
-        self.max_steps_spin = QSpinBox()
-        self.max_steps_spin.setObjectName("maxStepsSpin")
-        self.max_steps_spin.setRange(0, 10_000_000)
-        self.max_steps_spin.setSpecialValueText(self.tr("No limit"))
-        self.max_steps_spin.setToolTip(
-            self.tr(
-                "End the run after this many updates, whatever the number of epochs (for a quick try)."
-            )
-        )
-        self.device_combo = QComboBox()
-        self.device_combo.setObjectName("deviceCombo")
-        self.device_combo.addItem(self.tr("Automatic (the best one here)"), "auto")
-        self.device_combo.setToolTip(
-            self.tr("Where the model trains. A GPU is many times faster than the CPU.")
-        )
+        # ----- hyperparameters: generated from the settings' declaration -----
+        self.form = SettingsForm()
+        self.epochs_spin = self.form.widget("epochs")
+        self.batch_spin = self.form.widget("batch_size")
+        self.lr_spin = self.form.widget("learning_rate")
+        self.max_length_spin = self.form.widget("max_length")
+        self.warmup_spin = self.form.widget("warmup_ratio")
+        self.decay_spin = self.form.widget("weight_decay")
+        self.accum_spin = self.form.widget("gradient_accumulation")
+        self.patience_spin = self.form.widget("early_stopping_patience")
+        self.seed_spin = self.form.widget("seed")
+        self.max_steps_spin = self.form.widget("max_steps")
+        self.device_combo = self.form.widget("device")
+        self.precision_combo = self.form.widget("precision")
         self.device_combo.currentIndexChanged.connect(
             lambda _i: self.deviceChanged.emit(self.device_combo.currentText())
         )
-        self.precision_combo = QComboBox()
-        self.precision_combo.setObjectName("precisionCombo")
-        for key, text in (
-            ("auto", self.tr("Automatic")),
-            ("fp32", self.tr("fp32 (full precision)")),
-            ("bf16", self.tr("bf16 (half memory; recent GPUs and CPUs)")),
-            ("fp16", self.tr("fp16 (half memory; NVIDIA GPUs)")),
-        ):
-            self.precision_combo.addItem(text, key)
-        self.precision_combo.setToolTip(
-            self.tr(
-                "How numbers are stored while training. Half precision (bf16, fp16) is faster "
-                "and uses less memory where the device supports it; Automatic chooses for you."
-            )
-        )
-
         form_box = QGroupBox(self.tr("Settings"))
-        form = QFormLayout(form_box)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        for label, widget in (
-            (self.tr("Epochs:"), self.epochs_spin),
-            (self.tr("Batch size:"), self.batch_spin),
-            (self.tr("Learning rate:"), self.lr_spin),
-            (self.tr("Max length:"), self.max_length_spin),
-            (self.tr("Warm-up:"), self.warmup_spin),
-            (self.tr("Weight decay:"), self.decay_spin),
-            (self.tr("Gradient accumulation:"), self.accum_spin),
-            (self.tr("Early stopping after:"), self.patience_spin),
-            (self.tr("Seed:"), self.seed_spin),
-            (self.tr("Stop after steps:"), self.max_steps_spin),
-            (self.tr("Device:"), self.device_combo),
-            (self.tr("Precision:"), self.precision_combo),
-        ):
-            label_widget = QLabel(label)
-            label_widget.setToolTip(widget.toolTip())
-            form.addRow(label_widget, widget)
+        box_layout = QVBoxLayout(form_box)
+        box_layout.addWidget(self.form)
 
         # ----- buttons -----
         self.start_button = QPushButton(self.tr("Start training"))
@@ -387,7 +212,6 @@ class TrainingTab(QWidget):
         """Create the curves (importing pyqtgraph) once; the window calls it after showing."""
         if self.loss_plot is not None:
             return
-
         from gui.plots import Buffer, curve_plots, run_curves
 
         self.loss_plot, self.metric_plot = curve_plots(
@@ -445,20 +269,7 @@ class TrainingTab(QWidget):
 
     def hyperparameters(self) -> dict[str, Any]:
         """The ``TrainConfig`` fields this tab decides."""
-        return {
-            "epochs": float(self.epochs_spin.value()),
-            "batch_size": int(self.batch_spin.value()),
-            "learning_rate": float(self.lr_spin.value()) or None,
-            "max_length": int(self.max_length_spin.value()) or None,
-            "warmup_ratio": float(self.warmup_spin.value()) / 100.0,
-            "weight_decay": float(self.decay_spin.value()),
-            "gradient_accumulation": int(self.accum_spin.value()),
-            "early_stopping_patience": int(self.patience_spin.value()),
-            "seed": int(self.seed_spin.value()),
-            "max_steps": int(self.max_steps_spin.value()) or None,
-            "device": str(self.device_combo.currentData() or "auto"),
-            "precision": str(self.precision_combo.currentData() or "auto"),
-        }
+        return self.form.values()
 
     def apply_report(self, report: dict[str, Any]) -> None:
         """Defaults from the data: the suggested max length."""
@@ -834,39 +645,9 @@ class TrainingTab(QWidget):
 
     # ----- settings --------------------------------------------------------------------------
     def save_settings(self, settings: QSettings) -> None:
-        settings.beginGroup("training")
-        for key, value in self.hyperparameters().items():
-            settings.setValue(key, "" if value is None else value)
-        settings.endGroup()
+        self.form.save(settings)
 
     def restore_settings(self, settings: QSettings) -> None:
-        settings.beginGroup("training")
-        try:
-            spins = {
-                "epochs": (self.epochs_spin, 1.0),
-                "batch_size": (self.batch_spin, 1),
-                "learning_rate": (self.lr_spin, 1.0),
-                "max_length": (self.max_length_spin, 1),
-                "warmup_ratio": (self.warmup_spin, 100.0),
-                "weight_decay": (self.decay_spin, 1.0),
-                "gradient_accumulation": (self.accum_spin, 1),
-                "early_stopping_patience": (self.patience_spin, 1),
-                "seed": (self.seed_spin, 1),
-                "max_steps": (self.max_steps_spin, 1),
-            }
-            for key, (spin, scale) in spins.items():
-                if not settings.contains(key):
-                    continue
-                value = read_number(settings, key, 0.0) if settings.value(key) != "" else 0.0
-                value *= scale
-                spin.setValue(int(round(value)) if isinstance(spin, QSpinBox) else value)
-            for key, combo in (("device", self.device_combo), ("precision", self.precision_combo)):
-                wanted = settings.value(key)
-                if wanted:
-                    index = combo.findData(str(wanted))
-                    if index >= 0:
-                        combo.setCurrentIndex(index)
-                    elif key == "device":
-                        self._wanted_device = str(wanted)
-        finally:
-            settings.endGroup()
+        pending = self.form.restore(settings)
+        if "device" in pending:  # listed once the devices are known
+            self._wanted_device = pending["device"]

@@ -1,1550 +1,1559 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
-<context>
+  <context>
     <name>CurvePlots</name>
     <message>
-        <source>Loss (lower is better)</source>
-        <extracomment>Colours that read on light and dark backgrounds alike.</extracomment>
-        <translation>损失（越低越好）</translation>
+      <source>Loss (lower is better)</source>
+      <extracomment>Colours that read on light and dark backgrounds alike.</extracomment>
+      <translation>损失（越低越好）</translation>
     </message>
     <message>
-        <source>step</source>
-        <translation>步</translation>
+      <source>step</source>
+      <translation>步</translation>
     </message>
     <message>
-        <source>training loss</source>
-        <translation>训练损失</translation>
+      <source>training loss</source>
+      <translation>训练损失</translation>
     </message>
     <message>
-        <source>validation loss</source>
-        <translation>验证损失</translation>
+      <source>validation loss</source>
+      <translation>验证损失</translation>
     </message>
     <message>
-        <source>accuracy</source>
-        <translation>准确率</translation>
+      <source>accuracy</source>
+      <translation>准确率</translation>
     </message>
     <message>
-        <source>macro F1</source>
-        <translation>宏平均 F1</translation>
+      <source>macro F1</source>
+      <translation>宏平均 F1</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>DatasetTab</name>
     <message>
-        <source>Open data file…</source>
-        <translation>打开数据文件…</translation>
+      <source>Open data file…</source>
+      <translation>打开数据文件…</translation>
     </message>
     <message>
-        <source>CSV, TSV, JSON, JSON Lines or Parquet, with a text column and a label column.</source>
-        <translation>CSV、TSV、JSON、JSON Lines 或 Parquet 文件，需包含一个文本列和一个标签列。</translation>
+      <source>CSV, TSV, JSON, JSON Lines or Parquet, with a text column and a label column.</source>
+      <translation>CSV、TSV、JSON、JSON Lines 或 Parquet 文件，需包含一个文本列和一个标签列。</translation>
     </message>
     <message>
-        <source>No data file yet: open one, or drop it on the window.</source>
-        <translation>尚未打开数据文件：请打开一个，或将文件拖放到窗口上。</translation>
+      <source>No data file yet: open one, or drop it on the window.</source>
+      <translation>尚未打开数据文件：请打开一个，或将文件拖放到窗口上。</translation>
     </message>
     <message>
-        <source>The column holding the texts to classify.</source>
-        <translation>包含待分类文本的列。</translation>
+      <source>The column holding the texts to classify.</source>
+      <translation>包含待分类文本的列。</translation>
     </message>
     <message>
-        <source>The column holding each text&apos;s class (its label).</source>
-        <translation>包含每条文本所属类别（标签）的列。</translation>
+      <source>The column holding each text's class (its label).</source>
+      <translation>包含每条文本所属类别（标签）的列。</translation>
     </message>
     <message>
-        <source>Columns</source>
-        <translation>列</translation>
+      <source>Columns</source>
+      <translation>列</translation>
     </message>
     <message>
-        <source>Text:</source>
-        <translation>文本：</translation>
+      <source>Text:</source>
+      <translation>文本：</translation>
     </message>
     <message>
-        <source>Label:</source>
-        <translation>标签：</translation>
+      <source>Label:</source>
+      <translation>标签：</translation>
     </message>
     <message>
-        <source>Hold out a share of the rows:</source>
-        <translation>留出一部分行：</translation>
+      <source>Hold out a share of the rows:</source>
+      <translation>留出一部分行：</translation>
     </message>
     <message>
-        <source>Use a separate file:</source>
-        <translation>使用单独的文件：</translation>
+      <source>Use a separate file:</source>
+      <translation>使用单独的文件：</translation>
     </message>
     <message>
-        <source>The share of rows kept aside (per class) to measure the model on texts it never trained on.</source>
-        <translation>按类别留出的行所占比例，用于在模型从未训练过的文本上评估模型。</translation>
+      <source>The share of rows kept aside (per class) to measure the model on texts it never trained on.</source>
+      <translation>按类别留出的行所占比例，用于在模型从未训练过的文本上评估模型。</translation>
     </message>
     <message>
-        <source>No file chosen</source>
-        <translation>未选择文件</translation>
+      <source>No file chosen</source>
+      <translation>未选择文件</translation>
     </message>
     <message>
-        <source>Choose…</source>
-        <translation>选择…</translation>
+      <source>Choose…</source>
+      <translation>选择…</translation>
     </message>
     <message>
-        <source>Validation</source>
-        <translation>验证</translation>
+      <source>Validation</source>
+      <translation>验证</translation>
     </message>
     <message>
-        <source>The report appears here once a file is open.</source>
-        <translation>打开文件后，报告会显示在这里。</translation>
+      <source>The report appears here once a file is open.</source>
+      <translation>打开文件后，报告会显示在这里。</translation>
     </message>
     <message>
-        <source>What is in this data</source>
-        <translation>数据概况</translation>
+      <source>What is in this data</source>
+      <translation>数据概况</translation>
     </message>
     <message>
-        <source>Examples per class</source>
-        <translation>每个类别的样本数</translation>
+      <source>Examples per class</source>
+      <translation>每个类别的样本数</translation>
     </message>
     <message>
-        <source>Text length (tokens)</source>
-        <translation>文本长度（词元）</translation>
+      <source>Text length (tokens)</source>
+      <translation>文本长度（词元）</translation>
     </message>
     <message>
-        <source>Open a data file</source>
-        <translation>打开数据文件</translation>
+      <source>Open a data file</source>
+      <translation>打开数据文件</translation>
     </message>
     <message>
-        <source>Reading the file…</source>
-        <translation>正在读取文件…</translation>
+      <source>Reading the file…</source>
+      <translation>正在读取文件…</translation>
     </message>
     <message>
-        <source>reading…</source>
-        <translation>读取中…</translation>
+      <source>reading…</source>
+      <translation>读取中…</translation>
     </message>
     <message>
-        <source>first {n} rows (loading all…)</source>
-        <translation>前 {n} 行（正在加载全部…）</translation>
+      <source>first {n} rows (loading all…)</source>
+      <translation>前 {n} 行（正在加载全部…）</translation>
     </message>
     <message>
-        <source>{n:,} rows</source>
-        <translation>{n:,} 行</translation>
+      <source>{n:,} rows</source>
+      <translation>{n:,} 行</translation>
     </message>
     <message>
-        <source>Could not open {path}</source>
-        <translation>无法打开 {path}</translation>
+      <source>Could not open {path}</source>
+      <translation>无法打开 {path}</translation>
     </message>
     <message>
-        <source>No report: the file could not be read.</source>
-        <translation>没有报告：无法读取该文件。</translation>
+      <source>No report: the file could not be read.</source>
+      <translation>没有报告：无法读取该文件。</translation>
     </message>
     <message>
-        <source>Choose a validation file</source>
-        <translation>选择验证文件</translation>
+      <source>Choose a validation file</source>
+      <translation>选择验证文件</translation>
     </message>
     <message>
-        <source>The data file is still loading.</source>
-        <translation>数据文件仍在加载中。</translation>
+      <source>The data file is still loading.</source>
+      <translation>数据文件仍在加载中。</translation>
     </message>
     <message>
-        <source>Wait a moment and try again.</source>
-        <translation>请稍候再试。</translation>
+      <source>Wait a moment and try again.</source>
+      <translation>请稍候再试。</translation>
     </message>
     <message>
-        <source>No data file is open.</source>
-        <translation>尚未打开数据文件。</translation>
+      <source>No data file is open.</source>
+      <translation>尚未打开数据文件。</translation>
     </message>
     <message>
-        <source>Open a CSV, TSV, JSON or Parquet file in the Dataset tab first.</source>
-        <translation>请先在“数据集”标签页中打开一个 CSV、TSV、JSON 或 Parquet 文件。</translation>
+      <source>Open a CSV, TSV, JSON or Parquet file in the Dataset tab first.</source>
+      <translation>请先在“数据集”标签页中打开一个 CSV、TSV、JSON 或 Parquet 文件。</translation>
     </message>
     <message>
-        <source>Measuring the data with the model&apos;s tokenizer…</source>
-        <translation>正在用模型的分词器分析数据…</translation>
+      <source>Measuring the data with the model's tokenizer…</source>
+      <translation>正在用模型的分词器分析数据…</translation>
     </message>
     <message>
-        <source>from {file}</source>
-        <translation>来自 {file}</translation>
+      <source>from {file}</source>
+      <translation>来自 {file}</translation>
     </message>
     <message>
-        <source>held out, stratified</source>
-        <translation>分层留出</translation>
+      <source>held out, stratified</source>
+      <translation>分层留出</translation>
     </message>
     <message>
-        <source>&lt;b&gt;{train:,}&lt;/b&gt; training rows, &lt;b&gt;{val:,}&lt;/b&gt; validation rows ({held}); &lt;b&gt;{n}&lt;/b&gt; classes; text column &lt;i&gt;{text}&lt;/i&gt;, label column &lt;i&gt;{label}&lt;/i&gt;.</source>
-        <translation>训练 &lt;b&gt;{train:,}&lt;/b&gt; 行，验证 &lt;b&gt;{val:,}&lt;/b&gt; 行（{held}）；共 &lt;b&gt;{n}&lt;/b&gt; 个类别；文本列 &lt;i&gt;{text}&lt;/i&gt;，标签列 &lt;i&gt;{label}&lt;/i&gt;。</translation>
+      <source>&lt;b&gt;{train:,}&lt;/b&gt; training rows, &lt;b&gt;{val:,}&lt;/b&gt; validation rows ({held}); &lt;b&gt;{n}&lt;/b&gt; classes; text column &lt;i&gt;{text}&lt;/i&gt;, label column &lt;i&gt;{label}&lt;/i&gt;.</source>
+      <translation>训练 &lt;b&gt;{train:,}&lt;/b&gt; 行，验证 &lt;b&gt;{val:,}&lt;/b&gt; 行（{held}）；共 &lt;b&gt;{n}&lt;/b&gt; 个类别；文本列 &lt;i&gt;{text}&lt;/i&gt;，标签列 &lt;i&gt;{label}&lt;/i&gt;。</translation>
     </message>
     <message>
-        <source>Tokens per text: median {p50}, 95% under {p95}, longest {max}. Max length {ml} cuts {cut:.1%} of texts.</source>
-        <translation>每条文本的词元数：中位数 {p50}，95% 不超过 {p95}，最长 {max}。最大长度 {ml} 会截断 {cut:.1%} 的文本。</translation>
+      <source>Tokens per text: median {p50}, 95% under {p95}, longest {max}. Max length {ml} cuts {cut:.1%} of texts.</source>
+      <translation>每条文本的词元数：中位数 {p50}，95% 不超过 {p95}，最长 {max}。最大长度 {ml} 会截断 {cut:.1%} 的文本。</translation>
     </message>
     <message>
-        <source>✔ Nothing to worry about in this data.</source>
-        <translation>✔ 这份数据没有需要担心的问题。</translation>
+      <source>✔ Nothing to worry about in this data.</source>
+      <translation>✔ 这份数据没有需要担心的问题。</translation>
     </message>
     <message>
-        <source>training</source>
-        <translation>训练</translation>
+      <source>training</source>
+      <translation>训练</translation>
     </message>
     <message>
-        <source>validation</source>
-        <translation>验证</translation>
+      <source>validation</source>
+      <translation>验证</translation>
     </message>
     <message>
-        <source>max length {n}</source>
-        <translation>最大长度 {n}</translation>
+      <source>max length {n}</source>
+      <translation>最大长度 {n}</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>Engine</name>
     <message>
-        <source>Loading the data</source>
-        <extracomment>The choices in the settings dialog: follow the system, or one of the languages. The languages the interface is written or translated in (``en`` is the source). Each language&apos;s name in itself (never translated: a reader looks for their own language). Families known to draw Simplified Chinese well, best first (Windows, macOS, Linux).</extracomment>
-        <translation>正在加载数据</translation>
+      <source>Loading the data</source>
+      <extracomment>The choices in the settings dialog: follow the system, or one of the languages. The languages the interface is written or translated in (``en`` is the source). Each language's name in itself (never translated: a reader looks for their own language). Families known to draw Simplified Chinese well, best first (Windows, macOS, Linux).</extracomment>
+      <translation>正在加载数据</translation>
     </message>
     <message>
-        <source>Loading the model</source>
-        <translation>正在加载模型</translation>
+      <source>Loading the model</source>
+      <translation>正在加载模型</translation>
     </message>
     <message>
-        <source>Measuring the data</source>
-        <translation>正在分析数据</translation>
+      <source>Measuring the data</source>
+      <translation>正在分析数据</translation>
     </message>
     <message>
-        <source>Tokenising</source>
-        <translation>正在分词</translation>
+      <source>Tokenising</source>
+      <translation>正在分词</translation>
     </message>
     <message>
-        <source>Building the model</source>
-        <translation>正在构建模型</translation>
+      <source>Building the model</source>
+      <translation>正在构建模型</translation>
     </message>
     <message>
-        <source>Evaluating the best model</source>
-        <translation>正在评估最佳模型</translation>
+      <source>Evaluating the best model</source>
+      <translation>正在评估最佳模型</translation>
     </message>
     <message>
-        <source>Train every weight of the model: the most accurate, and the slowest.</source>
-        <translation>训练模型的全部权重：最准确，也最慢。</translation>
+      <source>Train every weight of the model: the most accurate, and the slowest.</source>
+      <translation>训练模型的全部权重：最准确，也最慢。</translation>
     </message>
     <message>
-        <source>Train only the top {n} encoder layer(s) and the classifier: faster and lighter, close to full accuracy on small datasets.</source>
-        <translation>只训练最上面 {n} 个编码器层和分类器：更快、更省内存，在小数据集上接近全量微调的准确率。</translation>
+      <source>Train only the top {n} encoder layer(s) and the classifier: faster and lighter, close to full accuracy on small datasets.</source>
+      <translation>只训练最上面 {n} 个编码器层和分类器：更快、更省内存，在小数据集上接近全量微调的准确率。</translation>
     </message>
     <message>
-        <source>Train only the classifier on top of frozen features: fastest, least memory, usually the least accurate.</source>
-        <translation>只训练冻结特征之上的分类器：最快、内存占用最少，但通常准确率最低。</translation>
+      <source>Train only the classifier on top of frozen features: fastest, least memory, usually the least accurate.</source>
+      <translation>只训练冻结特征之上的分类器：最快、内存占用最少，但通常准确率最低。</translation>
     </message>
     <message>
-        <source>idle</source>
-        <translation>空闲</translation>
+      <source>idle</source>
+      <translation>空闲</translation>
     </message>
     <message>
-        <source>preparing</source>
-        <translation>准备中</translation>
+      <source>preparing</source>
+      <translation>准备中</translation>
     </message>
     <message>
-        <source>running</source>
-        <translation>运行中</translation>
+      <source>running</source>
+      <translation>运行中</translation>
     </message>
     <message>
-        <source>stopping</source>
-        <translation>正在停止</translation>
+      <source>stopping</source>
+      <translation>正在停止</translation>
     </message>
     <message>
-        <source>finished</source>
-        <translation>已完成</translation>
+      <source>finished</source>
+      <translation>已完成</translation>
     </message>
     <message>
-        <source>stopped</source>
-        <translation>已停止</translation>
+      <source>stopped</source>
+      <translation>已停止</translation>
     </message>
     <message>
-        <source>failed</source>
-        <translation>失败</translation>
+      <source>failed</source>
+      <translation>失败</translation>
     </message>
     <message>
-        <source>interrupted</source>
-        <translation>已中断</translation>
+      <source>interrupted</source>
+      <translation>已中断</translation>
     </message>
     <message>
-        <source>Data files</source>
-        <translation>数据文件</translation>
+      <source>Data files</source>
+      <translation>数据文件</translation>
     </message>
     <message>
-        <source>{model} does not know {share:.0%} of this data&apos;s tokens (they become [UNK]): the text looks Chinese, Japanese or Korean, and the model&apos;s vocabulary is English. Choose a model that covers the language, such as {models}.</source>
-        <extracomment>English templates of the engine&apos;s report warnings (``engine.report``), by code. Each is filled from the report&apos;s own fields; ``warning_text`` uses it only when the English result equals the engine&apos;s message, so a changed engine text is shown as it is, never a stale translation.</extracomment>
-        <translation>{model} 不认识这份数据中 {share:.0%} 的词元（它们会变成 [UNK]）：文本看起来是中文、日文或韩文，而该模型的词表是英文的。请选择一个覆盖该语言的模型，例如 {models}。</translation>
+      <source>{model} does not know {share:.0%} of this data's tokens (they become [UNK]): the text looks Chinese, Japanese or Korean, and the model's vocabulary is English. Choose a model that covers the language, such as {models}.</source>
+      <extracomment>English templates of the engine's report warnings (``engine.report``), by code. Each is filled from the report's own fields; ``warning_text`` uses it only when the English result equals the engine's message, so a changed engine text is shown as it is, never a stale translation.</extracomment>
+      <translation>{model} 不认识这份数据中 {share:.0%} 的词元（它们会变成 [UNK]）：文本看起来是中文、日文或韩文，而该模型的词表是英文的。请选择一个覆盖该语言的模型，例如 {models}。</translation>
     </message>
     <message>
-        <source>{model} does not know {share:.0%} of this data&apos;s tokens (they become [UNK]): Choose a model that covers the language, such as {models}.</source>
-        <translation>{model} 不认识这份数据中 {share:.0%} 的词元（它们会变成 [UNK]）：请选择一个覆盖该语言的模型，例如 {models}。</translation>
+      <source>{model} does not know {share:.0%} of this data's tokens (they become [UNK]): Choose a model that covers the language, such as {models}.</source>
+      <translation>{model} 不认识这份数据中 {share:.0%} 的词元（它们会变成 [UNK]）：请选择一个覆盖该语言的模型，例如 {models}。</translation>
     </message>
     <message>
-        <source>The classes are imbalanced: {big} has {n_big:,} examples, {small} only {n_small:,}. Accuracy can look good while the small class is missed: watch macro F1.</source>
-        <translation>类别不平衡：{big} 有 {n_big:,} 个样本，{small} 只有 {n_small:,} 个。即使小类别被漏掉，准确率也可能看起来不错：请关注宏平均 F1。</translation>
+      <source>The classes are imbalanced: {big} has {n_big:,} examples, {small} only {n_small:,}. Accuracy can look good while the small class is missed: watch macro F1.</source>
+      <translation>类别不平衡：{big} 有 {n_big:,} 个样本，{small} 只有 {n_small:,} 个。即使小类别被漏掉，准确率也可能看起来不错：请关注宏平均 F1。</translation>
     </message>
     <message>
-        <source>{n} class(es) have fewer than {threshold} training examples ({names}): add examples, or expect them to be missed.</source>
-        <translation>{n} 个类别的训练样本少于 {threshold} 个（{names}）：请补充样本，否则模型很可能识别不出它们。</translation>
+      <source>{n} class(es) have fewer than {threshold} training examples ({names}): add examples, or expect them to be missed.</source>
+      <translation>{n} 个类别的训练样本少于 {threshold} 个（{names}）：请补充样本，否则模型很可能识别不出它们。</translation>
     </message>
     <message>
-        <source>{n:,} row(s) with an empty or blank text were skipped.</source>
-        <translation>已跳过 {n:,} 行文本为空或只有空白的数据。</translation>
+      <source>{n:,} row(s) with an empty or blank text were skipped.</source>
+      <translation>已跳过 {n:,} 行文本为空或只有空白的数据。</translation>
     </message>
     <message>
-        <source>{n:,} row(s) without a label were skipped.</source>
-        <translation>已跳过 {n:,} 行没有标签的数据。</translation>
+      <source>{n:,} row(s) without a label were skipped.</source>
+      <translation>已跳过 {n:,} 行没有标签的数据。</translation>
     </message>
     <message>
-        <source>{n:,} training row(s) repeat a text seen earlier.</source>
-        <translation>有 {n:,} 行训练数据与前面的文本重复。</translation>
+      <source>{n:,} training row(s) repeat a text seen earlier.</source>
+      <translation>有 {n:,} 行训练数据与前面的文本重复。</translation>
     </message>
     <message>
-        <source>{n:,} text(s) appear with different labels: the model cannot get both right. Check those rows.</source>
-        <translation>有 {n:,} 条文本带有不同的标签：模型不可能同时答对。请检查这些行。</translation>
+      <source>{n:,} text(s) appear with different labels: the model cannot get both right. Check those rows.</source>
+      <translation>有 {n:,} 条文本带有不同的标签：模型不可能同时答对。请检查这些行。</translation>
     </message>
     <message>
-        <source>{n:,} validation text(s) also appear in the training data: validation scores will look better than they are.</source>
-        <translation>有 {n:,} 条验证文本也出现在训练数据中：验证分数会比实际情况好看。</translation>
+      <source>{n:,} validation text(s) also appear in the training data: validation scores will look better than they are.</source>
+      <translation>有 {n:,} 条验证文本也出现在训练数据中：验证分数会比实际情况好看。</translation>
     </message>
     <message>
-        <source>The max length of {n} tokens cuts {share:.0%} of texts: raise it (slower) if their ends matter.</source>
-        <translation>最大长度 {n} 个词元会截断 {share:.0%} 的文本：如果文本结尾很重要，请调大它（会更慢）。</translation>
+      <source>The max length of {n} tokens cuts {share:.0%} of texts: raise it (slower) if their ends matter.</source>
+      <translation>最大长度 {n} 个词元会截断 {share:.0%} 的文本：如果文本结尾很重要，请调大它（会更慢）。</translation>
     </message>
     <message>
-        <source>Only {n} training rows: results will vary a lot from run to run.</source>
-        <translation>只有 {n} 行训练数据：每次运行的结果可能差别很大。</translation>
+      <source>Only {n} training rows: results will vary a lot from run to run.</source>
+      <translation>只有 {n} 行训练数据：每次运行的结果可能差别很大。</translation>
     </message>
     <message>
-        <source>Copying the model</source>
-        <translation>正在复制模型</translation>
+      <source>Copying the model</source>
+      <translation>正在复制模型</translation>
     </message>
     <message>
-        <source>Writing the label map and settings</source>
-        <translation>正在写入标签映射和设置</translation>
+      <source>Writing the label map and settings</source>
+      <translation>正在写入标签映射和设置</translation>
     </message>
     <message>
-        <source>Writing the model card</source>
-        <translation>正在写入模型卡</translation>
+      <source>Writing the model card</source>
+      <translation>正在写入模型卡</translation>
     </message>
     <message>
-        <source>Finishing</source>
-        <translation>正在收尾</translation>
+      <source>Finishing</source>
+      <translation>正在收尾</translation>
     </message>
     <message>
-        <source>Writing the zip</source>
-        <translation>正在写入 zip</translation>
+      <source>Writing the zip</source>
+      <translation>正在写入 zip</translation>
     </message>
     <message>
-        <source>CPU: {name} ({n} cores)</source>
-        <translation>CPU：{name}（{n} 核）</translation>
+      <source>CPU: {name} ({n} cores)</source>
+      <translation>CPU：{name}（{n} 核）</translation>
     </message>
     <message>
-        <source>GPU {i}: {name} ({gib:.0f} GiB)</source>
-        <translation>GPU {i}：{name}（{gib:.0f} GiB）</translation>
+      <source>GPU {i}: {name} ({gib:.0f} GiB)</source>
+      <translation>GPU {i}：{name}（{gib:.0f} GiB）</translation>
     </message>
     <message>
-        <source>Apple GPU (MPS)</source>
-        <translation>Apple 图形处理器（MPS）</translation>
+      <source>Apple GPU (MPS)</source>
+      <translation>Apple 图形处理器（MPS）</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>ErrorBanner</name>
     <message>
-        <source>Dismiss</source>
-        <translation>关闭</translation>
+      <source>Dismiss</source>
+      <translation>关闭</translation>
     </message>
     <message>
-        <source>The computer ran out of memory. Close other programs, or lower the batch size or the max length, and try again.</source>
-        <translation>计算机内存不足。请关闭其他程序，或调小批大小或最大长度，然后重试。</translation>
+      <source>The computer ran out of memory. Close other programs, or lower the batch size or the max length, and try again.</source>
+      <translation>计算机内存不足。请关闭其他程序，或调小批大小或最大长度，然后重试。</translation>
     </message>
     <message>
-        <source>Something unexpected went wrong ({detail}). The window is still usable; the details are in Strop&apos;s log file.</source>
-        <translation>发生了意外错误（{detail}）。窗口仍可继续使用；详细信息见 Strop 的日志文件。</translation>
+      <source>Something unexpected went wrong ({detail}). The window is still usable; the details are in Strop's log file.</source>
+      <translation>发生了意外错误（{detail}）。窗口仍可继续使用；详细信息见 Strop 的日志文件。</translation>
     </message>
     <message>
-        <source>Out of memory:</source>
-        <translation>内存不足：</translation>
+      <source>Out of memory:</source>
+      <translation>内存不足：</translation>
     </message>
     <message>
-        <source>Training stopped:</source>
-        <translation>训练已停止：</translation>
+      <source>Training stopped:</source>
+      <translation>训练已停止：</translation>
     </message>
     <message>
-        <source>Problem with the data:</source>
-        <translation>数据有问题：</translation>
+      <source>Problem with the data:</source>
+      <translation>数据有问题：</translation>
     </message>
     <message>
-        <source>Problem with the model:</source>
-        <translation>模型有问题：</translation>
+      <source>Problem with the model:</source>
+      <translation>模型有问题：</translation>
     </message>
     <message>
-        <source>A setting needs changing:</source>
-        <translation>需要修改一项设置：</translation>
+      <source>A setting needs changing:</source>
+      <translation>需要修改一项设置：</translation>
     </message>
     <message>
-        <source>Problem with a checkpoint:</source>
-        <translation>检查点有问题：</translation>
+      <source>Problem with a checkpoint:</source>
+      <translation>检查点有问题：</translation>
     </message>
     <message>
-        <source>Problem with the run folder:</source>
-        <translation>运行文件夹有问题：</translation>
+      <source>Problem with the run folder:</source>
+      <translation>运行文件夹有问题：</translation>
     </message>
     <message>
-        <source>Problem:</source>
-        <translation>问题：</translation>
+      <source>Problem:</source>
+      <translation>问题：</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>ExportDialog</name>
     <message>
-        <source>Export {run}</source>
-        <translation>导出 {run}</translation>
+      <source>Export {run}</source>
+      <translation>导出 {run}</translation>
     </message>
     <message>
-        <source>A portable folder with the model in Hugging Face format, its label map, a model card (README.md) and a short predict.py. Anyone with Python and transformers can use it; Strop is not needed.</source>
-        <translation>一个可移植的文件夹，包含 Hugging Face 格式的模型、标签映射、模型卡（README.md）和一个简短的 predict.py。任何装有 Python 和 transformers 的人都能使用，无需 Strop。</translation>
+      <source>A portable folder with the model in Hugging Face format, its label map, a model card (README.md) and a short predict.py. Anyone with Python and transformers can use it; Strop is not needed.</source>
+      <translation>一个可移植的文件夹，包含 Hugging Face 格式的模型、标签映射、模型卡（README.md）和一个简短的 predict.py。任何装有 Python 和 transformers 的人都能使用，无需 Strop。</translation>
     </message>
     <message>
-        <source>Choose…</source>
-        <translation>选择…</translation>
+      <source>Choose…</source>
+      <translation>选择…</translation>
     </message>
     <message>
-        <source>Also make a .zip of the folder</source>
-        <translation>同时将文件夹打包为 .zip</translation>
+      <source>Also make a .zip of the folder</source>
+      <translation>同时将文件夹打包为 .zip</translation>
     </message>
     <message>
-        <source>Add an ONNX copy, checked against PyTorch</source>
-        <translation>附带一份 ONNX 副本（与 PyTorch 结果核对）</translation>
+      <source>Add an ONNX copy, checked against PyTorch</source>
+      <translation>附带一份 ONNX 副本（与 PyTorch 结果核对）</translation>
     </message>
     <message>
-        <source>Needs {packages}: pip install &quot;strop[onnx]&quot;</source>
-        <translation>需要 {packages}：pip install &quot;strop[onnx]&quot;</translation>
+      <source>Needs {packages}: pip install "strop[onnx]"</source>
+      <translation>需要 {packages}：pip install "strop[onnx]"</translation>
     </message>
     <message>
-        <source>For ONNX Runtime (C#, Java, JavaScript, C++...). The export is kept only if ONNX Runtime reproduces PyTorch&apos;s probabilities. Takes a minute.</source>
-        <translation>供 ONNX Runtime 使用（C#、Java、JavaScript、C++ 等）。只有当 ONNX Runtime 能复现 PyTorch 的概率时才保留导出结果。约需一分钟。</translation>
+      <source>For ONNX Runtime (C#, Java, JavaScript, C++...). The export is kept only if ONNX Runtime reproduces PyTorch's probabilities. Takes a minute.</source>
+      <translation>供 ONNX Runtime 使用（C#、Java、JavaScript、C++ 等）。只有当 ONNX Runtime 能复现 PyTorch 的概率时才保留导出结果。约需一分钟。</translation>
     </message>
     <message>
-        <source>Save in:</source>
-        <translation>保存位置：</translation>
+      <source>Save in:</source>
+      <translation>保存位置：</translation>
     </message>
     <message>
-        <source>Folder name:</source>
-        <translation>文件夹名称：</translation>
+      <source>Folder name:</source>
+      <translation>文件夹名称：</translation>
     </message>
     <message>
-        <source>Export</source>
-        <translation>导出</translation>
+      <source>Export</source>
+      <translation>导出</translation>
     </message>
     <message>
-        <source>Export into this folder</source>
-        <translation>导出到此文件夹</translation>
+      <source>Export into this folder</source>
+      <translation>导出到此文件夹</translation>
     </message>
     <message>
-        <source>Choose a folder to save in.</source>
-        <translation>请选择保存位置。</translation>
+      <source>Choose a folder to save in.</source>
+      <translation>请选择保存位置。</translation>
     </message>
     <message>
-        <source>Give the new folder a name (without slashes).</source>
-        <translation>请为新文件夹命名（不要包含斜杠）。</translation>
+      <source>Give the new folder a name (without slashes).</source>
+      <translation>请为新文件夹命名（不要包含斜杠）。</translation>
     </message>
     <message>
-        <source>{path} already exists; Strop never overwrites it.</source>
-        <translation>{path} 已存在；Strop 不会覆盖它。</translation>
+      <source>{path} already exists; Strop never overwrites it.</source>
+      <translation>{path} 已存在；Strop 不会覆盖它。</translation>
     </message>
     <message>
-        <source>{path}.zip already exists; choose another name.</source>
-        <translation>{path}.zip 已存在；请换一个名称。</translation>
+      <source>{path}.zip already exists; choose another name.</source>
+      <translation>{path}.zip 已存在；请换一个名称。</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>FirstRunHint</name>
     <message>
-        <source>Open your data (a sample is already open)</source>
-        <extracomment>The main window remembers the last dataset under this key; without it, this is a first run.</extracomment>
-        <translation>打开数据（已打开一份示例数据）</translation>
+      <source>Open your data (a sample is already open)</source>
+      <extracomment>The main window remembers the last dataset under this key; without it, this is a first run.</extracomment>
+      <translation>打开数据（已打开一份示例数据）</translation>
     </message>
     <message>
-        <source>Check the model</source>
-        <translation>检查模型</translation>
+      <source>Check the model</source>
+      <translation>检查模型</translation>
     </message>
     <message>
-        <source>Train: press Start training</source>
-        <translation>训练：点击“开始训练”</translation>
+      <source>Train: press Start training</source>
+      <translation>训练：点击“开始训练”</translation>
     </message>
     <message>
-        <source>Try sentences</source>
-        <translation>试试句子</translation>
+      <source>Try sentences</source>
+      <translation>试试句子</translation>
     </message>
     <message>
-        <source>Four steps:</source>
-        <translation>四个步骤：</translation>
+      <source>Four steps:</source>
+      <translation>四个步骤：</translation>
     </message>
     <message>
-        <source>Got it</source>
-        <translation>知道了</translation>
+      <source>Got it</source>
+      <translation>知道了</translation>
     </message>
     <message>
-        <source>Hide this hint for good.</source>
-        <translation>不再显示此提示。</translation>
+      <source>Hide this hint for good.</source>
+      <translation>不再显示此提示。</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>MainWindow</name>
     <message>
-        <source>Fine-tune a pre-trained transformer into a text classifier on your own labelled data, on your own computer, offline.</source>
-        <translation>在你自己的电脑上离线使用你自己的标注数据，将预训练 Transformer 模型微调为文本分类器。</translation>
+      <source>Fine-tune a pre-trained transformer into a text classifier on your own labelled data, on your own computer, offline.</source>
+      <translation>在你自己的电脑上离线使用你自己的标注数据，将预训练 Transformer 模型微调为文本分类器。</translation>
     </message>
     <message>
-        <source>&lt;b&gt;Built with&lt;/b&gt; PySide6 (Qt for Python, LGPL-3.0), pyqtgraph (MIT), PyTorch (BSD-3-Clause), Hugging Face transformers, datasets, accelerate and safetensors (Apache-2.0), scikit-learn (BSD-3-Clause) and platformdirs (MIT).</source>
-        <translation>&lt;b&gt;基于以下软件构建：&lt;/b&gt;PySide6（Qt for Python，LGPL-3.0）、pyqtgraph（MIT）、PyTorch（BSD-3-Clause）、Hugging Face transformers、datasets、accelerate 和 safetensors（Apache-2.0）、scikit-learn（BSD-3-Clause）以及 platformdirs（MIT）。</translation>
+      <source>&lt;b&gt;Built with&lt;/b&gt; PySide6 (Qt for Python, LGPL-3.0), pyqtgraph (MIT), PyTorch (BSD-3-Clause), Hugging Face transformers, datasets, accelerate and safetensors (Apache-2.0), scikit-learn (BSD-3-Clause) and platformdirs (MIT).</source>
+      <translation>&lt;b&gt;基于以下软件构建：&lt;/b&gt;PySide6（Qt for Python，LGPL-3.0）、pyqtgraph（MIT）、PyTorch（BSD-3-Clause）、Hugging Face transformers、datasets、accelerate 和 safetensors（Apache-2.0）、scikit-learn（BSD-3-Clause）以及 platformdirs（MIT）。</translation>
     </message>
     <message>
-        <source>&lt;b&gt;Bundled data&lt;/b&gt;&lt;br&gt;Starter model: all-MiniLM-L6-v2 (sentence-transformers), Apache-2.0.&lt;br&gt;Sample data: UCI Sentiment Labelled Sentences, CC BY 4.0: D. Kotzias, M. Denil, N. de Freitas, P. Smyth, &lt;i&gt;From Group to Individual Labels using Deep Features&lt;/i&gt;, KDD 2015.</source>
-        <translation>&lt;b&gt;随附数据&lt;/b&gt;&lt;br&gt;入门模型：all-MiniLM-L6-v2（sentence-transformers），Apache-2.0。&lt;br&gt;示例数据：UCI Sentiment Labelled Sentences，CC BY 4.0：D. Kotzias, M. Denil, N. de Freitas, P. Smyth, &lt;i&gt;From Group to Individual Labels using Deep Features&lt;/i&gt;, KDD 2015。</translation>
+      <source>&lt;b&gt;Bundled data&lt;/b&gt;&lt;br&gt;Starter model: all-MiniLM-L6-v2 (sentence-transformers), Apache-2.0.&lt;br&gt;Sample data: UCI Sentiment Labelled Sentences, CC BY 4.0: D. Kotzias, M. Denil, N. de Freitas, P. Smyth, &lt;i&gt;From Group to Individual Labels using Deep Features&lt;/i&gt;, KDD 2015.</source>
+      <translation>&lt;b&gt;随附数据&lt;/b&gt;&lt;br&gt;入门模型：all-MiniLM-L6-v2（sentence-transformers），Apache-2.0。&lt;br&gt;示例数据：UCI Sentiment Labelled Sentences，CC BY 4.0：D. Kotzias, M. Denil, N. de Freitas, P. Smyth, &lt;i&gt;From Group to Individual Labels using Deep Features&lt;/i&gt;, KDD 2015。</translation>
     </message>
     <message>
-        <source>Dataset</source>
-        <translation>数据集</translation>
+      <source>Dataset</source>
+      <translation>数据集</translation>
     </message>
     <message>
-        <source>Model</source>
-        <translation>模型</translation>
+      <source>Model</source>
+      <translation>模型</translation>
     </message>
     <message>
-        <source>Training</source>
-        <translation>训练</translation>
+      <source>Training</source>
+      <translation>训练</translation>
     </message>
     <message>
-        <source>Prediction</source>
-        <translation>预测</translation>
+      <source>Prediction</source>
+      <translation>预测</translation>
     </message>
     <message>
-        <source>Runs</source>
-        <translation>运行记录</translation>
+      <source>Runs</source>
+      <translation>运行记录</translation>
     </message>
     <message>
-        <source>&amp;File</source>
-        <translation>文件(&amp;F)</translation>
+      <source>&amp;File</source>
+      <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <source>&amp;Open dataset…</source>
-        <translation>打开数据集(&amp;O)…</translation>
+      <source>&amp;Open dataset…</source>
+      <translation>打开数据集(&amp;O)…</translation>
     </message>
     <message>
-        <source>Open &amp;run…</source>
-        <translation>打开运行(&amp;R)…</translation>
+      <source>Open &amp;run…</source>
+      <translation>打开运行(&amp;R)…</translation>
     </message>
     <message>
-        <source>Recent datasets</source>
-        <translation>最近的数据集</translation>
+      <source>Recent datasets</source>
+      <translation>最近的数据集</translation>
     </message>
     <message>
-        <source>&amp;Quit</source>
-        <translation>退出(&amp;Q)</translation>
+      <source>&amp;Quit</source>
+      <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <source>&amp;Settings…</source>
-        <translation>设置(&amp;S)…</translation>
+      <source>&amp;Settings…</source>
+      <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <source>&amp;Help</source>
-        <translation>帮助(&amp;H)</translation>
+      <source>&amp;Help</source>
+      <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <source>&amp;About Strop</source>
-        <translation>关于 Strop(&amp;A)</translation>
+      <source>&amp;About Strop</source>
+      <translation>关于 Strop(&amp;A)</translation>
     </message>
     <message>
-        <source>Open &amp;log file</source>
-        <translation>打开日志文件(&amp;L)</translation>
+      <source>Open &amp;log file</source>
+      <translation>打开日志文件(&amp;L)</translation>
     </message>
     <message>
-        <source>Open &amp;data folder</source>
-        <translation>打开数据文件夹(&amp;D)</translation>
+      <source>Open &amp;data folder</source>
+      <translation>打开数据文件夹(&amp;D)</translation>
     </message>
     <message>
-        <source>Where Strop keeps its runs and models.</source>
-        <translation>Strop 保存运行记录和模型的位置。</translation>
+      <source>Where Strop keeps its runs and models.</source>
+      <translation>Strop 保存运行记录和模型的位置。</translation>
     </message>
     <message>
-        <source>No data</source>
-        <translation>没有数据</translation>
+      <source>No data</source>
+      <translation>没有数据</translation>
     </message>
     <message>
-        <source>Model: starter</source>
-        <translation>模型：入门模型</translation>
+      <source>Model: starter</source>
+      <translation>模型：入门模型</translation>
     </message>
     <message>
-        <source>Device: looking…</source>
-        <translation>设备：检测中…</translation>
+      <source>Device: looking…</source>
+      <translation>设备：检测中…</translation>
     </message>
     <message>
-        <source>Opening {name}…</source>
-        <translation>正在打开 {name}…</translation>
+      <source>Opening {name}…</source>
+      <translation>正在打开 {name}…</translation>
     </message>
     <message>
-        <source>Data: {name} ({rows})</source>
-        <translation>数据：{name}（{rows}）</translation>
+      <source>Data: {name} ({rows})</source>
+      <translation>数据：{name}（{rows}）</translation>
     </message>
     <message>
-        <source>Model: {name}</source>
-        <translation>模型：{name}</translation>
+      <source>Model: {name}</source>
+      <translation>模型：{name}</translation>
     </message>
     <message>
-        <source>Device: {label}</source>
-        <translation>设备：{label}</translation>
+      <source>Device: {label}</source>
+      <translation>设备：{label}</translation>
     </message>
     <message>
-        <source>No report: see the message above.</source>
-        <translation>没有报告：请查看上方的消息。</translation>
+      <source>No report: see the message above.</source>
+      <translation>没有报告：请查看上方的消息。</translation>
     </message>
     <message>
-        <source>A run is training now; Strop trains one run at a time.</source>
-        <translation>当前有一个运行正在训练；Strop 一次只训练一个运行。</translation>
+      <source>A run is training now; Strop trains one run at a time.</source>
+      <translation>当前有一个运行正在训练；Strop 一次只训练一个运行。</translation>
     </message>
     <message>
-        <source>Stop it, or wait for it to end, then resume.</source>
-        <translation>请先停止它或等待它结束，然后再继续。</translation>
+      <source>Stop it, or wait for it to end, then resume.</source>
+      <translation>请先停止它或等待它结束，然后再继续。</translation>
     </message>
     <message>
-        <source>Open a run folder</source>
-        <translation>打开运行文件夹</translation>
+      <source>Open a run folder</source>
+      <translation>打开运行文件夹</translation>
     </message>
     <message>
-        <source>The new language applies the next time Strop starts.</source>
-        <translation>新的语言将在下次启动 Strop 时生效。</translation>
+      <source>The new language applies the next time Strop starts.</source>
+      <translation>新的语言将在下次启动 Strop 时生效。</translation>
     </message>
     <message>
-        <source>About Strop</source>
-        <translation>关于 Strop</translation>
+      <source>About Strop</source>
+      <translation>关于 Strop</translation>
     </message>
     <message>
-        <source>Still stopping the run; the window closes when it has.</source>
-        <translation>仍在停止运行；停止后窗口会自动关闭。</translation>
+      <source>Still stopping the run; the window closes when it has.</source>
+      <translation>仍在停止运行；停止后窗口会自动关闭。</translation>
     </message>
     <message>
-        <source>Training is running</source>
-        <translation>正在训练</translation>
+      <source>Training is running</source>
+      <translation>正在训练</translation>
     </message>
     <message>
-        <source>A training run is in progress. Stop it and quit? It finishes the current step and keeps a checkpoint, so you can resume it later.</source>
-        <translation>训练正在进行。要停止并退出吗？它会完成当前步并保存检查点，之后可以继续训练。</translation>
+      <source>A training run is in progress. Stop it and quit? It finishes the current step and keeps a checkpoint, so you can resume it later.</source>
+      <translation>训练正在进行。要停止并退出吗？它会完成当前步并保存检查点，之后可以继续训练。</translation>
     </message>
     <message>
-        <source>Stopping the run (saving a checkpoint), then closing…</source>
-        <translation>正在停止运行（保存检查点），然后关闭…</translation>
+      <source>Stopping the run (saving a checkpoint), then closing…</source>
+      <translation>正在停止运行（保存检查点），然后关闭…</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>ModelTab</name>
     <message>
-        <source>Cannot download &apos;{repo}&apos;: this computer cannot reach huggingface.co (offline).</source>
-        <translation>无法下载“{repo}”：这台计算机无法访问 huggingface.co（离线）。</translation>
+      <source>Cannot download '{repo}': this computer cannot reach huggingface.co (offline).</source>
+      <translation>无法下载“{repo}”：这台计算机无法访问 huggingface.co（离线）。</translation>
     </message>
     <message>
-        <source>Connect to the internet and try again, or choose a model folder on this computer.</source>
-        <translation>请连接互联网后重试，或选择这台计算机上的模型文件夹。</translation>
+      <source>Connect to the internet and try again, or choose a model folder on this computer.</source>
+      <translation>请连接互联网后重试，或选择这台计算机上的模型文件夹。</translation>
     </message>
     <message>
-        <source>Automatic</source>
-        <translation>自动</translation>
+      <source>Automatic</source>
+      <translation>自动</translation>
     </message>
     <message>
-        <source>Starter model: all-MiniLM-L6-v2 (English, small, fast)</source>
-        <translation>入门模型：all-MiniLM-L6-v2（英文，小巧，快速）</translation>
+      <source>Starter model: all-MiniLM-L6-v2 (English, small, fast)</source>
+      <translation>入门模型：all-MiniLM-L6-v2（英文，小巧，快速）</translation>
     </message>
     <message>
-        <source>A model folder on this computer</source>
-        <translation>这台计算机上的模型文件夹</translation>
+      <source>A model folder on this computer</source>
+      <translation>这台计算机上的模型文件夹</translation>
     </message>
     <message>
-        <source>A model in the Hugging Face cache</source>
-        <translation>Hugging Face 缓存中的模型</translation>
+      <source>A model in the Hugging Face cache</source>
+      <translation>Hugging Face 缓存中的模型</translation>
     </message>
     <message>
-        <source>Download from the Hugging Face hub</source>
-        <translation>从 Hugging Face Hub 下载</translation>
+      <source>Download from the Hugging Face hub</source>
+      <translation>从 Hugging Face Hub 下载</translation>
     </message>
     <message>
-        <source>all-MiniLM-L6-v2 comes with Strop: 6 layers, 22.7 million parameters, an English vocabulary. A good first choice for English text; it trains in minutes on a CPU.</source>
-        <translation>all-MiniLM-L6-v2 随 Strop 一起提供：6 层，2270 万参数，英文词表。处理英文文本的首选；在 CPU 上几分钟即可训练完成。</translation>
+      <source>all-MiniLM-L6-v2 comes with Strop: 6 layers, 22.7 million parameters, an English vocabulary. A good first choice for English text; it trains in minutes on a CPU.</source>
+      <translation>all-MiniLM-L6-v2 随 Strop 一起提供：6 层，2270 万参数，英文词表。处理英文文本的首选；在 CPU 上几分钟即可训练完成。</translation>
     </message>
     <message>
-        <source>A folder with config.json, weights and a tokenizer</source>
-        <translation>包含 config.json、权重和分词器的文件夹</translation>
+      <source>A folder with config.json, weights and a tokenizer</source>
+      <translation>包含 config.json、权重和分词器的文件夹</translation>
     </message>
     <message>
-        <source>Choose folder…</source>
-        <translation>选择文件夹…</translation>
+      <source>Choose folder…</source>
+      <translation>选择文件夹…</translation>
     </message>
     <message>
-        <source>Refresh</source>
-        <translation>刷新</translation>
+      <source>Refresh</source>
+      <translation>刷新</translation>
     </message>
     <message>
-        <source>for example distilbert-base-uncased or org/name</source>
-        <translation>例如 distilbert-base-uncased 或 org/name</translation>
+      <source>for example distilbert-base-uncased or org/name</source>
+      <translation>例如 distilbert-base-uncased 或 org/name</translation>
     </message>
     <message>
-        <source>Download</source>
-        <translation>下载</translation>
+      <source>Download</source>
+      <translation>下载</translation>
     </message>
     <message>
-        <source>%v / %m files</source>
-        <translation>%v / %m 个文件</translation>
+      <source>%v / %m files</source>
+      <translation>%v / %m 个文件</translation>
     </message>
     <message>
-        <source>Strop works offline. It goes online only when you press Download, and fetches only safetensors weights, the config and the tokenizer.</source>
-        <translation>Strop 离线工作。只有在你点击“下载”时才会联网，并且只获取 safetensors 权重、配置文件和分词器。</translation>
+      <source>Strop works offline. It goes online only when you press Download, and fetches only safetensors weights, the config and the tokenizer.</source>
+      <translation>Strop 离线工作。只有在你点击“下载”时才会联网，并且只获取 safetensors 权重、配置文件和分词器。</translation>
     </message>
     <message>
-        <source>Start from</source>
-        <translation>起点模型</translation>
+      <source>Start from</source>
+      <translation>起点模型</translation>
     </message>
     <message>
-        <source>The model</source>
-        <translation>模型信息</translation>
+      <source>The model</source>
+      <translation>模型信息</translation>
     </message>
     <message>
-        <source>Name:</source>
-        <translation>名称：</translation>
+      <source>Name:</source>
+      <translation>名称：</translation>
     </message>
     <message>
-        <source>Architecture:</source>
-        <translation>架构：</translation>
+      <source>Architecture:</source>
+      <translation>架构：</translation>
     </message>
     <message>
-        <source>Parameters:</source>
-        <translation>参数量：</translation>
+      <source>Parameters:</source>
+      <translation>参数量：</translation>
     </message>
     <message>
-        <source>Layers:</source>
-        <translation>层数：</translation>
+      <source>Layers:</source>
+      <translation>层数：</translation>
     </message>
     <message>
-        <source>Max length:</source>
-        <translation>最大长度：</translation>
+      <source>Max length:</source>
+      <translation>最大长度：</translation>
     </message>
     <message>
-        <source>Vocabulary:</source>
-        <translation>词表：</translation>
+      <source>Vocabulary:</source>
+      <translation>词表：</translation>
     </message>
     <message>
-        <source>Device:</source>
-        <translation>设备：</translation>
+      <source>Device:</source>
+      <translation>设备：</translation>
     </message>
     <message>
-        <source>Full fine-tuning</source>
-        <translation>全量微调</translation>
+      <source>Full fine-tuning</source>
+      <translation>全量微调</translation>
     </message>
     <message>
-        <source>Top layers only</source>
-        <translation>仅训练顶部若干层</translation>
+      <source>Top layers only</source>
+      <translation>仅训练顶部若干层</translation>
     </message>
     <message>
-        <source>Classifier head only</source>
-        <translation>仅训练分类头</translation>
+      <source>Classifier head only</source>
+      <translation>仅训练分类头</translation>
     </message>
     <message>
-        <source>top </source>
-        <translation>顶部 </translation>
+      <source>top </source>
+      <translation>顶部 </translation>
     </message>
     <message>
-        <source> layer(s)</source>
-        <translation> 层</translation>
+      <source> layer(s)</source>
+      <translation> 层</translation>
     </message>
     <message>
-        <source>How much of the model to train</source>
-        <translation>训练模型的哪些部分</translation>
+      <source>How much of the model to train</source>
+      <translation>训练模型的哪些部分</translation>
     </message>
     <message>
-        <source>Allow the model&apos;s own Python code (trust_remote_code)</source>
-        <translation>允许运行模型自带的 Python 代码（trust_remote_code）</translation>
+      <source>Allow the model's own Python code (trust_remote_code)</source>
+      <translation>允许运行模型自带的 Python 代码（trust_remote_code）</translation>
     </message>
     <message>
-        <source>Allow pickled weights (pytorch_model.bin)</source>
-        <translation>允许 pickle 格式的权重（pytorch_model.bin）</translation>
+      <source>Allow pickled weights (pytorch_model.bin)</source>
+      <translation>允许 pickle 格式的权重（pytorch_model.bin）</translation>
     </message>
     <message>
-        <source>Both are off by default. Code shipped inside a model folder, and pickled weight files, can do anything your user account can: allow them only for models whose author you trust. Pickled weights are then loaded with torch.load(weights_only=True).</source>
-        <translation>这两项默认关闭。模型文件夹中附带的代码和 pickle 权重文件可以执行你的用户账户能做的任何操作：只对你信任其作者的模型开启。开启后，pickle 权重会通过 torch.load(weights_only=True) 加载。</translation>
+      <source>Both are off by default. Code shipped inside a model folder, and pickled weight files, can do anything your user account can: allow them only for models whose author you trust. Pickled weights are then loaded with torch.load(weights_only=True).</source>
+      <translation>这两项默认关闭。模型文件夹中附带的代码和 pickle 权重文件可以执行你的用户账户能做的任何操作：只对你信任其作者的模型开启。开启后，pickle 权重会通过 torch.load(weights_only=True) 加载。</translation>
     </message>
     <message>
-        <source>Safety</source>
-        <translation>安全</translation>
+      <source>Safety</source>
+      <translation>安全</translation>
     </message>
     <message>
-        <source>Choose a model folder</source>
-        <translation>选择模型文件夹</translation>
+      <source>Choose a model folder</source>
+      <translation>选择模型文件夹</translation>
     </message>
     <message>
-        <source>No models in the Hugging Face cache</source>
-        <translation>Hugging Face 缓存中没有模型</translation>
+      <source>No models in the Hugging Face cache</source>
+      <translation>Hugging Face 缓存中没有模型</translation>
     </message>
     <message>
-        <source>Reading the model…</source>
-        <translation>正在读取模型…</translation>
+      <source>Reading the model…</source>
+      <translation>正在读取模型…</translation>
     </message>
     <message>
-        <source>This model cannot be used: see the message above.</source>
-        <translation>无法使用此模型：请查看上方的消息。</translation>
+      <source>This model cannot be used: see the message above.</source>
+      <translation>无法使用此模型：请查看上方的消息。</translation>
     </message>
     <message>
-        <source>Ready.</source>
-        <translation>就绪。</translation>
+      <source>Ready.</source>
+      <translation>就绪。</translation>
     </message>
     <message>
-        <source>{m:.1f} million</source>
-        <translation>{m:.1f} 百万</translation>
+      <source>{m:.1f} million</source>
+      <translation>{m:.1f} 百万</translation>
     </message>
     <message>
-        <source>{n} tokens</source>
-        <translation>{n} 个词元</translation>
+      <source>{n} tokens</source>
+      <translation>{n} 个词元</translation>
     </message>
     <message>
-        <source>{n:,} tokens</source>
-        <translation>{n:,} 个词元</translation>
+      <source>{n:,} tokens</source>
+      <translation>{n:,} 个词元</translation>
     </message>
     <message>
-        <source>Type a model id to download, such as org/name.</source>
-        <translation>请输入要下载的模型 ID，例如 org/name。</translation>
+      <source>Type a model id to download, such as org/name.</source>
+      <translation>请输入要下载的模型 ID，例如 org/name。</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>PredictionTab</name>
     <message>
-        <source>{name} ({state}, accuracy {a:.1%})</source>
-        <translation>{name}（{state}，准确率 {a:.1%}）</translation>
+      <source>{name} ({state}, accuracy {a:.1%})</source>
+      <translation>{name}（{state}，准确率 {a:.1%}）</translation>
     </message>
     <message>
-        <source>{name} ({state})</source>
-        <translation>{name}（{state}）</translation>
+      <source>{name} ({state})</source>
+      <translation>{name}（{state}）</translation>
     </message>
     <message>
-        <source>No trained model yet</source>
-        <translation>还没有训练好的模型</translation>
+      <source>No trained model yet</source>
+      <translation>还没有训练好的模型</translation>
     </message>
     <message>
-        <source>Other model folder…</source>
-        <translation>其他模型文件夹…</translation>
+      <source>Other model folder…</source>
+      <translation>其他模型文件夹…</translation>
     </message>
     <message>
-        <source>Refresh</source>
-        <translation>刷新</translation>
+      <source>Refresh</source>
+      <translation>刷新</translation>
     </message>
     <message>
-        <source>Model</source>
-        <translation>模型</translation>
+      <source>Model</source>
+      <translation>模型</translation>
     </message>
     <message>
-        <source>Type or paste a text to classify…</source>
-        <translation>输入或粘贴要分类的文本…</translation>
+      <source>Type or paste a text to classify…</source>
+      <translation>输入或粘贴要分类的文本…</translation>
     </message>
     <message>
-        <source>Predict (Ctrl+Enter)</source>
-        <translation>预测 (Ctrl+Enter)</translation>
+      <source>Predict (Ctrl+Enter)</source>
+      <translation>预测 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <source>Predict as I type</source>
-        <translation>边输入边预测</translation>
+      <source>Predict as I type</source>
+      <translation>边输入边预测</translation>
     </message>
     <message>
-        <source>The predicted class appears here.</source>
-        <translation>预测的类别会显示在这里。</translation>
+      <source>The predicted class appears here.</source>
+      <translation>预测的类别会显示在这里。</translation>
     </message>
     <message>
-        <source>Try a text</source>
-        <translation>试一段文本</translation>
+      <source>Try a text</source>
+      <translation>试一段文本</translation>
     </message>
     <message>
-        <source>Predict a file…</source>
-        <translation>预测整个文件…</translation>
+      <source>Predict a file…</source>
+      <translation>预测整个文件…</translation>
     </message>
     <message>
-        <source>Classify every text of a data file and save a CSV with one probability column per class.</source>
-        <translation>对数据文件中的每条文本进行分类，并保存为 CSV，每个类别各占一列概率。</translation>
+      <source>Classify every text of a data file and save a CSV with one probability column per class.</source>
+      <translation>对数据文件中的每条文本进行分类，并保存为 CSV，每个类别各占一列概率。</translation>
     </message>
     <message>
-        <source>Cancel</source>
-        <translation>取消</translation>
+      <source>Cancel</source>
+      <translation>取消</translation>
     </message>
     <message>
-        <source>%v / %m texts</source>
-        <translation>%v / %m 条文本</translation>
+      <source>%v / %m texts</source>
+      <translation>%v / %m 条文本</translation>
     </message>
     <message>
-        <source>Classify every text of a CSV, TSV, JSON or Parquet file: the result is a CSV with the predicted class and one probability column per class.</source>
-        <translation>对 CSV、TSV、JSON 或 Parquet 文件中的每条文本进行分类：结果保存为 CSV，包含预测的类别，以及每个类别一列概率。</translation>
+      <source>Classify every text of a CSV, TSV, JSON or Parquet file: the result is a CSV with the predicted class and one probability column per class.</source>
+      <translation>对 CSV、TSV、JSON 或 Parquet 文件中的每条文本进行分类：结果保存为 CSV，包含预测的类别，以及每个类别一列概率。</translation>
     </message>
     <message>
-        <source>A whole file</source>
-        <translation>整个文件</translation>
+      <source>A whole file</source>
+      <translation>整个文件</translation>
     </message>
     <message>
-        <source>Choose a trained model or run folder</source>
-        <translation>选择训练好的模型或运行文件夹</translation>
+      <source>Choose a trained model or run folder</source>
+      <translation>选择训练好的模型或运行文件夹</translation>
     </message>
     <message>
-        <source>Train a model in the Training tab, or choose a model folder.</source>
-        <translation>请在“训练”标签页中训练一个模型，或选择一个模型文件夹。</translation>
+      <source>Train a model in the Training tab, or choose a model folder.</source>
+      <translation>请在“训练”标签页中训练一个模型，或选择一个模型文件夹。</translation>
     </message>
     <message>
-        <source>{n} classes ({labels}); fine-tuned from {base}.</source>
-        <translation>{n} 个类别（{labels}）；基于 {base} 微调。</translation>
+      <source>{n} classes ({labels}); fine-tuned from {base}.</source>
+      <translation>{n} 个类别（{labels}）；基于 {base} 微调。</translation>
     </message>
     <message>
-        <source>Validation accuracy {a:.1%}.</source>
-        <translation>验证准确率 {a:.1%}。</translation>
+      <source>Validation accuracy {a:.1%}.</source>
+      <translation>验证准确率 {a:.1%}。</translation>
     </message>
     <message>
-        <source>No trained model to predict with yet.</source>
-        <translation>还没有可用于预测的训练好的模型。</translation>
+      <source>No trained model to predict with yet.</source>
+      <translation>还没有可用于预测的训练好的模型。</translation>
     </message>
     <message>
-        <source>Train one in the Training tab, or choose a model folder.</source>
-        <translation>请在“训练”标签页中训练一个，或选择一个模型文件夹。</translation>
+      <source>Train one in the Training tab, or choose a model folder.</source>
+      <translation>请在“训练”标签页中训练一个，或选择一个模型文件夹。</translation>
     </message>
     <message>
-        <source>Loading the model…</source>
-        <translation>正在加载模型…</translation>
+      <source>Loading the model…</source>
+      <translation>正在加载模型…</translation>
     </message>
     <message>
-        <source>No prediction: see the message above.</source>
-        <translation>没有预测结果：请查看上方的消息。</translation>
+      <source>No prediction: see the message above.</source>
+      <translation>没有预测结果：请查看上方的消息。</translation>
     </message>
     <message>
-        <source>Texts to classify</source>
-        <translation>要分类的文本</translation>
+      <source>Texts to classify</source>
+      <translation>要分类的文本</translation>
     </message>
     <message>
-        <source>Save the predictions as</source>
-        <translation>预测结果另存为</translation>
+      <source>Save the predictions as</source>
+      <translation>预测结果另存为</translation>
     </message>
     <message>
-        <source>CSV (*.csv)</source>
-        <translation>CSV 文件 (*.csv)</translation>
+      <source>CSV (*.csv)</source>
+      <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <source>A prediction is running.</source>
-        <translation>正在进行预测。</translation>
+      <source>A prediction is running.</source>
+      <translation>正在进行预测。</translation>
     </message>
     <message>
-        <source>Try again in a moment.</source>
-        <translation>请稍后再试。</translation>
+      <source>Try again in a moment.</source>
+      <translation>请稍后再试。</translation>
     </message>
     <message>
-        <source>Classifying {file}…</source>
-        <translation>正在分类 {file}…</translation>
+      <source>Classifying {file}…</source>
+      <translation>正在分类 {file}…</translation>
     </message>
     <message>
-        <source>Cancelled: {out} holds the first {n:,} predictions.</source>
-        <translation>已取消：{out} 中保存了前 {n:,} 条预测结果。</translation>
+      <source>Cancelled: {out} holds the first {n:,} predictions.</source>
+      <translation>已取消：{out} 中保存了前 {n:,} 条预测结果。</translation>
     </message>
     <message>
-        <source>Wrote {n:,} predictions to {out}</source>
-        <translation>已将 {n:,} 条预测结果写入 {out}</translation>
+      <source>Wrote {n:,} predictions to {out}</source>
+      <translation>已将 {n:,} 条预测结果写入 {out}</translation>
     </message>
     <message>
-        <source>The file could not be classified.</source>
-        <translation>无法对该文件进行分类。</translation>
+      <source>The file could not be classified.</source>
+      <translation>无法对该文件进行分类。</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>ResultsView</name>
     <message>
-        <source>Confusion matrix (rows: true class, columns: predicted)</source>
-        <translation>混淆矩阵（行：真实类别，列：预测类别）</translation>
+      <source>Confusion matrix (rows: true class, columns: predicted)</source>
+      <translation>混淆矩阵（行：真实类别，列：预测类别）</translation>
     </message>
     <message>
-        <source>Confusion matrix (rows: true, columns: predicted)</source>
-        <translation>混淆矩阵（行：真实类别，列：预测类别）</translation>
+      <source>Confusion matrix (rows: true, columns: predicted)</source>
+      <translation>混淆矩阵（行：真实类别，列：预测类别）</translation>
     </message>
     <message>
-        <source>Per class</source>
-        <translation>各类别指标</translation>
+      <source>Per class</source>
+      <translation>各类别指标</translation>
     </message>
     <message>
-        <source>Accuracy &lt;b&gt;{a:.1%}&lt;/b&gt;</source>
-        <translation>准确率 &lt;b&gt;{a:.1%}&lt;/b&gt;</translation>
+      <source>Accuracy &lt;b&gt;{a:.1%}&lt;/b&gt;</source>
+      <translation>准确率 &lt;b&gt;{a:.1%}&lt;/b&gt;</translation>
     </message>
     <message>
-        <source>macro F1 &lt;b&gt;{f:.3f}&lt;/b&gt;</source>
-        <translation>宏平均 F1 &lt;b&gt;{f:.3f}&lt;/b&gt;</translation>
+      <source>macro F1 &lt;b&gt;{f:.3f}&lt;/b&gt;</source>
+      <translation>宏平均 F1 &lt;b&gt;{f:.3f}&lt;/b&gt;</translation>
     </message>
     <message>
-        <source>on {n:,} validation texts</source>
-        <translation>基于 {n:,} 条验证文本</translation>
+      <source>on {n:,} validation texts</source>
+      <translation>基于 {n:,} 条验证文本</translation>
     </message>
     <message>
-        <source>trained in {t}</source>
-        <translation>训练用时 {t}</translation>
+      <source>trained in {t}</source>
+      <translation>训练用时 {t}</translation>
     </message>
     <message>
-        <source>best: {name}</source>
-        <translation>最佳：{name}</translation>
+      <source>best: {name}</source>
+      <translation>最佳：{name}</translation>
     </message>
     <message>
-        <source>{count} texts of class {true} predicted as {pred} ({share:.0%} of the class)</source>
-        <translation>类别 {true} 中有 {count} 条文本被预测为 {pred}（占该类别的 {share:.0%}）</translation>
+      <source>{count} texts of class {true} predicted as {pred} ({share:.0%} of the class)</source>
+      <translation>类别 {true} 中有 {count} 条文本被预测为 {pred}（占该类别的 {share:.0%}）</translation>
     </message>
     <message>
-        <source>class</source>
-        <translation>类别</translation>
+      <source>class</source>
+      <translation>类别</translation>
     </message>
     <message>
-        <source>precision</source>
-        <translation>精确率</translation>
+      <source>precision</source>
+      <translation>精确率</translation>
     </message>
     <message>
-        <source>recall</source>
-        <translation>召回率</translation>
+      <source>recall</source>
+      <translation>召回率</translation>
     </message>
     <message>
-        <source>F1</source>
-        <translation>F1</translation>
+      <source>F1</source>
+      <translation>F1</translation>
     </message>
     <message>
-        <source>support</source>
-        <translation>样本数</translation>
+      <source>support</source>
+      <translation>样本数</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>ResumeBanner</name>
     <message>
-        <source>Resume</source>
-        <translation>继续训练</translation>
+      <source>Resume</source>
+      <translation>继续训练</translation>
     </message>
     <message>
-        <source>Dismiss</source>
-        <translation>关闭</translation>
+      <source>Dismiss</source>
+      <translation>关闭</translation>
     </message>
     <message>
-        <source>The run of {when} on {data} was interrupted at step {step} (the app or the computer stopped). Resume it from its last checkpoint?</source>
-        <translation>{when} 在 {data} 上的运行在第 {step} 步时中断（应用或计算机停止运行）。要从最后一个检查点继续吗？</translation>
+      <source>The run of {when} on {data} was interrupted at step {step} (the app or the computer stopped). Resume it from its last checkpoint?</source>
+      <translation>{when} 在 {data} 上的运行在第 {step} 步时中断（应用或计算机停止运行）。要从最后一个检查点继续吗？</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>RunsTab</name>
     <message>
-        <source>No runs yet. Train a model in the Training tab: every run is listed here.</source>
-        <translation>还没有运行记录。请在“训练”标签页中训练模型：每次运行都会列在这里。</translation>
+      <source>No runs yet. Train a model in the Training tab: every run is listed here.</source>
+      <translation>还没有运行记录。请在“训练”标签页中训练模型：每次运行都会列在这里。</translation>
     </message>
     <message>
-        <source>Resume</source>
-        <translation>继续训练</translation>
+      <source>Resume</source>
+      <translation>继续训练</translation>
     </message>
     <message>
-        <source>Continue this stopped, failed or interrupted run from its last checkpoint.</source>
-        <translation>从最后一个检查点继续这个已停止、失败或中断的运行。</translation>
+      <source>Continue this stopped, failed or interrupted run from its last checkpoint.</source>
+      <translation>从最后一个检查点继续这个已停止、失败或中断的运行。</translation>
     </message>
     <message>
-        <source>Predict with it</source>
-        <translation>用它预测</translation>
+      <source>Predict with it</source>
+      <translation>用它预测</translation>
     </message>
     <message>
-        <source>Try this run&apos;s model in the Prediction tab.</source>
-        <translation>在“预测”标签页中试用这个运行的模型。</translation>
+      <source>Try this run's model in the Prediction tab.</source>
+      <translation>在“预测”标签页中试用这个运行的模型。</translation>
     </message>
     <message>
-        <source>Export…</source>
-        <translation>导出…</translation>
+      <source>Export…</source>
+      <translation>导出…</translation>
     </message>
     <message>
-        <source>Save the model as a portable folder (Hugging Face format, label map, model card, predict.py; optionally ONNX and a zip) to use without Strop.</source>
-        <translation>将模型保存为可移植的文件夹（Hugging Face 格式、标签映射、模型卡、predict.py；可选 ONNX 和 zip），无需 Strop 即可使用。</translation>
+      <source>Save the model as a portable folder (Hugging Face format, label map, model card, predict.py; optionally ONNX and a zip) to use without Strop.</source>
+      <translation>将模型保存为可移植的文件夹（Hugging Face 格式、标签映射、模型卡、predict.py；可选 ONNX 和 zip），无需 Strop 即可使用。</translation>
     </message>
     <message>
-        <source>Open folder</source>
-        <translation>打开文件夹</translation>
+      <source>Open folder</source>
+      <translation>打开文件夹</translation>
     </message>
     <message>
-        <source>Show the run&apos;s folder in the file manager.</source>
-        <translation>在文件管理器中显示该运行的文件夹。</translation>
+      <source>Show the run's folder in the file manager.</source>
+      <translation>在文件管理器中显示该运行的文件夹。</translation>
     </message>
     <message>
-        <source>Delete…</source>
-        <translation>删除…</translation>
+      <source>Delete…</source>
+      <translation>删除…</translation>
     </message>
     <message>
-        <source>Delete the selected runs and everything in their folders (asks first).</source>
-        <translation>删除所选运行及其文件夹中的全部内容（会先询问）。</translation>
+      <source>Delete the selected runs and everything in their folders (asks first).</source>
+      <translation>删除所选运行及其文件夹中的全部内容（会先询问）。</translation>
     </message>
     <message>
-        <source>Refresh</source>
-        <translation>刷新</translation>
+      <source>Refresh</source>
+      <translation>刷新</translation>
     </message>
     <message>
-        <source>Select a run to see its curves and results.</source>
-        <translation>选择一个运行以查看其曲线和结果。</translation>
+      <source>Select a run to see its curves and results.</source>
+      <translation>选择一个运行以查看其曲线和结果。</translation>
     </message>
     <message>
-        <source>Validation scores (higher is better)</source>
-        <translation>验证指标（越高越好）</translation>
+      <source>Validation scores (higher is better)</source>
+      <translation>验证指标（越高越好）</translation>
     </message>
     <message>
-        <source>Data: {data} · Model: {model} · Strategy: {strategy}</source>
-        <translation>数据：{data} · 模型：{model} · 策略：{strategy}</translation>
+      <source>Data: {data} · Model: {model} · Strategy: {strategy}</source>
+      <translation>数据：{data} · 模型：{model} · 策略：{strategy}</translation>
     </message>
     <message>
-        <source>Last checkpoint at step {step}.</source>
-        <translation>最后一个检查点位于第 {step} 步。</translation>
+      <source>Last checkpoint at step {step}.</source>
+      <translation>最后一个检查点位于第 {step} 步。</translation>
     </message>
     <message>
-        <source>Press Resume to continue.</source>
-        <translation>点击“继续训练”以继续。</translation>
+      <source>Press Resume to continue.</source>
+      <translation>点击“继续训练”以继续。</translation>
     </message>
     <message>
-        <source>Error: {error}</source>
-        <translation>错误：{error}</translation>
+      <source>Error: {error}</source>
+      <translation>错误：{error}</translation>
     </message>
     <message>
-        <source>No final metrics: the run did not finish.</source>
-        <translation>没有最终指标：该运行未完成。</translation>
+      <source>No final metrics: the run did not finish.</source>
+      <translation>没有最终指标：该运行未完成。</translation>
     </message>
     <message>
-        <source>Comparing {n} runs, one colour each: training loss (left) and validation accuracy (right).</source>
-        <translation>正在比较 {n} 个运行，每个一种颜色：训练损失（左）和验证准确率（右）。</translation>
+      <source>Comparing {n} runs, one colour each: training loss (left) and validation accuracy (right).</source>
+      <translation>正在比较 {n} 个运行，每个一种颜色：训练损失（左）和验证准确率（右）。</translation>
     </message>
     <message>
-        <source>it is training now</source>
-        <translation>它正在训练</translation>
+      <source>it is training now</source>
+      <translation>它正在训练</translation>
     </message>
     <message>
-        <source>it is being exported</source>
-        <translation>它正在导出</translation>
+      <source>it is being exported</source>
+      <translation>它正在导出</translation>
     </message>
     <message>
-        <source>{name}: not deleted, {reason}.</source>
-        <translation>{name}：未删除，{reason}。</translation>
+      <source>{name}: not deleted, {reason}.</source>
+      <translation>{name}：未删除，{reason}。</translation>
     </message>
     <message>
-        <source>Stop it (or let it end) first.</source>
-        <translation>请先停止它（或等它结束）。</translation>
+      <source>Stop it (or let it end) first.</source>
+      <translation>请先停止它（或等它结束）。</translation>
     </message>
     <message>
-        <source>Delete the run {name}? Its folder, checkpoints and model are removed for good.</source>
-        <translation>删除运行 {name}？它的文件夹、检查点和模型将被永久删除。</translation>
+      <source>Delete the run {name}? Its folder, checkpoints and model are removed for good.</source>
+      <translation>删除运行 {name}？它的文件夹、检查点和模型将被永久删除。</translation>
     </message>
     <message>
-        <source>Delete these {n} runs? Their folders, checkpoints and models are removed for good.</source>
-        <translation>删除这 {n} 个运行？它们的文件夹、检查点和模型将被永久删除。</translation>
+      <source>Delete these {n} runs? Their folders, checkpoints and models are removed for good.</source>
+      <translation>删除这 {n} 个运行？它们的文件夹、检查点和模型将被永久删除。</translation>
     </message>
     <message>
-        <source>Delete runs</source>
-        <translation>删除运行</translation>
+      <source>Delete runs</source>
+      <translation>删除运行</translation>
     </message>
     <message>
-        <source>{path}: could not be deleted ({error}).</source>
-        <translation>{path}：无法删除（{error}）。</translation>
+      <source>{path}: could not be deleted ({error}).</source>
+      <translation>{path}：无法删除（{error}）。</translation>
     </message>
     <message>
-        <source>Close programs that use files in it, then try again.</source>
-        <translation>请关闭正在使用其中文件的程序，然后重试。</translation>
+      <source>Close programs that use files in it, then try again.</source>
+      <translation>请关闭正在使用其中文件的程序，然后重试。</translation>
     </message>
     <message>
-        <source>Exporting {name} to {dest}…</source>
-        <translation>正在将 {name} 导出到 {dest}…</translation>
+      <source>Exporting {name} to {dest}…</source>
+      <translation>正在将 {name} 导出到 {dest}…</translation>
     </message>
     <message>
-        <source>Exported to {path}</source>
-        <translation>已导出到 {path}</translation>
+      <source>Exported to {path}</source>
+      <translation>已导出到 {path}</translation>
     </message>
     <message>
-        <source>zip: {path}</source>
-        <translation>zip：{path}</translation>
+      <source>zip: {path}</source>
+      <translation>zip：{path}</translation>
     </message>
     <message>
-        <source>ONNX: {message}</source>
-        <translation>ONNX：{message}</translation>
+      <source>ONNX: {message}</source>
+      <translation>ONNX：{message}</translation>
     </message>
     <message>
-        <source>The export failed: see the message above.</source>
-        <translation>导出失败：请查看上方的消息。</translation>
+      <source>The export failed: see the message above.</source>
+      <translation>导出失败：请查看上方的消息。</translation>
     </message>
     <message>
-        <source>Exporting: {message}… ({step} of {total})</source>
-        <translation>正在导出：{message}…（第 {step} 步，共 {total} 步）</translation>
+      <source>Exporting: {message}… ({step} of {total})</source>
+      <translation>正在导出：{message}…（第 {step} 步，共 {total} 步）</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>RunsTableModel</name>
     <message>
-        <source>When</source>
-        <extracomment>One colour per run when several are overlaid (the tab10 palette: readable on light and dark backgrounds, distinguishable by most colour-blind readers for the first few).</extracomment>
-        <translation>时间</translation>
+      <source>When</source>
+      <extracomment>One colour per run when several are overlaid (the tab10 palette: readable on light and dark backgrounds, distinguishable by most colour-blind readers for the first few).</extracomment>
+      <translation>时间</translation>
     </message>
     <message>
-        <source>Dataset</source>
-        <translation>数据集</translation>
+      <source>Dataset</source>
+      <translation>数据集</translation>
     </message>
     <message>
-        <source>Model</source>
-        <translation>模型</translation>
+      <source>Model</source>
+      <translation>模型</translation>
     </message>
     <message>
-        <source>Strategy</source>
-        <translation>策略</translation>
+      <source>Strategy</source>
+      <translation>策略</translation>
     </message>
     <message>
-        <source>Status</source>
-        <translation>状态</translation>
+      <source>Status</source>
+      <translation>状态</translation>
     </message>
     <message>
-        <source>Best accuracy</source>
-        <translation>最佳准确率</translation>
+      <source>Best accuracy</source>
+      <translation>最佳准确率</translation>
     </message>
     <message>
-        <source>Macro F1</source>
-        <translation>宏平均 F1</translation>
+      <source>Macro F1</source>
+      <translation>宏平均 F1</translation>
     </message>
     <message>
-        <source>Duration</source>
-        <translation>用时</translation>
+      <source>Duration</source>
+      <translation>用时</translation>
     </message>
     <message>
-        <source>Can be resumed from step {step}</source>
-        <translation>可从第 {step} 步继续</translation>
+      <source>Can be resumed from step {step}</source>
+      <translation>可从第 {step} 步继续</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>SettingsDialog</name>
     <message>
-        <source>Settings</source>
-        <translation>设置</translation>
+      <source>Settings</source>
+      <translation>设置</translation>
     </message>
     <message>
-        <source>System ({language})</source>
-        <translation>跟随系统（{language}）</translation>
+      <source>System ({language})</source>
+      <translation>跟随系统（{language}）</translation>
     </message>
     <message>
-        <source>System</source>
-        <translation>跟随系统</translation>
+      <source>System</source>
+      <translation>跟随系统</translation>
     </message>
     <message>
-        <source>Light</source>
-        <translation>浅色</translation>
+      <source>Light</source>
+      <translation>浅色</translation>
     </message>
     <message>
-        <source>Dark</source>
-        <translation>深色</translation>
+      <source>Dark</source>
+      <translation>深色</translation>
     </message>
     <message>
-        <source>System follows your computer&apos;s light or dark mode.</source>
-        <translation>“跟随系统”会使用电脑的浅色或深色模式。</translation>
+      <source>System follows your computer's light or dark mode.</source>
+      <translation>“跟随系统”会使用电脑的浅色或深色模式。</translation>
     </message>
     <message>
-        <source>Language:</source>
-        <translation>语言：</translation>
+      <source>Language:</source>
+      <translation>语言：</translation>
     </message>
     <message>
-        <source>Appearance:</source>
-        <translation>外观：</translation>
+      <source>Appearance:</source>
+      <translation>外观：</translation>
     </message>
     <message>
-        <source>A new language applies the next time Strop starts.</source>
-        <translation>更改的语言将在下次启动 Strop 时生效。</translation>
+      <source>A new language applies the next time Strop starts.</source>
+      <translation>更改的语言将在下次启动 Strop 时生效。</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
+    <name>SettingsForm</name>
+    <message>
+      <source>Auto</source>
+      <translation>自动</translation>
+    </message>
+    <message>
+      <source>Auto (from the data)</source>
+      <translation>自动（根据数据）</translation>
+    </message>
+    <message>
+      <source>No limit</source>
+      <translation>不限制</translation>
+    </message>
+    <message>
+      <source>Off</source>
+      <translation>关闭</translation>
+    </message>
+    <message>
+      <source>Automatic</source>
+      <translation>自动</translation>
+    </message>
+    <message>
+      <source>fp32 (full precision)</source>
+      <translation>fp32（全精度）</translation>
+    </message>
+    <message>
+      <source>bf16 (half memory; recent GPUs and CPUs)</source>
+      <translation>bf16（内存减半；较新的 GPU 和 CPU）</translation>
+    </message>
+    <message>
+      <source>fp16 (half memory; NVIDIA GPUs)</source>
+      <translation>fp16（内存减半；NVIDIA GPU）</translation>
+    </message>
+    <message>
+      <source>Automatic (the best one here)</source>
+      <translation>自动（本机最佳设备）</translation>
+    </message>
+  </context>
+  <context>
     <name>TrainingTab</name>
     <message>
-        <source>{h} h {m:02d} min</source>
-        <translation>{h} 小时 {m:02d} 分</translation>
+      <source>{h} h {m:02d} min</source>
+      <translation>{h} 小时 {m:02d} 分</translation>
     </message>
     <message>
-        <source>{m} min {s:02d} s</source>
-        <translation>{m} 分 {s:02d} 秒</translation>
+      <source>{m} min {s:02d} s</source>
+      <translation>{m} 分 {s:02d} 秒</translation>
     </message>
     <message>
-        <source>{s} s</source>
-        <translation>{s} 秒</translation>
+      <source>{s} s</source>
+      <translation>{s} 秒</translation>
     </message>
     <message>
-        <source>How many times the model reads every training text. More epochs fit the data more closely; too many make it memorise (early stopping guards against that).</source>
-        <translation>模型把每条训练文本读多少遍。轮数越多，对数据拟合越紧；过多则会死记硬背（早停可以防止这种情况）。</translation>
+      <source>Automatic</source>
+      <translation>自动</translation>
     </message>
     <message>
-        <source>How many texts the model reads before each update. Larger is faster per text but needs more memory: lower it if the device runs out of memory.</source>
-        <translation>模型每次更新前读取的文本条数。批越大，平均每条越快，但需要更多内存：如果设备内存不足，请调小。</translation>
+      <source>Settings</source>
+      <translation>设置</translation>
     </message>
     <message>
-        <source>Auto</source>
-        <translation>自动</translation>
+      <source>Start training</source>
+      <translation>开始训练</translation>
     </message>
     <message>
-        <source>How big each update is. Too high and training diverges (the loss jumps or becomes NaN); too low and it learns slowly. Auto picks a value that suits the fine-tuning strategy.</source>
-        <translation>每次更新的幅度。太高会导致训练发散（损失跳变或变成 NaN）；太低则学得很慢。“自动”会选择适合当前微调策略的值。</translation>
+      <source>Stop</source>
+      <translation>停止</translation>
     </message>
     <message>
-        <source>Auto (from the data)</source>
-        <translation>自动（根据数据）</translation>
+      <source>Finish the current step, save a checkpoint and the model so far, and stop.</source>
+      <translation>完成当前步，保存检查点和当前模型，然后停止。</translation>
     </message>
     <message>
-        <source>The longest text the model reads, in tokens (word pieces); longer texts are cut. Auto covers about 99% of your texts. Shorter is faster and uses less memory.</source>
-        <translation>模型读取的最长文本长度，以词元（子词）计；更长的文本会被截断。“自动”可覆盖约 99% 的文本。越短越快，内存占用也越少。</translation>
+      <source>Resume</source>
+      <translation>继续训练</translation>
     </message>
     <message>
-        <source>The share of steps at the start during which the learning rate rises from zero: it keeps the first updates from damaging the pre-trained weights.</source>
-        <translation>训练开始时学习率从零逐渐升高的步数比例：防止最初的更新破坏预训练权重。</translation>
+      <source>Continue the stopped or interrupted run from its last checkpoint.</source>
+      <translation>从最后一个检查点继续已停止或中断的运行。</translation>
     </message>
     <message>
-        <source>A gentle pull of the weights towards zero that reduces over-fitting.</source>
-        <translation>将权重轻微拉向零，以减少过拟合。</translation>
+      <source>Export run config…</source>
+      <translation>导出运行配置…</translation>
     </message>
     <message>
-        <source>Add up the updates of this many batches before applying them: the effect of a bigger batch without its memory cost.</source>
-        <translation>先累加这么多个批次的更新再应用：获得更大批次的效果，却不增加内存开销。</translation>
+      <source>Save these settings as a JSON file that runs unchanged from the command line.</source>
+      <translation>将这些设置保存为 JSON 文件，可直接在命令行中原样运行。</translation>
     </message>
     <message>
-        <source>Off</source>
-        <translation>关闭</translation>
+      <source>Open run folder</source>
+      <translation>打开运行文件夹</translation>
     </message>
     <message>
-        <source>Stop when the validation score has not improved for this many evaluations in a row; the best model is kept.</source>
-        <translation>当验证分数连续这么多次评估都没有提升时停止训练；保留最佳模型。</translation>
+      <source>Ready. Open a data file, then press Start training.</source>
+      <translation>就绪。请打开数据文件，然后点击“开始训练”。</translation>
     </message>
     <message>
-        <source>The same seed with the same settings gives the same model: change it to see how much results vary.</source>
-        <translation>相同的种子和相同的设置会得到相同的模型：更改它可以看看结果的波动有多大。</translation>
+      <source>%v / %m steps</source>
+      <translation>%v / %m 步</translation>
     </message>
     <message>
-        <source>No limit</source>
-        <translation>不限制</translation>
+      <source>Starting as soon as the data file has loaded…</source>
+      <translation>数据文件读取完成后立即开始训练…</translation>
     </message>
     <message>
-        <source>End the run after this many updates, whatever the number of epochs (for a quick try).</source>
-        <translation>无论轮数是多少，在这么多次更新后结束运行（用于快速试验）。</translation>
+      <source>The results appear here when the run ends.</source>
+      <translation>运行结束后，结果会显示在这里。</translation>
     </message>
     <message>
-        <source>Automatic (the best one here)</source>
-        <translation>自动（本机最佳设备）</translation>
+      <source>Validation accuracy and macro F1 (higher is better)</source>
+      <translation>验证准确率和宏平均 F1（越高越好）</translation>
     </message>
     <message>
-        <source>Where the model trains. A GPU is many times faster than the CPU.</source>
-        <translation>模型在哪里训练。GPU 比 CPU 快很多倍。</translation>
+      <source>Auto ({n} from the data)</source>
+      <translation>自动（根据数据为 {n}）</translation>
     </message>
     <message>
-        <source>Automatic</source>
-        <translation>自动</translation>
+      <source>Auto ({lr:g} for this strategy)</source>
+      <translation>自动（此策略为 {lr:g}）</translation>
     </message>
     <message>
-        <source>fp32 (full precision)</source>
-        <translation>fp32（全精度）</translation>
+      <source>Automatic ({best})</source>
+      <translation>自动（{best}）</translation>
     </message>
     <message>
-        <source>bf16 (half memory; recent GPUs and CPUs)</source>
-        <translation>bf16（内存减半；较新的 GPU 和 CPU）</translation>
+      <source>Preparing…</source>
+      <translation>准备中…</translation>
     </message>
     <message>
-        <source>fp16 (half memory; NVIDIA GPUs)</source>
-        <translation>fp16（内存减半；NVIDIA GPU）</translation>
+      <source>Stopping…</source>
+      <translation>正在停止…</translation>
     </message>
     <message>
-        <source>How numbers are stored while training. Half precision (bf16, fp16) is faster and uses less memory where the device supports it; Automatic chooses for you.</source>
-        <translation>训练时数值的存储方式。在设备支持的情况下，半精度（bf16、fp16）更快且更省内存；“自动”会替你选择。</translation>
+      <source>Stopping: finishing the current step and saving a checkpoint…</source>
+      <translation>正在停止：完成当前步并保存检查点…</translation>
     </message>
     <message>
-        <source>Settings</source>
-        <translation>设置</translation>
+      <source>The run failed: see the message above.</source>
+      <translation>运行失败：请查看上方的消息。</translation>
     </message>
     <message>
-        <source>Epochs:</source>
-        <translation>轮数：</translation>
+      <source>about {t} left</source>
+      <translation>剩余约 {t}</translation>
     </message>
     <message>
-        <source>Batch size:</source>
-        <translation>批大小：</translation>
+      <source>epoch {epoch:.2f} · loss {loss:.4f} · {sps:.1f} samples/s · {eta}</source>
+      <translation>第 {epoch:.2f} 轮 · 损失 {loss:.4f} · {sps:.1f} 样本/秒 · {eta}</translation>
     </message>
     <message>
-        <source>Learning rate:</source>
-        <translation>学习率：</translation>
+      <source>Training… (checkpoint saved at step {step})</source>
+      <translation>训练中…（已在第 {step} 步保存检查点）</translation>
     </message>
     <message>
-        <source>Max length:</source>
-        <translation>最大长度：</translation>
+      <source>Finished. The model is in {path}</source>
+      <translation>已完成。模型保存在 {path}</translation>
     </message>
     <message>
-        <source>Warm-up:</source>
-        <translation>预热：</translation>
+      <source>{steps:,} steps in {time}</source>
+      <translation>{steps:,} 步，用时 {time}</translation>
     </message>
     <message>
-        <source>Weight decay:</source>
-        <translation>权重衰减：</translation>
+      <source>checkpoint {name} is kept: press Resume to continue.</source>
+      <translation>已保留检查点 {name}：点击“继续训练”以继续。</translation>
     </message>
     <message>
-        <source>Gradient accumulation:</source>
-        <translation>梯度累积：</translation>
+      <source>no checkpoint yet, so it cannot be resumed.</source>
+      <translation>还没有检查点，因此无法继续。</translation>
     </message>
     <message>
-        <source>Early stopping after:</source>
-        <translation>早停耐心：</translation>
+      <source>Stopped at step {step}; {where}</source>
+      <translation>已在第 {step} 步停止；{where}</translation>
     </message>
     <message>
-        <source>Seed:</source>
-        <translation>随机种子：</translation>
+      <source>, resumed from step {step}</source>
+      <translation>，从第 {step} 步继续</translation>
     </message>
     <message>
-        <source>Stop after steps:</source>
-        <translation>最多步数：</translation>
+      <source>Training on {device} ({precision}): {train:,} texts, {val:,} for validation, {steps:,} steps of {batch} texts{resumed}.</source>
+      <translation>正在 {device}（{precision}）上训练：{train:,} 条文本，{val:,} 条用于验证，共 {steps:,} 步，每步 {batch} 条文本{resumed}。</translation>
     </message>
     <message>
-        <source>Device:</source>
-        <translation>设备：</translation>
+      <source>Run {name}: {state}.</source>
+      <translation>运行 {name}：{state}。</translation>
     </message>
     <message>
-        <source>Precision:</source>
-        <translation>精度：</translation>
+      <source>Press Resume to continue from step {step}.</source>
+      <translation>点击“继续训练”从第 {step} 步继续。</translation>
     </message>
     <message>
-        <source>Start training</source>
-        <translation>开始训练</translation>
+      <source>Export run config</source>
+      <translation>导出运行配置</translation>
     </message>
     <message>
-        <source>Stop</source>
-        <translation>停止</translation>
+      <source>Run config (*.json)</source>
+      <translation>运行配置 (*.json)</translation>
     </message>
     <message>
-        <source>Finish the current step, save a checkpoint and the model so far, and stop.</source>
-        <translation>完成当前步，保存检查点和当前模型，然后停止。</translation>
+      <source>One process:</source>
+      <translation>单进程：</translation>
     </message>
     <message>
-        <source>Resume</source>
-        <translation>继续训练</translation>
+      <source>Several processes or GPUs with torchrun:</source>
+      <translation>使用 torchrun 运行多进程或多 GPU：</translation>
     </message>
     <message>
-        <source>Continue the stopped or interrupted run from its last checkpoint.</source>
-        <translation>从最后一个检查点继续已停止或中断的运行。</translation>
+      <source>With accelerate:</source>
+      <translation>使用 accelerate：</translation>
     </message>
     <message>
-        <source>Export run config…</source>
-        <translation>导出运行配置…</translation>
+      <source>Run config exported</source>
+      <translation>运行配置已导出</translation>
     </message>
     <message>
-        <source>Save these settings as a JSON file that runs unchanged from the command line.</source>
-        <translation>将这些设置保存为 JSON 文件，可直接在命令行中原样运行。</translation>
+      <source>Saved {path}. Run it without the window, from the project folder:</source>
+      <translation>已保存 {path}。在项目文件夹中运行以下命令，即可脱离窗口训练：</translation>
     </message>
+  </context>
+  <context>
+    <name>Setting</name>
     <message>
-        <source>Open run folder</source>
-        <translation>打开运行文件夹</translation>
+      <source>Epochs:</source>
+      <translation>轮数：</translation>
     </message>
     <message>
-        <source>Ready. Open a data file, then press Start training.</source>
-        <translation>就绪。请打开数据文件，然后点击“开始训练”。</translation>
+      <source>How many times the model reads every training text. More epochs fit the data more closely; too many make it memorise (early stopping guards against that).</source>
+      <translation>模型把每条训练文本读多少遍。轮数越多，对数据拟合越紧；过多则会死记硬背（早停可以防止这种情况）。</translation>
     </message>
     <message>
-        <source>%v / %m steps</source>
-        <translation>%v / %m 步</translation>
+      <source>Batch size:</source>
+      <translation>批大小：</translation>
     </message>
     <message>
-        <source>Starting as soon as the data file has loaded…</source>
-        <translation>数据文件读取完成后立即开始训练…</translation>
+      <source>How many texts the model reads before each update. Larger is faster per text but needs more memory: lower it if the device runs out of memory.</source>
+      <translation>模型每次更新前读取的文本条数。批越大，平均每条越快，但需要更多内存：如果设备内存不足，请调小。</translation>
     </message>
     <message>
-        <source>The results appear here when the run ends.</source>
-        <translation>运行结束后，结果会显示在这里。</translation>
+      <source>Learning rate:</source>
+      <translation>学习率：</translation>
     </message>
     <message>
-        <source>Validation accuracy and macro F1 (higher is better)</source>
-        <translation>验证准确率和宏平均 F1（越高越好）</translation>
+      <source>How big each update is. Too high and training diverges (the loss jumps or becomes NaN); too low and it learns slowly. Auto picks a value that suits the fine-tuning strategy.</source>
+      <translation>每次更新的幅度。太高会导致训练发散（损失跳变或变成 NaN）；太低则学得很慢。“自动”会选择适合当前微调策略的值。</translation>
     </message>
     <message>
-        <source>Auto ({n} from the data)</source>
-        <translation>自动（根据数据为 {n}）</translation>
+      <source>Warm-up:</source>
+      <translation>预热：</translation>
     </message>
     <message>
-        <source>Auto ({lr:g} for this strategy)</source>
-        <translation>自动（此策略为 {lr:g}）</translation>
+      <source>The share of steps at the start during which the learning rate rises from zero: it keeps the first updates from damaging the pre-trained weights.</source>
+      <translation>训练开始时学习率从零逐渐升高的步数比例：防止最初的更新破坏预训练权重。</translation>
     </message>
     <message>
-        <source>Automatic ({best})</source>
-        <translation>自动（{best}）</translation>
+      <source>Weight decay:</source>
+      <translation>权重衰减：</translation>
     </message>
     <message>
-        <source>Preparing…</source>
-        <translation>准备中…</translation>
+      <source>A gentle pull of the weights towards zero that reduces over-fitting.</source>
+      <translation>将权重轻微拉向零，以减少过拟合。</translation>
     </message>
     <message>
-        <source>Stopping…</source>
-        <translation>正在停止…</translation>
+      <source>Max length:</source>
+      <translation>最大长度：</translation>
     </message>
     <message>
-        <source>Stopping: finishing the current step and saving a checkpoint…</source>
-        <translation>正在停止：完成当前步并保存检查点…</translation>
+      <source>The longest text the model reads, in tokens (word pieces); longer texts are cut. Auto covers about 99% of your texts. Shorter is faster and uses less memory.</source>
+      <translation>模型读取的最长文本长度，以词元（子词）计；更长的文本会被截断。“自动”可覆盖约 99% 的文本。越短越快，内存占用也越少。</translation>
     </message>
     <message>
-        <source>The run failed: see the message above.</source>
-        <translation>运行失败：请查看上方的消息。</translation>
+      <source>Gradient accumulation:</source>
+      <translation>梯度累积：</translation>
     </message>
     <message>
-        <source>about {t} left</source>
-        <translation>剩余约 {t}</translation>
+      <source>Add up the updates of this many batches before applying them: the effect of a bigger batch without its memory cost.</source>
+      <translation>先累加这么多个批次的更新再应用：获得更大批次的效果，却不增加内存开销。</translation>
     </message>
     <message>
-        <source>epoch {epoch:.2f} · loss {loss:.4f} · {sps:.1f} samples/s · {eta}</source>
-        <translation>第 {epoch:.2f} 轮 · 损失 {loss:.4f} · {sps:.1f} 样本/秒 · {eta}</translation>
+      <source>Stop after steps:</source>
+      <translation>最多步数：</translation>
     </message>
     <message>
-        <source>Training… (checkpoint saved at step {step})</source>
-        <translation>训练中…（已在第 {step} 步保存检查点）</translation>
+      <source>End the run after this many updates, whatever the number of epochs (for a quick try).</source>
+      <translation>无论轮数是多少，在这么多次更新后结束运行（用于快速试验）。</translation>
     </message>
     <message>
-        <source>Finished. The model is in {path}</source>
-        <translation>已完成。模型保存在 {path}</translation>
+      <source>Seed:</source>
+      <translation>随机种子：</translation>
     </message>
     <message>
-        <source>{steps:,} steps in {time}</source>
-        <translation>{steps:,} 步，用时 {time}</translation>
+      <source>The same seed with the same settings gives the same model: change it to see how much results vary.</source>
+      <translation>相同的种子和相同的设置会得到相同的模型：更改它可以看看结果的波动有多大。</translation>
     </message>
     <message>
-        <source>checkpoint {name} is kept: press Resume to continue.</source>
-        <translation>已保留检查点 {name}：点击“继续训练”以继续。</translation>
+      <source>Device:</source>
+      <translation>设备：</translation>
     </message>
     <message>
-        <source>no checkpoint yet, so it cannot be resumed.</source>
-        <translation>还没有检查点，因此无法继续。</translation>
+      <source>Where the model trains. A GPU is many times faster than the CPU.</source>
+      <translation>模型在哪里训练。GPU 比 CPU 快很多倍。</translation>
     </message>
     <message>
-        <source>Stopped at step {step}; {where}</source>
-        <translation>已在第 {step} 步停止；{where}</translation>
+      <source>Precision:</source>
+      <translation>精度：</translation>
     </message>
     <message>
-        <source>, resumed from step {step}</source>
-        <translation>，从第 {step} 步继续</translation>
+      <source>How numbers are stored while training. Half precision (bf16, fp16) is faster and uses less memory where the device supports it; Automatic chooses for you.</source>
+      <translation>训练时数值的存储方式。在设备支持的情况下，半精度（bf16、fp16）更快且更省内存；“自动”会替你选择。</translation>
     </message>
     <message>
-        <source>Training on {device} ({precision}): {train:,} texts, {val:,} for validation, {steps:,} steps of {batch} texts{resumed}.</source>
-        <translation>正在 {device}（{precision}）上训练：{train:,} 条文本，{val:,} 条用于验证，共 {steps:,} 步，每步 {batch} 条文本{resumed}。</translation>
+      <source>Early stopping after:</source>
+      <translation>早停耐心：</translation>
     </message>
     <message>
-        <source>Run {name}: {state}.</source>
-        <translation>运行 {name}：{state}。</translation>
+      <source>Stop when the validation score has not improved for this many evaluations in a row; the best model is kept.</source>
+      <translation>当验证分数连续这么多次评估都没有提升时停止训练；保留最佳模型。</translation>
     </message>
-    <message>
-        <source>Press Resume to continue from step {step}.</source>
-        <translation>点击“继续训练”从第 {step} 步继续。</translation>
-    </message>
-    <message>
-        <source>Export run config</source>
-        <translation>导出运行配置</translation>
-    </message>
-    <message>
-        <source>Run config (*.json)</source>
-        <translation>运行配置 (*.json)</translation>
-    </message>
-    <message>
-        <source>One process:</source>
-        <translation>单进程：</translation>
-    </message>
-    <message>
-        <source>Several processes or GPUs with torchrun:</source>
-        <translation>使用 torchrun 运行多进程或多 GPU：</translation>
-    </message>
-    <message>
-        <source>With accelerate:</source>
-        <translation>使用 accelerate：</translation>
-    </message>
-    <message>
-        <source>Run config exported</source>
-        <translation>运行配置已导出</translation>
-    </message>
-    <message>
-        <source>Saved {path}. Run it without the window, from the project folder:</source>
-        <translation>已保存 {path}。在项目文件夹中运行以下命令，即可脱离窗口训练：</translation>
-    </message>
-</context>
+  </context>
 </TS>

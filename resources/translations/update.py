@@ -52,8 +52,72 @@ def ts_path(language: str) -> Path:
     return HERE / f"{CATALOG}_{language}.ts"
 
 
-def extract(ts: Path, files: list[Path] | None = None) -> None:
+def declared_strings() -> list[str]:
+    """The settings' labels (as the form shows them, with a colon) and help, from their one
+    declaration in ``engine/config.py``: translated in the ``Setting`` context."""
+    sys.path.insert(0, str(ROOT))
+    from engine.config import TrainConfig
+
+    out: list[str] = []
+    for s in TrainConfig.settings():
+        if s.widget:
+            out += [f"{s.label}:", s.help]
+    return list(dict.fromkeys(out))
+
+
+def add_context(ts: Path, name: str, sources_: list[str], known: dict[str, str]) -> None:
+    """Make ``ts``'s context ``name`` hold exactly ``sources_``, translated where ``ts`` or
+    ``known`` (source -> translation, from any context) already had a translation."""
+    tree = ET.parse(ts)
+    root = tree.getroot()
+    for context in list(root.iter("context")):
+        if context.findtext("name") == name:
+            for message in context.iter("message"):
+                text = message.findtext("translation")
+                if text and message.find("translation").get("type") is None:  # type: ignore[union-attr]
+                    known.setdefault(message.findtext("source") or "", text)
+            root.remove(context)
+    context = ET.SubElement(root, "context")
+    ET.SubElement(context, "name").text = name
+    for source in sources_:
+        message = ET.SubElement(context, "message")
+        ET.SubElement(message, "source").text = source
+        translation = ET.SubElement(message, "translation")
+        if source in known:
+            translation.text = known[source]
+        else:
+            translation.set("type", "unfinished")
+    ET.indent(tree)
+    tree.write(ts, encoding="utf-8", xml_declaration=True)
+
+
+def carry_over(ts: Path, known: dict[str, str]) -> None:
+    """Fill unfinished messages whose source text had a translation elsewhere (a string that
+    moved from one class to another keeps its translation)."""
+    tree = ET.parse(ts)
+    changed = False
+    for message in tree.getroot().iter("message"):
+        translation = message.find("translation")
+        source = message.findtext("source") or ""
+        if translation is not None and translation.get("type") == "unfinished" and source in known:
+            translation.text = known[source]
+            del translation.attrib["type"]
+            changed = True
+    if changed:
+        tree.write(ts, encoding="utf-8", xml_declaration=True)
+
+
+def extract(ts: Path, files: list[Path] | None = None, extra: dict[str, str] | None = None) -> None:
     """Merge the current strings into ``ts`` (kept translations stay; vanished ones go)."""
+    known = dict(extra or {})
+    if ts.is_file():
+        known.update({s: t for _, s, t in messages(ts) if t})
+    _lupdate(ts, files)
+    add_context(ts, "Setting", declared_strings(), known)
+    carry_over(ts, known)
+
+
+def _lupdate(ts: Path, files: list[Path] | None = None) -> None:
     files = files if files is not None else sources()
     language = ts.stem.split("_", 1)[1]
     subprocess.run(
@@ -110,12 +174,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="report untranslated strings")
     parser.add_argument("--compile", action="store_true", help="compile only, no extraction")
+    parser.add_argument(
+        "--import",
+        dest="imports",
+        action="append",
+        default=[],
+        metavar="TS",
+        help="take translations from another .ts (e.g. a branch's copy after a merge)",
+    )
     args = parser.parse_args(argv)
     status = 0
     for language in LANGUAGES:
         ts = ts_path(language)
         if not args.compile:
-            extract(ts)
+            extra: dict[str, str] = {}
+            for other in args.imports:
+                extra.update({s: t for _, s, t in messages(Path(other)) if t})
+            extract(ts, extra=extra)
         missing = unfinished(ts)
         for context, source in missing:
             print(f"{ts.name}: untranslated [{context}] {source!r}")

@@ -132,7 +132,12 @@ def _literal(node: ast.AST) -> bool:
 
 
 #: Functions that translate texts marked elsewhere with QT_TRANSLATE_NOOP (lupdate finds those).
-TRANSLATES_MARKED_TEXTS = {("i18n.py", "warning_text"), ("runs_tab.py", "headerData")}
+TRANSLATES_MARKED_TEXTS = {
+    ("i18n.py", "warning_text"),
+    ("runs_tab.py", "headerData"),
+    # the settings' labels and help, extracted from their declaration by update.py
+    ("settings_form.py", "translate"),
+}
 
 
 def test_no_user_visible_literal_bypasses_tr() -> None:
