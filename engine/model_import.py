@@ -38,6 +38,7 @@ IMAGE_PROCESSOR_FILES = ("preprocessor_config.json", "image_processor_config.jso
 #: Marker written into an imported model folder: where it came from and when.
 IMPORT_RECORD = ".strop-import.json"
 _STAGING_PREFIX = ".import-"
+_STALE_AFTER_S = 24 * 3600
 _CHUNK = 1 << 20
 #: How deep below the chosen folder or zip root ``config.json`` is looked for (a hub cache
 #: folder keeps it in ``models--org--name/snapshots/<commit>/``).
@@ -119,6 +120,7 @@ def import_model(
         )
     root = models_dir()
     root.mkdir(parents=True, exist_ok=True)
+    _remove_stale_staging(root)
     staging = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=root))
     try:
         if is_zip:
@@ -141,6 +143,16 @@ def import_model(
         return dest
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _remove_stale_staging(root: Path) -> None:
+    """Staging folders a killed import left behind (a day old: none still in use)."""
+    for folder in root.glob(_STAGING_PREFIX + "*"):
+        try:
+            if time.time() - folder.stat().st_mtime > _STALE_AFTER_S:
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            pass
 
 
 def _promote(found: Path, dest: Path, staging: Path, *, replace: bool) -> None:

@@ -233,3 +233,13 @@ def test_safe_name() -> None:
     assert safe_name("hfl/rbt3") == "hfl--rbt3"
     assert safe_name("../../etc") == "etc"
     assert safe_name("a b:c") == "a_b_c"
+
+
+def test_stale_staging_from_a_killed_import_is_cleared(tmp_path: Path) -> None:
+    stale = models_dir() / ".import-killed"
+    (stale / "content").mkdir(parents=True)
+    fresh = models_dir() / ".import-running"
+    fresh.mkdir()
+    os.utime(stale, (1, 1))
+    import_model(make_model_folder(tmp_path / "m"))
+    assert not stale.exists() and fresh.exists()
