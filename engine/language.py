@@ -160,6 +160,8 @@ def _sample(texts: Iterable[Any]) -> list[str]:
     out: list[str] = []
     chars = 0
     for text in texts:
+        if isinstance(text, (list, tuple)):  # pre-split words (token classification data)
+            text = " ".join(w for w in text if isinstance(w, str))
         if not isinstance(text, str) or not text.strip():
             continue
         out.append(text)
@@ -170,7 +172,10 @@ def _sample(texts: Iterable[Any]) -> list[str]:
 
 
 def guess_language(texts: Iterable[Any]) -> LanguageGuess:
-    """The language of ``texts`` (a sample of the first ones), with its evidence."""
+    """The language of ``texts`` (a sample of the first ones), with its evidence.
+
+    A text may also be a list of words, as token-classification data holds them.
+    """
     sample = _sample(texts)
     scripts: Counter[str] = Counter()
     for text in sample:

@@ -56,6 +56,16 @@ def test_real_chinese_data_is_chinese() -> None:
     assert detect_language(texts) == "zh"
 
 
+def test_pre_split_words_as_token_classification_data_has_them() -> None:
+    import json
+
+    path = shared_dataset("resume_ner_zh/train.jsonl")
+    with path.open(encoding="utf-8") as f:
+        rows = [json.loads(line)["tokens"] for line in islice(f, 100)]
+    assert detect_language(rows) == "zh"
+    assert detect_language([["Der", "Hund", "ist", "nicht", "hier"]]) == "de"
+
+
 @pytest.fixture(scope="module")
 def starter_tokenizer():
     from transformers import AutoTokenizer
