@@ -40,6 +40,13 @@ IMPORT_RECORD = ".strop-import.json"
 _STAGING_PREFIX = ".import-"
 _STALE_AFTER_S = 24 * 3600
 _CHUNK = 1 << 20
+#: Weights in formats Strop never loads (TensorFlow, Flax, Rust, ONNX, Core ML, GGUF): a full
+#: ``huggingface-cli download`` of bert-base-uncased holds five copies of the model in these.
+#: They are left behind, and so is ``pytorch_model*.bin`` next to safetensors weights.
+UNUSED_WEIGHT_SUFFIXES = (
+    ".h5", ".msgpack", ".ot", ".onnx", ".onnx_data", ".tflite", ".mlmodel", ".mlpackage",
+    ".gguf", ".ckpt",
+)  # fmt: skip
 #: How deep below the chosen folder or zip root ``config.json`` is looked for (a hub cache
 #: folder keeps it in ``models--org--name/snapshots/<commit>/``).
 _MAX_DEPTH = 4
@@ -128,8 +135,11 @@ def import_model(
             found = _find_model_root(staging / "content", source)
         else:
             found = _find_model_root(source, source)
+            # Check before copying (a wrong folder fails at once, not after gigabytes)...
+            _check(found, source, allow_pickle=allow_pickle, trust_remote_code=trust_remote_code)
             _copy_folder(found, staging / "content", progress)
             found = staging / "content"
+        # ...and after: what was copied or unpacked is what will load.
         _check(found, source, allow_pickle=allow_pickle, trust_remote_code=trust_remote_code)
         final_name = safe_name(name) if name else _default_name(found, source)
         if not final_name:
@@ -271,6 +281,24 @@ def _check_safetensors(path: Path, source: Path) -> None:
 
 
 # ----- copying ----------------------------------------------------------------------------
+def _unused(rel: PurePosixPath, safetensors_dirs: set[PurePosixPath]) -> bool:
+    """A file Strop would never load: other frameworks' weights, or pickled weights
+    beside safetensors ones."""
+    name = rel.name.lower()
+    if name.endswith(UNUSED_WEIGHT_SUFFIXES) or any(
+        part.lower().endswith(".mlpackage") for part in rel.parts
+    ):
+        return True
+    return bool(
+        re.fullmatch(r"pytorch_model.*\.bin(\.index\.json)?", name)
+        and rel.parent in safetensors_dirs
+    )
+
+
+def _safetensors_dirs(paths: list[PurePosixPath]) -> set[PurePosixPath]:
+    return {p.parent for p in paths if p.name.endswith(".safetensors")}
+
+
 def _copy_folder(src: Path, dest: Path, progress: Progress | None) -> None:
     """Copy a model folder, following symbolic links (a hub cache snapshot is made of
     links into ``blobs/``); cache bookkeeping (``.cache``, ``.git``) stays behind."""
@@ -279,6 +307,9 @@ def _copy_folder(src: Path, dest: Path, progress: Progress | None) -> None:
         for p in sorted(src.rglob("*"))
         if p.is_file() and not any(part.startswith(".") for part in p.relative_to(src).parts)
     ]
+    rels = [PurePosixPath(p.relative_to(src).as_posix()) for p in files]
+    keep = _safetensors_dirs(rels)
+    files = [p for p, rel in zip(files, rels, strict=True) if not _unused(rel, keep)]
     total = sum(p.stat().st_size for p in files)
     _check_space(dest.parent, total, src)
     done = 0
@@ -338,6 +369,8 @@ def _extract_zip(source: Path, dest: Path, progress: Progress | None) -> None:
         with zipfile.ZipFile(source) as archive:
             members = [(info, _zip_member_path(info, source)) for info in archive.infolist()]
             files = [(i, p) for i, p in members if p is not None and not i.is_dir()]
+            keep = _safetensors_dirs([p for _, p in files])
+            files = [(i, p) for i, p in files if not _unused(p, keep)]
             total = sum(i.file_size for i, _ in files)
             _check_space(dest.parent, total, source)
             dest.mkdir(parents=True)

@@ -243,3 +243,19 @@ def test_stale_staging_from_a_killed_import_is_cleared(tmp_path: Path) -> None:
     os.utime(stale, (1, 1))
     import_model(make_model_folder(tmp_path / "m"))
     assert not stale.exists() and fresh.exists()
+
+
+@pytest.mark.parametrize("as_zip", [False, True])
+def test_weights_strop_never_loads_are_left_behind(tmp_path: Path, as_zip: bool) -> None:
+    src = make_model_folder(tmp_path / "full-download")
+    for name in ("tf_model.h5", "flax_model.msgpack", "rust_model.ot", "pytorch_model.bin",
+                 "onnx/model.onnx", "coreml/model.mlpackage/Data/weights.bin"):  # fmt: skip
+        (src / name).parent.mkdir(parents=True, exist_ok=True)
+        (src / name).write_bytes(b"0" * 1000)
+    (src / "1_Pooling").mkdir()
+    (src / "1_Pooling" / "config.json").write_text("{}")
+    path = zip_folder(src, tmp_path / "full.zip") if as_zip else src
+    dest = import_model(path)
+    kept = sorted(p.relative_to(dest).as_posix() for p in dest.rglob("*") if p.is_file())
+    assert kept == [".strop-import.json", "1_Pooling/config.json", "config.json",
+                    "model.safetensors", "vocab.txt"]  # fmt: skip
