@@ -291,7 +291,8 @@ def vocabulary_fit(
     byte_level = is_byte_level(tokenizer)
     if not sample:
         return VocabFit(language, 0, 0, 0.0, 0.0, 0.0, byte_level, True, "No text to check.")
-    ids = tokenizer(sample, add_special_tokens=False)["input_ids"]
+    # verbose=False: no "longer than the maximum length" warning; nothing is fed to a model.
+    ids = tokenizer(sample, add_special_tokens=False, verbose=False)["input_ids"]
     unk = getattr(tokenizer, "unk_token_id", None)
     special = set(getattr(tokenizer, "all_special_ids", []) or []) - {unk}
     tokens = unknown = 0
