@@ -122,7 +122,8 @@ def local_path(entry: CatalogueEntry) -> Path | None:
         path = cached_snapshot(name) or local_model_path(name)
         if path is not None:
             return path
-    return None
+    # imported from a folder named after the repo (huggingface-cli download --local-dir rbt3)
+    return local_model_path(entry.id.rsplit("/", 1)[-1])
 
 
 def rank_key(entry: CatalogueEntry, language: str | None) -> tuple[int, int, int, str]:

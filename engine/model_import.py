@@ -39,6 +39,8 @@ IMAGE_PROCESSOR_FILES = ("preprocessor_config.json", "image_processor_config.jso
 IMPORT_RECORD = ".strop-import.json"
 _STAGING_PREFIX = ".import-"
 _STALE_AFTER_S = 24 * 3600
+#: Folder names that say nothing about the model: the config's name is used instead.
+_GENERIC_NAMES = {"model", "models", "snapshot", "download", "downloads", "export", "content"}
 _CHUNK = 1 << 20
 #: Weights in formats Strop never loads (TensorFlow, Flax, Rust, ONNX, Core ML, GGUF): a full
 #: ``huggingface-cli download`` of bert-base-uncased holds five copies of the model in these.
@@ -113,8 +115,8 @@ def import_model(
 ) -> Path:
     """Check a model folder or .zip and copy it into Strop's model folder; returns where.
 
-    ``name`` defaults to the config's ``_name_or_path`` when that is a hub id, else the
-    folder's or zip's name. An existing model of that name is kept unless ``replace``.
+    ``name`` defaults to the hub cache's name for a cache folder, else the folder's or
+    zip's name (the config's ``_name_or_path`` for a folder called ``model`` and the like). An existing model of that name is kept unless ``replace``.
     """
     source = Path(path).expanduser()
     if not source.exists():
@@ -186,6 +188,17 @@ def _promote(found: Path, dest: Path, staging: Path, *, replace: bool) -> None:
 
 
 def _default_name(found: Path, source: Path) -> str:
+    """The hub cache's own name, else the folder's or zip's name, else the config's.
+
+    The config's ``_name_or_path`` comes last: it often names the *base* model the
+    checkpoint was trained from (all-MiniLM-L6-v2 says ``nreimers/MiniLM-L6-H384-uncased``).
+    """
+    for folder in (source, source.parent.parent, found.parent.parent):
+        if folder.name.startswith("models--"):  # models--org--name: whole, snapshot or zipped
+            return safe_name(folder.name[len("models--") :])
+    stem = source.stem if source.is_file() else source.name
+    if not re.fullmatch(r"[0-9a-f]{40}", stem) and stem.lower() not in _GENERIC_NAMES:
+        return safe_name(stem)
     try:
         config = json.loads((found / "config.json").read_text(encoding="utf-8"))
         declared = str(config.get("_name_or_path") or "")
@@ -194,11 +207,7 @@ def _default_name(found: Path, source: Path) -> str:
     # A hub id ("org/name", "name"); a path of the computer it was saved on says nothing.
     if declared and re.fullmatch(r"[A-Za-z0-9][\w.-]*(/[\w.-]+)?", declared):
         return safe_name(declared)
-    # A hub cache folder (models--org--name), given whole, by snapshot, or zipped.
-    for folder in (source, source.parent.parent, found.parent.parent):
-        if folder.name.startswith("models--"):
-            return safe_name(folder.name[len("models--") :])
-    return safe_name(source.stem if source.is_file() else source.name)
+    return safe_name(stem)
 
 
 def _find_model_root(folder: Path, source: Path) -> Path:

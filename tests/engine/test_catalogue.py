@@ -72,9 +72,12 @@ def test_imported_model_counts_as_here(tmp_path: Path) -> None:
     from engine.model_import import import_model
     from tests.engine.test_model_import import make_model_folder
 
-    dest = import_model(make_model_folder(tmp_path / "rbt3", name="hfl/rbt3"))
+    dest = import_model(make_model_folder(tmp_path / "rbt3"))  # by its folder's name
     row = list_models("zh")[0]
     assert row["id"] == "hfl/rbt3" and row["on_this_computer"] and row["path"] == str(dest)
+    dest = import_model(make_model_folder(tmp_path / "x"), name="google-bert/bert-base-chinese")
+    row = next(r for r in list_models("zh") if r["id"] == "google-bert/bert-base-chinese")
+    assert row["path"] == str(dest)
 
 
 def test_entries_are_consistent() -> None:

@@ -39,8 +39,9 @@ def make_model_folder(folder: Path, *, name: str = "org/tiny-bert", weights: str
     return folder
 
 
-def zip_folder(folder: Path, zip_path: Path, *, prefix: str = "") -> Path:
-    with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as z:
+def zip_folder(folder: Path, zip_path: Path, *, prefix: str = "", stored: bool = False) -> Path:
+    method = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+    with zipfile.ZipFile(zip_path, "w", method) as z:
         for p in sorted(folder.rglob("*")):
             if p.is_file():
                 z.write(p, prefix + p.relative_to(folder).as_posix())
@@ -57,7 +58,7 @@ def no_leftovers() -> bool:
 
 
 def test_folder_import_lands_in_models_dir_by_hub_name(tmp_path: Path) -> None:
-    src = make_model_folder(tmp_path / "downloaded")
+    src = make_model_folder(tmp_path / "model")  # a name that says nothing: the config's
     seen: list[tuple[int, int]] = []
     dest = import_model(src, progress=lambda d, t: seen.append((d, t)))
     assert dest == models_dir() / "org--tiny-bert"
@@ -70,10 +71,10 @@ def test_folder_import_lands_in_models_dir_by_hub_name(tmp_path: Path) -> None:
 
 
 def test_zip_with_top_folder_imports_and_name_from_zip(tmp_path: Path) -> None:
-    src = make_model_folder(tmp_path / "m", name="/home/someone/checkpoints/final")
+    src = make_model_folder(tmp_path / "m", name="org/base-model")
     archive = zip_folder(src, tmp_path / "my-model.zip", prefix="my-model/")
     dest = import_model(archive)
-    assert dest.name == "my-model"  # a path on the other computer is no name
+    assert dest.name == "my-model"
     assert (dest / "config.json").is_file()
     assert no_leftovers()
 
@@ -173,7 +174,7 @@ def test_image_model_needs_processor_not_tokenizer(tmp_path: Path) -> None:
     src = make_model_folder(tmp_path / "vit", name="google/tiny-vit")
     (src / "vocab.txt").unlink()
     (src / "preprocessor_config.json").write_text('{"image_processor_type": "ViTImageProcessor"}')
-    assert import_model(src).name == "google--tiny-vit"
+    assert import_model(src).name == "vit"
 
 
 def test_missing_weights_refused(tmp_path: Path) -> None:
@@ -208,6 +209,13 @@ def test_remote_code_refused(tmp_path: Path) -> None:
     (src / "config.json").write_text(json.dumps(config))
     with pytest.raises(ModelLoadError, match="trust_remote_code"):
         import_model(src)
+
+
+def test_name_of_a_snapshot_folder_is_the_configs(tmp_path: Path) -> None:
+    snap = make_model_folder(tmp_path / ("a" * 40), name="org/from-config")
+    assert import_model(snap).name == "org--from-config"
+    odd = make_model_folder(tmp_path / "x" / "model", name="/home/me/checkpoints/final")
+    assert import_model(odd).name == "model"  # a path on the other computer is no name
 
 
 def test_not_a_model_and_not_found(tmp_path: Path) -> None:
@@ -259,3 +267,18 @@ def test_weights_strop_never_loads_are_left_behind(tmp_path: Path, as_zip: bool)
     kept = sorted(p.relative_to(dest).as_posix() for p in dest.rglob("*") if p.is_file())
     assert kept == [".strop-import.json", "1_Pooling/config.json", "config.json",
                     "model.safetensors", "vocab.txt"]  # fmt: skip
+
+
+@pytest.mark.slow
+def test_real_starter_model_zipped_imports_and_loads(tmp_path: Path) -> None:
+    """The bundled all-MiniLM-L6-v2, zipped as someone would carry it, loads once imported."""
+    from engine.models import describe_model, resolve_model, starter_model_path
+
+    archive = zip_folder(starter_model_path(), tmp_path / "all-MiniLM-L6-v2.zip", stored=True)
+    dest = import_model(archive)
+    assert dest.name == "all-MiniLM-L6-v2"  # not its config's nreimers/MiniLM-L6-H384-uncased
+    source = resolve_model(str(dest))
+    info = describe_model(source)
+    # 22,713,216 parameters plus the 512 position_ids kept in the file
+    assert info.parameters == 22_713_216 + 512 and info.model_type == "bert"
+    assert (dest / "1_Pooling" / "config.json").is_file()
