@@ -258,7 +258,7 @@ def list_cached_models() -> list[str]:
 
 
 #: What a download fetches: the config, the tokenizer or image processor, and the weights;
-#: only top-level files (``ignore_patterns``), so ONNX/OpenVINO copies in subfolders stay.
+#: only top-level files (``ignore_patterns``): ONNX/OpenVINO copies in subfolders are not fetched.
 DOWNLOAD_PATTERNS = (
     "config.json", "*.safetensors", "model.safetensors.index.json", "tokenizer*", "vocab*",
     "merges.txt", "special_tokens_map.json", "added_tokens.json", "spiece.model", "spm.model",
