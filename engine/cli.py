@@ -88,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--out", required=True, help="the new folder to write (must not exist)")
     x.add_argument("--zip", action="store_true", help="also write OUT.zip")
     x.add_argument("--no-onnx", action="store_true", help="leave out the ONNX export")
+    _add_model_commands(sub)
     return parser
 
 
@@ -345,6 +346,48 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# ----- models, import-model -----------------------------------------------------------------
+def _add_model_commands(sub: Any) -> None:
+    """``models``: the built-in catalogue; ``import-model``: a model copied from elsewhere."""
+    m = sub.add_parser("models", help="list well-known models for a language, and which are here")
+    m.add_argument("--language", help="ISO 639-1 code of the data's language (e.g. en, zh)")
+    i = sub.add_parser("import-model", help="copy a model folder or .zip into Strop's model folder")
+    i.add_argument("path", help="a model folder, a Hugging Face cache folder or a .zip")
+    i.add_argument("--name", help="the name to give it (default: from its config or file)")
+    i.add_argument("--replace", action="store_true", help="replace a model of the same name")
+    i.add_argument(
+        "--allow-pickle", action="store_true", help="allow pickled pytorch_model.bin weights"
+    )
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    from engine.catalogue import list_models
+
+    for row in list_models(args.language):
+        print(json.dumps(row, ensure_ascii=False))
+    return EXIT_OK
+
+
+def cmd_import_model(args: argparse.Namespace) -> int:
+    from engine.model_import import import_model
+
+    def progress(done: int, total: int) -> None:
+        if sys.stderr.isatty():
+            sys.stderr.write(f"\rCopying {done / 1e6:,.0f} of {total / 1e6:,.0f} MB")
+
+    dest = import_model(
+        args.path,
+        allow_pickle=args.allow_pickle,
+        replace=args.replace,
+        name=args.name,
+        progress=progress,
+    )
+    if sys.stderr.isatty():
+        sys.stderr.write("\n")
+    print(dest)
+    return EXIT_OK
+
+
 COMMANDS = {
     "train": cmd_train,
     "evaluate": cmd_evaluate,
@@ -352,6 +395,8 @@ COMMANDS = {
     "report": cmd_report,
     "runs": cmd_runs,
     "export": cmd_export,
+    "models": cmd_models,
+    "import-model": cmd_import_model,
 }
 
 

@@ -18,6 +18,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -239,43 +241,177 @@ def cached_snapshot(repo_id: str) -> Path | None:
 
 
 def list_cached_models() -> list[str]:
-    """Hub ids of the models in the Hugging Face cache that could classify text."""
+    """The models on this computer besides the starter: hub ids in the Hugging Face cache,
+    then the folders of models imported into Strop's model folder (engine.model_import),
+    given as paths so that ``resolve_model`` loads them as they are."""
+    from engine.model_import import list_local_models
+
+    imported = [str(model.path) for model in list_local_models()]
     try:
         from huggingface_hub import scan_cache_dir
 
         info = scan_cache_dir()
     except Exception:  # noqa: BLE001 - no cache yet
-        return []
-    return sorted(repo.repo_id for repo in info.repos if repo.repo_type == "model")
+        return imported
+    cached = sorted(repo.repo_id for repo in info.repos if repo.repo_type == "model")
+    return cached + imported
 
 
-def download_model(repo_id: str, *, progress: Callable[[int, int], None] | None = None) -> Path:
-    """Download a model from the hub (only on the user's explicit request)."""
+#: What a download fetches: the config, the tokenizer or image processor, and the weights;
+#: only top-level files (``ignore_patterns``): ONNX/OpenVINO copies in subfolders are not fetched.
+DOWNLOAD_PATTERNS = (
+    "config.json", "*.safetensors", "model.safetensors.index.json", "tokenizer*", "vocab*",
+    "merges.txt", "special_tokens_map.json", "added_tokens.json", "spiece.model", "spm.model",
+    "sentencepiece.bpe.model", "preprocessor_config.json", "image_processor_config.json",
+)  # fmt: skip
+PICKLE_PATTERNS = ("pytorch_model*.bin", "pytorch_model.bin.index.json")
+
+_ONLINE = threading.Lock()
+
+
+class _HubOnline:
+    """Lets huggingface_hub reach the network for one call, then restores its offline flag.
+
+    Strop runs with ``HF_HUB_OFFLINE=1`` so that nothing ever waits on a network timeout.
+    huggingface_hub 2.4 has no per-call switch (``local_files_only`` only turns the network
+    *off*); it reads ``constants.HF_HUB_OFFLINE`` on each request, so the flag is lifted for
+    the duration of the download only, under a lock, and the process stays offline
+    otherwise (the environment variable is never changed).
+    """
+
+    def __enter__(self) -> None:
+        from huggingface_hub import constants
+
+        _ONLINE.acquire()
+        self._before = constants.HF_HUB_OFFLINE
+        constants.HF_HUB_OFFLINE = False
+
+    def __exit__(self, *exc: object) -> None:
+        from huggingface_hub import constants
+
+        constants.HF_HUB_OFFLINE = self._before
+        _ONLINE.release()
+
+
+def _download_error(repo_id: str, exc: BaseException) -> ModelLoadError:
+    from huggingface_hub.errors import (
+        GatedRepoError,
+        OfflineModeIsEnabled,
+        RepositoryNotFoundError,
+        RevisionNotFoundError,
+    )
+
+    if isinstance(exc, GatedRepoError):
+        return ModelLoadError(
+            f"{repo_id!r} is a gated model: its authors must grant access first.",
+            hint="Accept its terms on huggingface.co and log in (huggingface-cli login), "
+            "or choose another model.",
+        )
+    if isinstance(exc, (RepositoryNotFoundError, RevisionNotFoundError)):
+        return ModelLoadError(
+            f"There is no model {repo_id!r} on the Hugging Face hub (or it is private).",
+            hint="Check the id (as on huggingface.co, e.g. org/name).",
+        )
+    if isinstance(exc, (OfflineModeIsEnabled, ConnectionError, TimeoutError)):
+        return ModelLoadError(
+            f"Cannot download {repo_id!r}: huggingface.co cannot be reached ({_first_line(exc)}).",
+            hint="Connect to the internet and try again; an interrupted download resumes. "
+            "Or import a model copied from another computer.",
+        )
+    return ModelLoadError(
+        f"Could not download {repo_id!r}: {_first_line(exc)}",
+        hint="Check the id and your connection; an interrupted download resumes.",
+    )
+
+
+def _byte_progress_class(progress: Callable[[int, int], None], total: int) -> type:
+    """A tqdm class for ``snapshot_download(tqdm_class=...)`` that prints nothing and
+    reports bytes written as ``progress(done, total)`` (``total`` from the dry run)."""
+    import io
+
+    from tqdm.std import tqdm
+
+    bars: list[Any] = []
+
+    class _Bytes(tqdm):  # type: ignore[misc]
+        monitor_interval = 0
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs.pop("name", None)
+            kwargs.update(disable=False, file=io.StringIO(), mininterval=0.25)
+            super().__init__(*args, **kwargs)
+            if self.unit == "B":
+                bars.append(self)
+
+        def update(self, n: float | None = 1) -> bool | None:
+            shown = super().update(n)
+            if self.unit == "B":  # the bytes-written and bytes-received bars
+                progress(min(total, int(max(bar.n for bar in bars))), total)
+            return shown
+
+    return _Bytes
+
+
+def download_model(
+    repo_id: str,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    allow_pickle: bool = False,
+) -> Path:
+    """Download a model from the hub into the Hugging Face cache, on the user's request.
+
+    One ``snapshot_download`` dry run lists the files and their sizes (and says whether
+    there are safetensors weights) before anything is fetched; the download then reports
+    ``progress(bytes done, bytes in all)``. ``snapshot_download`` resumes files that an
+    earlier, interrupted download left half-done, and skips those already complete.
+    """
     import huggingface_hub
-    from huggingface_hub import HfApi, hf_hub_download
 
-    huggingface_hub.constants.HF_HUB_OFFLINE = False
-    patterns = ("config.json", "*.safetensors", "model.safetensors.index.json", "tokenizer*", "vocab*",
-                "merges.txt", "special_tokens_map.json", "spiece.model", "sentencepiece.bpe.model")  # fmt: skip
+    patterns = [*DOWNLOAD_PATTERNS, *PICKLE_PATTERNS]
     try:
-        files = [
-            f for f in HfApi().list_repo_files(repo_id) if any(Path(f).match(p) for p in patterns)
-        ]
-        folder = None
-        for i, name in enumerate(files):
-            if progress:
-                progress(i, len(files))
-            folder = Path(hf_hub_download(repo_id, name)).parent
-        if progress:
-            progress(len(files), len(files))
-    except Exception as exc:  # noqa: BLE001
+        with _HubOnline():
+            plan = huggingface_hub.snapshot_download(
+                repo_id, allow_patterns=patterns, ignore_patterns=["*/*"], dry_run=True
+            )
+    except Exception as exc:  # noqa: BLE001 - every failure becomes one line
+        raise _download_error(repo_id, exc) from None
+    names = {f.filename for f in plan}
+    safe = any(n.endswith(".safetensors") for n in names)
+    pickled = any(Path(n).match(p) for n in names for p in PICKLE_PATTERNS)
+    if not safe and not (pickled and allow_pickle):
         raise ModelLoadError(
-            f"Could not download {repo_id!r}: {_first_line(exc)}",
-            hint="Check the id and your connection.",
-        ) from None
-    if folder is None:
-        raise ModelLoadError(f"{repo_id!r} has no safetensors weights to download.")
-    return folder
+            f"{repo_id!r} has "
+            + ("only pickled weights (pytorch_model.bin)" if pickled else "no weights Strop loads")
+            + " on the hub.",
+            hint="Allow pickled weights (--allow-pickle) if you trust its author."
+            if pickled
+            else "Choose a model with safetensors weights.",
+        )
+    wanted = [
+        f for f in plan if not (safe and any(Path(f.filename).match(p) for p in PICKLE_PATTERNS))
+    ]
+    total = sum(f.file_size or 0 for f in wanted if f.will_download)
+    cache = Path(huggingface_hub.constants.HF_HUB_CACHE)
+    cache.mkdir(parents=True, exist_ok=True)
+    free = shutil.disk_usage(cache).free
+    if total > free:
+        raise ModelLoadError(
+            f"{repo_id!r} needs {total / 1e6:,.0f} MB, but only {free / 1e6:,.0f} MB are free "
+            f"in {cache}.",
+            hint="Free some disk space (or set HF_HOME to a larger disk) and try again.",
+        )
+    try:
+        with _HubOnline():
+            folder = huggingface_hub.snapshot_download(
+                repo_id,
+                allow_patterns=[f.filename for f in wanted],
+                tqdm_class=_byte_progress_class(progress, total) if progress else None,
+            )
+    except Exception as exc:  # noqa: BLE001
+        raise _download_error(repo_id, exc) from None
+    if progress:
+        progress(total, total)
+    return Path(folder)
 
 
 # ----- describing -----------------------------------------------------------------------
