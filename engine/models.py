@@ -35,7 +35,7 @@ SAFE_WEIGHTS = ("model.safetensors", "model.safetensors.index.json")
 PICKLE_WEIGHTS = ("pytorch_model.bin", "pytorch_model.bin.index.json")
 TOKENIZER_FILES = (
     "tokenizer.json", "vocab.txt", "spiece.model", "sentencepiece.bpe.model", "vocab.json",
-    "tokenizer.model",
+    "tokenizer.model", "spm.model",
 )  # fmt: skip
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[\w.-]+)?$")
 
@@ -199,6 +199,8 @@ def resolve_model(
                 source = ModelSource(spec, local / "model", "run")
             else:
                 source = ModelSource(spec, local, "local")
+        elif (imported := _imported_model(spec)) is not None:
+            source = ModelSource(spec, imported, "local")
         elif (
             local.is_absolute()
             or spec.startswith((".", "~"))
@@ -213,6 +215,13 @@ def resolve_model(
     check_model_folder(source.path, allow_pickle=allow_pickle, trust_remote_code=trust_remote_code)
     _check_architecture(source.path)
     return source
+
+
+def _imported_model(spec: str) -> Path | None:
+    """A model imported into Strop's model folder (``import-model``), by its name."""
+    from engine.model_import import local_model_path
+
+    return local_model_path(spec)
 
 
 def _resolve_hub(

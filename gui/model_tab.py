@@ -144,7 +144,7 @@ class ModelTab(QWidget):
         self.download_button.clicked.connect(self.start_download)
         self.download_progress = QProgressBar()
         self.download_progress.setObjectName("downloadProgressBar")
-        self.download_progress.setFormat(self.tr("%v / %m files"))
+        self.download_progress.setFormat(self.tr("%v / %m MB"))
         self.download_progress.hide()
         hub_page = QWidget()
         hub_layout = QVBoxLayout(hub_page)
@@ -397,9 +397,9 @@ class ModelTab(QWidget):
         self.download_progress.setRange(0, 0)
         self.download_progress.show()
 
-        def progress(done: int, total: int) -> None:
-            self.download_progress.setRange(0, max(1, total))
-            self.download_progress.setValue(done)
+        def progress(done: int, total: int) -> None:  # bytes; the bar counts megabytes
+            self.download_progress.setRange(0, max(1, round(total / 1e6)))
+            self.download_progress.setValue(round(done / 1e6))
 
         def done(repo_id: str) -> None:
             self.refresh_cache()
