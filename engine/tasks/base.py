@@ -183,6 +183,18 @@ class Task(abc.ABC):
     def evaluate(self, model_dir: Path, data: str, **options: Any) -> dict[str, Any]:
         """The model's figures on a labelled file, as ``python main.py evaluate`` prints them."""
 
-    def card_sections(self, run: Any) -> dict[str, str]:
-        """Task-specific Markdown for the exported model card: ``usage``, ``data``..."""
+    # ----- export ----------------------------------------------------------------------
+    #: The file in ``resources/export/`` shipped as the export's ``predict.py``.
+    predict_script: ClassVar[str] = "predict_text_classification.py"
+
+    def export_onnx(self, model_dir: Path, out: Path, run: Any) -> Any:
+        """Export the model to ONNX at ``out`` and check it (``engine.onnx_export``); returns
+        an ``OnnxOutcome``, never raises."""
+        from engine.onnx_export import OnnxOutcome
+
+        return OnnxOutcome("skipped", f"skipped: no ONNX export for {self.name} yet.")
+
+    def card_sections(self, run: Any, labels: list[str], onnx: Any) -> dict[str, Any]:
+        """The model card's task parts (Markdown): ``summary``, ``usage``, ``data``,
+        ``evaluation``, ``limits`` (a list of sentences) and ``predict_help``."""
         return {}
