@@ -162,11 +162,21 @@ def _conll_line_score(lines: list[str]) -> float:
     content = [ln for ln in lines if ln.strip() and not ln.strip().startswith(DOCSTART)]
     if not content:
         return 0.0
-    tagged = 0
+    tagged = outside = 0
+    last: set[str] = set()
     for line in content:
         cols = _columns(line)
-        if len(cols) >= 2 and _TAG_RE.match(cols[-1]):
-            tagged += 1
+        if len(cols) < 2:
+            continue
+        last.add(cols[-1])
+        tagged += bool(_TAG_RE.match(cols[-1]))
+        outside += cols[-1] == OUTSIDE
+    if tagged / len(content) >= 0.5:
+        return tagged / len(content)
+    # Plain (IO) tags: every line has a last column, O is common and there are few tags.
+    plain = all(len(_columns(ln)) >= 2 for ln in content)
+    if plain and outside / len(content) >= 0.2 and len(last) <= max(20, len(content) // 10):
+        return 0.8
     return tagged / len(content)
 
 
