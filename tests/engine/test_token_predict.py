@@ -113,7 +113,8 @@ def test_trainer_reports_entity_metrics(trained: Trained) -> None:
 
 def test_predict_gives_entities_as_offsets_into_the_original_text(trained: Trained) -> None:
     text = "  Today we Mary lives in New York then   left ."
-    [result] = TokenPredictor(trained.folder).predict([text])
+    empty, result = TokenPredictor(trained.folder).predict(["", text])
+    assert empty == {"text": "", "entities": []}
     assert result["text"] == text
     found = [(e["label"], e["text"], e["start"], e["end"]) for e in result["entities"]]
     assert found == [("PER", "Mary", 11, 15), ("LOC", "New York", 25, 33)]
