@@ -719,6 +719,46 @@ class TokenReport:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    def format_text(self) -> str:
+        """The report as a person reads it in a terminal (the CLI); the window builds its
+        own sentences from the codes."""
+        lines = [
+            f"Dataset: {self.source} ({self.format}, tags in {self.scheme}, read as IOB2)",
+            f"  training sentences {self.train_sentences:,}, "
+            f"validation sentences {self.validation_sentences:,}",
+            "  entities per type (training / validation):",
+        ]
+        train, val = self.entity_counts["train"], self.entity_counts["validation"]
+        kinds = sorted(set(train) | set(val))
+        width = max((len(k) for k in kinds), default=4)
+        for kind in kinds:
+            lines.append(f"    {kind:<{width}}  {train.get(kind, 0):>7,} / {val.get(kind, 0):,}")
+        if self.length_percentiles:
+            p = self.length_percentiles
+            lines.append(
+                f"  sentence length in words: median {p['p50']}, 90th percentile {p['p90']}, "
+                f"longest {p['max']}"
+            )
+        if self.long_share is not None:
+            lines.append(
+                f"  {self.long_share:.1%} of sentences are longer than {self.max_length} "
+                "sub-words (they are split into overlapping windows)"
+            )
+        names = {"i_after_o": "I- after O", "type_change": "type change inside an entity"}
+        for code, entry in self.scheme_errors.items():
+            example = entry["examples"][0] if entry["examples"] else None
+            where = f" (first at line/record {example['record']})" if example else ""
+            lines.append(
+                f"  tag-scheme errors, {names.get(code, code)}: {entry['count']:,}{where}; "
+                "read as the start of a new entity"
+            )
+        if self.unseen_in_training:
+            lines.append(
+                "  validation has entity types never seen in training: "
+                + ", ".join(self.unseen_in_training)
+            )
+        return "\n".join(lines)
+
 
 def _percentiles(values: list[int]) -> dict[str, int]:
     if not values:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -204,6 +205,10 @@ def test_iob2_scheme_errors_are_counted_and_repaired(tmp_path: Path) -> None:
     assert {"scheme_type_change", "scheme_i_after_o", "unseen_validation_types"} <= codes
     assert report.unseen_in_training == ["ORG"]
     assert report.entity_counts["validation"] == {"LOC": 2, "ORG": 1, "PER": 2}
+    text = report.format_text()
+    assert "I- after O: 1 (first at line/record 1)" in text
+    assert "never seen in training: ORG" in text
+    assert re.search(r"\n    PER +2 / 2\n", text)
 
 
 def test_detect_scheme_prefers_iob2_when_b_starts_entities(tmp_path: Path) -> None:
