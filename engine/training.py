@@ -83,12 +83,12 @@ def cadence(num_train: int, config: TrainConfig, world: int = 1) -> dict[str, in
 # The run
 # --------------------------------------------------------------------------------------
 def resolve_task(config: TrainConfig) -> TrainConfig:
-    """The config with its task named: as given, else detected from the data."""
+    """The config with its task named (as given, else detected from the data) and the task's
+    own defaults for the settings left to "auto"."""
     from engine import tasks
 
-    if config.task:
-        return config.replace(task=tasks.get(config.task).name)
-    return config.replace(task=tasks.detect(config.data).name)
+    task = tasks.get(config.task) if config.task else tasks.detect(config.data)
+    return task.resolve_defaults(config.replace(task=task.name))
 
 
 def prepare_run(config: TrainConfig, emit: EventSink = ignore) -> Prepared:

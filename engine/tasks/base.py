@@ -114,6 +114,12 @@ class Task(abc.ABC):
     #: Strategies the Model tab offers, as ``Strategy.parse`` reads them.
     strategies: ClassVar[tuple[str, ...]] = ("full", "top-layers:2", "head")
 
+    # ----- settings --------------------------------------------------------------------
+    def resolve_defaults(self, config: TrainConfig) -> TrainConfig:
+        """The config with this task's own choices for the settings left to "auto" (e.g. a
+        learning rate that suits its models); called once, before the data is read."""
+        return config
+
     # ----- data ------------------------------------------------------------------------
     @abc.abstractmethod
     def detect(self, path: Path) -> float:
