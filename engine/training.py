@@ -593,6 +593,11 @@ def _run(
     if _stop_requested_anywhere(stop):
         raise _Cancelled
     emit(PhaseChanged("build", "Building the model"))
+    # A new classification head is drawn from the global RNG: seed it, or two runs with the
+    # same seed start from different heads (Trainer seeds only later, in its __init__).
+    from transformers import set_seed
+
+    set_seed(config.seed)
     model = build_classifier(
         source,
         data.labels,
