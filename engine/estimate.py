@@ -295,11 +295,11 @@ def sample_batches(
     count: int,
     group_by_length: bool = True,
     seed: int = 0,
-) -> list[dict[str, Any]]:
+) -> list[list[dict[str, Any]]]:
     """``count`` batches (lists of rows) of ``batch_size`` rows of the tokenised
-    ``dataset``, as the run would see them: with length grouping, rows of about the mean length (each batch is
-    padded to little more than its rows' length); without, random rows (each batch is
-    padded to its longest row)."""
+    ``dataset``, as the run would see them: with length grouping, rows of about the mean
+    length (the run's batches are padded to little more than their rows' length); without,
+    random rows (each batch is padded to its longest row)."""
     import random
 
     lengths = list(dataset["length"])
@@ -334,8 +334,8 @@ def estimate_for_config(
     """Estimate the run ``config`` describes, on this machine, in a few seconds.
 
     Does the run's own start-up (load the data and the model, tokenise, build), timing it,
-    then times a few steps, an evaluation batch and a checkpoint write on a throwaway copy
-    of the model. Writes nothing lasting. ``None`` when ``stop`` is set; a ``StropError``
+    then times a few steps, an evaluation batch and a checkpoint write on the model it built
+    (then dropped). Writes nothing lasting. ``None`` when ``stop`` is set; a ``StropError``
     for settings the run itself would refuse.
     """
     import tempfile
