@@ -5,8 +5,9 @@ process, and on wake the run continues (or a GPU context is lost). Each platform
 own way to ask "do not sleep while this runs", and each releases it when asked or when its
 holder ends:
 
-- Linux: ``systemd-inhibit --what=sleep:idle --mode=block`` holding a child process
-  (logind keeps the lock while the child lives; killing it releases it).
+- Linux: ``systemd-inhibit --what=sleep:idle --mode=block cat``: logind keeps the lock while
+  ``cat`` lives, and ``cat`` reads a pipe from us, so it ends when we close the pipe, and
+  also when Strop dies by any means (even SIGKILL): no orphan keeps the computer awake.
 - macOS: ``caffeinate -i -w <pid>`` (it also ends by itself if Strop dies).
 - Windows: ``SetThreadExecutionState(ES_CONTINUOUS | ES_SYSTEM_REQUIRED)`` on the calling
   thread, cleared with ``ES_CONTINUOUS`` alone.
@@ -118,17 +119,16 @@ class KeepAwake:
         tool = shutil.which("systemd-inhibit")
         if tool is None:
             return AwakeStatus(False, "none", "systemd-inhibit is not installed")
-        # `sleep infinity` is the held child; systemd-inhibit holds the lock while it lives.
+        # `cat` on our pipe is the held child: it ends at EOF, when we close the pipe or die.
         command = [
             tool,
             "--what=sleep:idle",
             f"--who={WHO}",
             f"--why={self.reason}",
             "--mode=block",
-            "sleep",
-            "infinity",
+            "cat",
         ]
-        return self._spawn(command, "systemd-inhibit")
+        return self._spawn(command, "systemd-inhibit", hold_stdin=True)
 
     def _start_macos(self) -> AwakeStatus:
         tool = shutil.which("caffeinate")
@@ -147,11 +147,11 @@ class KeepAwake:
         self._windows = True
         return AwakeStatus(True, "SetThreadExecutionState", "system sleep held off")
 
-    def _spawn(self, command: list[str], method: str) -> AwakeStatus:
+    def _spawn(self, command: list[str], method: str, hold_stdin: bool = False) -> AwakeStatus:
         """Start the holder; if it ends at once (no logind, no D-Bus), report why."""
         child = subprocess.Popen(
             command,
-            stdin=subprocess.DEVNULL,
+            stdin=subprocess.PIPE if hold_stdin else subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             start_new_session=True,  # a Ctrl+C in the terminal reaches us, not the holder
@@ -161,6 +161,8 @@ class KeepAwake:
         except subprocess.TimeoutExpired:
             self._child = child  # still running: it holds the lock
             return AwakeStatus(True, method, f"pid {child.pid}")
+        if child.stdin:
+            child.stdin.close()
         error = child.stderr.read().decode("utf-8", "replace").strip() if child.stderr else ""
         if child.stderr:
             child.stderr.close()
@@ -171,6 +173,12 @@ class KeepAwake:
         child, self._child = self._child, None
         if child is None:
             return
+        if child.stdin:
+            child.stdin.close()  # EOF: a `cat` holder ends by itself
+            try:
+                child.wait(timeout=_STOP_GRACE)
+            except subprocess.TimeoutExpired:
+                pass
         if child.poll() is None:
             child.terminate()
             try:

@@ -33,7 +33,7 @@ def _script(folder: Path, name: str, body: str) -> Path:
 
 @pytest.fixture
 def fake_bin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A PATH holding only our fakes (and ``sleep``, which they run)."""
+    """A PATH holding our fakes first (and the system's ``cat`` and ``sleep``)."""
     folder = tmp_path / "bin"
     folder.mkdir()
     monkeypatch.setenv("PATH", f"{folder}{os.pathsep}/usr/bin{os.pathsep}/bin")
@@ -72,6 +72,19 @@ def test_linux_holds_a_child_until_the_block_ends(fake_bin: Path, tmp_path: Path
         assert "--mode=block" in args
     assert _gone(pid) and holder.child_pid is None
     assert not holder.status.active
+
+
+def test_the_holder_ends_when_strop_dies(fake_bin: Path, tmp_path: Path) -> None:
+    """Killed outright, Strop closes no pipe on purpose, but the kernel closes it: the
+    holder reads end-of-file and ends, so no orphan keeps the computer awake."""
+    _fake_inhibit(fake_bin, tmp_path / "args")
+    holder = KeepAwake("run", platform="linux")
+    assert holder.start().active
+    child = holder._child
+    assert child is not None and child.stdin is not None
+    child.stdin.close()  # what the kernel does to our end of the pipe when we die
+    assert child.wait(timeout=5) == 0
+    holder.release()
 
 
 def test_the_child_is_gone_after_an_exception(fake_bin: Path, tmp_path: Path) -> None:
