@@ -37,6 +37,8 @@ TIMED_STEPS = 3
 WARMUP_STEPS = 1
 #: the final model folder holds the weights alone; a checkpoint also holds AdamW's two moments
 FINAL_SAVE_SHARE = 1 / 3
+#: the tokenised columns a batch carries to the model
+_MODEL_COLUMNS = ("input_ids", "attention_mask", "token_type_ids", "labels")
 
 
 @dataclass(frozen=True)
@@ -231,36 +233,58 @@ def measure_step_seconds(
 
 def measure_eval_seconds_per_row(
     model: Any,
-    batch: dict[str, Any],
+    batches: list[Any],
     *,
+    collate: Any = None,
     device: str = "cpu",
     precision: str = "fp32",
-    repeats: int = 2,
     stop: threading.Event | None = None,
 ) -> float | None:
-    """Seconds per row of an evaluation forward pass (no gradients), the faster of
-    ``repeats`` after one warm-up. ``None`` when ``stop`` is set."""
+    """Seconds per row of evaluation (forward passes without gradients, each batch padded
+    by ``collate`` inside the timing, as the run's loader does), over ``batches`` after one
+    warm-up pass of the first. Pass batches spread over the validation set's lengths
+    (:func:`evaluation_batches`): one batch of typical rows misses the long ones and the
+    short last batch (2x too fast on the bundled sample). ``None`` when ``stop`` is set."""
     import torch
 
+    if not batches:
+        raise ValueError("measure_eval_seconds_per_row needs at least one batch")
     model.to(device)
     model.eval()
-    moved = {k: v.to(device) for k, v in batch.items()}
-    rows = int(next(iter(moved.values())).shape[0])
-    best = math.inf
+    spent, rows = 0.0, 0
     try:
-        for i in range(1 + repeats):
+        for i, raw in enumerate([batches[0], *batches]):
             if stop is not None and stop.is_set():
                 return None
             _sync(device)
             t0 = time.perf_counter()
+            batch = collate(raw) if collate is not None else raw
+            batch = {k: v.to(device) for k, v in batch.items()}
             with torch.no_grad(), _autocast(device, precision):
-                model(**moved)
+                model(**batch)
             _sync(device)
-            if i:
-                best = min(best, time.perf_counter() - t0)
+            if i:  # the first pass is the warm-up
+                spent += time.perf_counter() - t0
+                rows += int(next(iter(batch.values())).shape[0])
     finally:
         model.train()
-    return best / max(1, rows)
+    return spent / max(1, rows)
+
+
+def evaluation_batches(dataset: Any, batch_size: int, count: int = 3) -> list[list[dict[str, Any]]]:
+    """Up to ``count`` of the run's own evaluation batches (the validation split comes
+    sorted by length; Trainer cuts it in order), evenly spaced from the shortest texts to
+    the longest, the last (short) batch included."""
+    keep = [c for c in _MODEL_COLUMNS if c in dataset.column_names]
+    n = len(dataset)
+    starts = list(range(0, n, batch_size))
+    if len(starts) > count:
+        picks = (
+            [round(i * (len(starts) - 1) / (count - 1)) for i in range(count)] if count > 1 else [0]
+        )
+        starts = [starts[i] for i in picks]
+    columns = dataset.select_columns(keep)
+    return [[columns[j] for j in range(s, min(s + batch_size, n))] for s in starts]
 
 
 def measure_checkpoint_seconds(model: Any, folder: Any) -> float:
@@ -313,11 +337,7 @@ def sample_batches(
     else:
         rows = rng.sample(range(n), wanted)
     rng.shuffle(rows)
-    keep = [
-        c
-        for c in ("input_ids", "attention_mask", "token_type_ids", "labels")
-        if c in dataset.column_names
-    ]
+    keep = [c for c in _MODEL_COLUMNS if c in dataset.column_names]
     picked = dataset.select(rows).select_columns(keep)
     return [
         [picked[j] for j in range(i, min(i + batch_size, len(rows)))]
@@ -340,6 +360,12 @@ def estimate_for_config(
     """
     import tempfile
 
+    from engine.imports import ensure_warm
+
+    config = config.validate()
+    # Heavy imports once, in one thread (engine/imports.py); the window has done it before
+    # any run, so a run's start-up does not include it.
+    ensure_warm()
     from transformers import DataCollatorWithPadding
 
     from engine.device import resolve_device, resolve_precision
@@ -348,7 +374,6 @@ def estimate_for_config(
     from engine.training import cadence, prepare_run, tokenize
 
     stop = stop or threading.Event()
-    config = config.validate()
     t0 = time.perf_counter()
     data, source, tokenizer, _info, report = prepare_run(config)
     if stop.is_set():
@@ -385,12 +410,13 @@ def estimate_for_config(
     )
     if step is None:
         return None
-    eval_rows = sample_batches(
-        val_ds, max(config.batch_size, 64), count=1, group_by_length=True, seed=config.seed
-    )[0]
-    eval_batch = collate(eval_rows)
     per_row = measure_eval_seconds_per_row(
-        model, eval_batch, device=device, precision=precision, stop=stop
+        model,
+        evaluation_batches(val_ds, max(config.batch_size, 64)),  # Trainer's eval batch
+        collate=collate,
+        device=device,
+        precision=precision,
+        stop=stop,
     )
     if per_row is None:
         return None

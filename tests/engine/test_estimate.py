@@ -112,11 +112,10 @@ def test_measure_step_trains_the_model_and_stops_when_asked(tiny_model: Path, da
     stop = threading.Event()
     stop.set()
     assert measure_step_seconds(model, batches, collate=collate, stop=stop) is None
-    eval_batch = collate(batches[0])
-    per_row = measure_eval_seconds_per_row(model, eval_batch)
+    per_row = measure_eval_seconds_per_row(model, batches, collate=collate)
     assert per_row is not None and 0 < per_row < seconds
     assert model.training  # left as it was found
-    assert measure_eval_seconds_per_row(model, eval_batch, stop=stop) is None
+    assert measure_eval_seconds_per_row(model, batches, collate=collate, stop=stop) is None
 
 
 def test_batches_like_the_run(tiny_model: Path, data: Path) -> None:
@@ -129,6 +128,19 @@ def test_batches_like_the_run(tiny_model: Path, data: Path) -> None:
     random_rows = sample_batches(train_ds, 8, count=3, group_by_length=False, seed=0)
     assert [len(b) for b in random_rows] == [8, 8, 8]
     assert set(random_rows[0][0]) <= {"input_ids", "attention_mask", "token_type_ids", "labels"}
+
+
+def test_evaluation_batches_are_the_runs_own(tiny_model: Path, data: Path) -> None:
+    from engine.estimate import evaluation_batches
+
+    _, train_ds, _ = _model_and_rows(tiny_model, data)
+    ordered = train_ds.sort("length")  # as tokenize() returns the validation split
+    picked = evaluation_batches(ordered, 64, count=3)  # 4 batches of 64, 64, 64 and the rest
+    starts = [0, 128, 192]  # first, middle (rounded), last
+    assert [len(b) for b in picked] == [64, 64, len(ordered) - 192]
+    for batch, start in zip(picked, starts, strict=True):
+        assert batch[0]["input_ids"] == ordered[start]["input_ids"]
+    assert len(evaluation_batches(ordered, 64, count=10)) == 4
 
 
 def test_checkpoint_time_leaves_nothing(tiny_model: Path, data: Path, tmp_path: Path) -> None:
