@@ -310,6 +310,11 @@ def _run(ctx: RunContext) -> RunResult:
     if stop_requested_anywhere(ctx.stop):
         raise _Cancelled
     emit(PhaseChanged("build", "Building the model"))
+    # A new head is drawn from the global RNG: seed it, or two runs with the same seed start
+    # from different heads (Trainer seeds only later, in its __init__).
+    from transformers import set_seed
+
+    set_seed(config.seed)
     model = task.build_model(ctx.prepared.source, data.labels, config)
     trainable, total = task.apply_strategy(model, config.parsed_strategy)
     if stop_requested_anywhere(ctx.stop):
