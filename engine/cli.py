@@ -148,6 +148,8 @@ class ProgressPrinter:
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
         self.last_plain = 0.0
         self.open_line = False
+        self.on_battery = False
+        self.battery_warned = False
 
     def _line(self, text: str) -> None:
         if self.open_line:
@@ -176,7 +178,19 @@ class ProgressPrinter:
                 f"validation rows, {len(event.labels)} classes, {event.total_steps:,} steps, batch {event.effective_batch_size}{resumed}"
             )
             self._line(f"Run folder: {event.run_dir}")
+        elif isinstance(event, ev.PowerChecked):
+            self.on_battery = bool(event.on_battery)
+            if not event.awake:
+                self._line(
+                    f"(the computer may sleep during the run: {event.detail or event.method})"
+                )
         elif isinstance(event, ev.StepLogged):
+            if self.on_battery and not self.battery_warned and (event.eta or 0) > 600:
+                self.battery_warned = True
+                self._line(
+                    f"warning: running on battery, and the run needs about {_duration(event.eta or 0)} "
+                    "more: plug the computer in (training drains a battery fast); going on."
+                )
             eta = _duration(event.eta) if event.eta is not None else "?"
             text = (
                 f"step {event.step:>6}/{event.total_steps}  epoch {event.epoch:5.2f}  loss {event.loss:.4f}  "

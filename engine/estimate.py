@@ -326,7 +326,11 @@ def sample_batches(
     random rows (each batch is padded to its longest row)."""
     import random
 
-    lengths = list(dataset["length"])
+    if "length" not in getattr(dataset, "column_names", ()):
+        group_by_length = False
+        lengths = [0] * len(dataset)
+    else:
+        lengths = list(dataset["length"])
     n = len(lengths)
     wanted = min(n, batch_size * count)
     rng = random.Random(seed)
@@ -366,37 +370,33 @@ def estimate_for_config(
     # Heavy imports once, in one thread (engine/imports.py); the window has done it before
     # any run, so a run's start-up does not include it.
     ensure_warm()
-    from transformers import DataCollatorWithPadding
-
+    from engine import tasks
     from engine.device import resolve_device, resolve_precision
     from engine.distributed import world_size
-    from engine.models import apply_strategy, build_classifier
-    from engine.training import cadence, prepare_run, tokenize
+    from engine.training import cadence, prepare_run, resolve_task
 
     stop = stop or threading.Event()
     t0 = time.perf_counter()
-    data, source, tokenizer, _info, report = prepare_run(config)
+    config = resolve_task(config)
+    task = tasks.get(config.task)
+    prepared = prepare_run(config)
     if stop.is_set():
         return None
-    train_ds, val_ds = tokenize(data, tokenizer, report.max_length or 128)
-    model = build_classifier(
-        source,
-        data.labels,
-        allow_pickle=config.allow_pickle,
-        trust_remote_code=config.trust_remote_code,
-    )
-    apply_strategy(model, config.parsed_strategy)
+    config = config.replace(max_length=prepared.report.max_length)
+    train_ds, val_ds = task.encode(prepared.data, prepared.processor, config)
+    model = task.build_model(prepared.source, prepared.data.labels, config)
+    task.apply_strategy(model, config.parsed_strategy)
     startup = time.perf_counter() - t0
     if stop.is_set():
         return None
 
     device = resolve_device(config.device)
     precision = resolve_precision(config.precision, device)
-    collate = DataCollatorWithPadding(tokenizer, pad_to_multiple_of=8 if device == "cuda" else None)
+    collate = task.collator(prepared.processor, device)
     needed = (WARMUP_STEPS + TIMED_STEPS) * config.gradient_accumulation
     batches = sample_batches(
         train_ds, config.batch_size, count=min(needed, 4),
-        group_by_length=config.group_by_length, seed=config.seed,
+        group_by_length=config.group_by_length and task.has_lengths, seed=config.seed,
     )  # fmt: skip
     step = measure_step_seconds(
         model,
@@ -422,11 +422,11 @@ def estimate_for_config(
         return None
     with tempfile.TemporaryDirectory(prefix="strop-estimate-") as folder:
         checkpoint = measure_checkpoint_seconds(model, folder)
-    plan = cadence(train_ds.num_rows, config, world_size())
+    plan = cadence(len(train_ds), config, world_size())
     return estimate_run_seconds(
         step,
         plan,
-        eval_rows=val_ds.num_rows,
+        eval_rows=len(val_ds),
         eval_seconds_per_row=per_row,
         startup_seconds=startup,
         checkpoint_seconds=checkpoint,

@@ -72,6 +72,17 @@ class RunStarted(Event):
 
 
 @dataclass(frozen=True)
+class PowerChecked(Event):
+    """Whether the computer is kept from sleeping while the run trains (and if not, why),
+    and whether it runs on battery (``None``: cannot tell)."""
+
+    awake: bool
+    method: str
+    detail: str
+    on_battery: bool | None
+
+
+@dataclass(frozen=True)
 class StepLogged(Event):
     """A training loss was logged."""
 

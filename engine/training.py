@@ -8,11 +8,13 @@ non-finite loss or out of memory, and resumes a run from its last complete check
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import math
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,7 @@ from engine.errors import OutOfMemoryError, StropError, TrainingError
 from engine.events import (
     EventSink,
     PhaseChanged,
+    PowerChecked,
     ReportReady,
     RunFailed,
     RunFinished,
@@ -234,7 +237,8 @@ def train(
             precision=precision, emit=emit, stop=stop, metrics_log=metrics_log,
             resume_from=resume_from, history=history,
         )  # fmt: skip
-        return _run(context)
+        with _awake(config, emit, main):
+            return _run(context)
     except _Cancelled:
         if main:
             runs.write_status(run_dir, RunState.STOPPED, ended=time.time())
@@ -255,6 +259,27 @@ def train(
         if error is exc:
             raise
         raise error from exc
+
+
+@contextlib.contextmanager
+def _awake(config: TrainConfig, emit: EventSink, main: bool) -> Iterator[None]:
+    """Keep the computer from sleeping while the run trains (released however it ends), and
+    say whether that worked and whether the computer runs on battery."""
+    if not main:
+        yield
+        return
+    from engine.power import keep_awake, on_battery
+
+    with keep_awake(f"Strop is training a model on {Path(config.data).name}") as status:
+        emit(
+            PowerChecked(
+                awake=status.active,
+                method=status.method,
+                detail=status.detail,
+                on_battery=on_battery(),
+            )
+        )
+        yield
 
 
 def _as_strop_error(exc: BaseException, config: TrainConfig) -> StropError:

@@ -83,18 +83,18 @@ def test_refine_follows_a_slower_run_more_with_each_step() -> None:
 
 # ----- measurements on the tiny model -------------------------------------------------------
 def _model_and_rows(tiny_model: Path, data: Path) -> tuple[Any, Any, Any]:
-    from transformers import DataCollatorWithPadding
+    from engine import tasks
+    from engine.config import TrainConfig
+    from engine.models import resolve_model
 
-    from engine.data import prepare_data
-    from engine.models import build_classifier, load_tokenizer, resolve_model
-    from engine.training import tokenize
-
-    prepared = prepare_data(str(data), seed=0)
+    task = tasks.get("text-classification")
+    config = TrainConfig(data=str(data), model=str(tiny_model), max_length=32, seed=0)
+    prepared = task.load_data(config)
     source = resolve_model(str(tiny_model))
-    tokenizer = load_tokenizer(source)
-    train_ds, _ = tokenize(prepared, tokenizer, 32)
-    model = build_classifier(source, prepared.labels)
-    return model, train_ds, DataCollatorWithPadding(tokenizer)
+    tokenizer = task.load_processor(source, config)
+    train_ds, _ = task.encode(prepared, tokenizer, config)
+    model = task.build_model(source, prepared.labels, config)
+    return model, train_ds, task.collator(tokenizer, "cpu")
 
 
 def test_measure_step_trains_the_model_and_stops_when_asked(tiny_model: Path, data: Path) -> None:
@@ -134,7 +134,7 @@ def test_evaluation_batches_are_the_runs_own(tiny_model: Path, data: Path) -> No
     from engine.estimate import evaluation_batches
 
     _, train_ds, _ = _model_and_rows(tiny_model, data)
-    ordered = train_ds.sort("length")  # as tokenize() returns the validation split
+    ordered = train_ds.sort("length")  # as the text task encodes the validation split
     picked = evaluation_batches(ordered, 64, count=3)  # 4 batches of 64, 64, 64 and the rest
     starts = [0, 128, 192]  # first, middle (rounded), last
     assert [len(b) for b in picked] == [64, 64, len(ordered) - 192]
