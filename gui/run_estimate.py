@@ -25,20 +25,16 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-#: on battery, a run estimated over this many seconds asks before it starts
+# on battery, a run estimated over this many seconds asks before it starts
 BATTERY_WARN_SECONDS = 10 * 60
-#: a new measurement starts this long after the last change (typing a number changes the
-#: setting once per key; the estimate loads the model, so it waits for the user to settle)
+# a new measurement starts this long after the last change (typing a number changes the
+# setting once per key; the estimate loads the model, so it waits for the user to settle)
 DEBOUNCE_MS = 1500
-#: breakdown parts below this share of the total are left out of the label
+# breakdown parts below this share of the total are left out of the label
 MINOR_SHARE = 0.05
-#: the config fields that name the data and the model: the estimate waits until the window
-#: has loaded these (its dataset report is for them)
+# the config fields that name the data and the model: the estimate waits until the window
+# has loaded these (its dataset report is for them)
 DATA_AND_MODEL = ("data", "validation_data", "text_column", "label_column", "model")
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("RunEstimate", text)
 
 
 # --------------------------------------------------------------------------------------
@@ -65,9 +61,12 @@ def ask_battery(parent: QWidget | None, text: str) -> bool:
     box = QMessageBox(parent)
     box.setObjectName("batteryWarning")
     box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle(_t("Running on battery"))
+    box.setWindowTitle(QCoreApplication.translate("RunEstimate", "Running on battery"))
     box.setText(text)
-    go = box.addButton(_t("Train on battery"), QMessageBox.ButtonRole.AcceptRole)
+    go = box.addButton(
+        QCoreApplication.translate("RunEstimate", "Train on battery"),
+        QMessageBox.ButtonRole.AcceptRole,
+    )
     cancel = box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(cancel)
     box.exec()
@@ -86,19 +85,21 @@ def rough_duration(seconds: float) -> str:
     precision they do not have."""
     s = max(0, int(round(seconds)))
     if s < 60:
-        return _t("{n} s").format(n=max(1, s))
+        return QCoreApplication.translate("RunEstimate", "{n} s").format(n=max(1, s))
     minutes = int(round(s / 60))
     if minutes < 60:
-        return _t("{n} min").format(n=minutes)
-    return _t("{h} h {m} min").format(h=minutes // 60, m=minutes % 60)
+        return QCoreApplication.translate("RunEstimate", "{n} min").format(n=minutes)
+    return QCoreApplication.translate("RunEstimate", "{h} h {m} min").format(
+        h=minutes // 60, m=minutes % 60
+    )
 
 
 def _parts(estimate: Any) -> str:
     names = {
-        "training": _t("training {t}"),
-        "evaluation": _t("evaluation {t}"),
-        "checkpoints": _t("checkpoints {t}"),
-        "startup": _t("start-up {t}"),
+        "training": QCoreApplication.translate("RunEstimate", "training {t}"),
+        "evaluation": QCoreApplication.translate("RunEstimate", "evaluation {t}"),
+        "checkpoints": QCoreApplication.translate("RunEstimate", "checkpoints {t}"),
+        "startup": QCoreApplication.translate("RunEstimate", "start-up {t}"),
     }
     total = max(1e-9, float(estimate.total))
     shown = [
@@ -106,21 +107,21 @@ def _parts(estimate: Any) -> str:
         for key, value in ((k, estimate.breakdown.get(k, 0.0)) for k in names)
         if key == "training" or value >= MINOR_SHARE * total
     ]
-    return _t(", ").join(shown)
+    return QCoreApplication.translate("RunEstimate", ", ").join(shown)
 
 
 def estimate_text(estimate: Any) -> str:
     """``About 12 min on this computer (training 9 min, evaluation 2 min, start-up 1 min)``."""
-    return _t("About {total} on this computer ({parts})").format(
-        total=rough_duration(estimate.total), parts=_parts(estimate)
-    )
+    return QCoreApplication.translate(
+        "RunEstimate", "About {total} on this computer ({parts})"
+    ).format(total=rough_duration(estimate.total), parts=_parts(estimate))
 
 
 def progress_text(refined: Any) -> str:
     """While the run trains: what is left, refined by the run's own pace."""
-    return _t("About {left} left on this computer (about {total} in all)").format(
-        left=rough_duration(refined.seconds_left), total=rough_duration(refined.total)
-    )
+    return QCoreApplication.translate(
+        "RunEstimate", "About {left} left on this computer (about {total} in all)"
+    ).format(left=rough_duration(refined.seconds_left), total=rough_duration(refined.total))
 
 
 def finished_text(seconds: float, estimate: Any | None) -> str:
@@ -128,8 +129,10 @@ def finished_text(seconds: float, estimate: Any | None) -> str:
     from gui.results_view import duration
 
     if estimate is None:
-        return _t("This run took {t}.").format(t=duration(seconds))
-    return _t("This run took {t} (estimated {e}).").format(
+        return QCoreApplication.translate("RunEstimate", "This run took {t}.").format(
+            t=duration(seconds)
+        )
+    return QCoreApplication.translate("RunEstimate", "This run took {t} (estimated {e}).").format(
         t=duration(seconds), e=rough_duration(estimate.total)
     )
 
@@ -138,18 +141,21 @@ def awake_text(event: Any) -> tuple[str, str]:
     """The keep-awake label's text and tooltip for a ``PowerChecked`` event."""
     if event.awake:
         return (
-            _t("The computer is kept awake while this run trains."),
-            _t("Sleep is held off by {method} ({detail}) until the run ends.").format(
-                method=event.method, detail=event.detail
+            QCoreApplication.translate(
+                "RunEstimate", "The computer is kept awake while this run trains."
             ),
+            QCoreApplication.translate(
+                "RunEstimate", "Sleep is held off by {method} ({detail}) until the run ends."
+            ).format(method=event.method, detail=event.detail),
         )
     return (
-        _t("The computer may go to sleep during this run: {why}.").format(
-            why=event.detail or event.method
-        ),
-        _t(
+        QCoreApplication.translate(
+            "RunEstimate", "The computer may go to sleep during this run: {why}."
+        ).format(why=event.detail or event.method),
+        QCoreApplication.translate(
+            "RunEstimate",
             "Strop could not keep it awake. Set the power settings not to sleep while it "
-            "trains; a run paused by sleep continues when the computer wakes."
+            "trains; a run paused by sleep continues when the computer wakes.",
         ),
     )
 
@@ -160,21 +166,24 @@ def battery_question(seconds: float | None, *, measured_for_this: bool) -> str |
     ``seconds``: the estimate known now (``None``: none yet); ``measured_for_this``: it was
     measured for these settings (not for earlier ones)."""
     if seconds is None:
-        return _t(
+        return QCoreApplication.translate(
+            "RunEstimate",
             "This computer is running on battery, and how long this run takes is not "
-            "measured yet. A long run drains the battery and trains more slowly. Train anyway?"
+            "measured yet. A long run drains the battery and trains more slowly. Train anyway?",
         )
     if seconds <= BATTERY_WARN_SECONDS:
         return None
     if measured_for_this:
-        return _t(
+        return QCoreApplication.translate(
+            "RunEstimate",
             "This computer is running on battery and the run takes about {t}. It drains "
-            "the battery and trains more slowly than on mains power. Train anyway?"
+            "the battery and trains more slowly than on mains power. Train anyway?",
         ).format(t=rough_duration(seconds))
-    return _t(
+    return QCoreApplication.translate(
+        "RunEstimate",
         "This computer is running on battery. The last run measured, with other settings, "
         "takes about {t}; these settings are not measured yet. A long run drains the "
-        "battery and trains more slowly. Train anyway?"
+        "battery and trains more slowly. Train anyway?",
     ).format(t=rough_duration(seconds))
 
 
@@ -245,8 +254,8 @@ class RunEstimator(QObject):
     def estimate_for(self, config: Any) -> Any | None:
         """The estimate when it was measured for exactly these settings, else None."""
         try:
-            key = config_key(config)
-        except Exception:  # noqa: BLE001 - settings that do not serialise: unknown
+            key = config_key(config.validate())  # as measured: validated
+        except Exception:  # noqa: BLE001 - settings the run would refuse: unknown
             return None
         return self.estimate if key == self.key else None
 
