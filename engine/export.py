@@ -393,12 +393,11 @@ def export_onnx(
             out,
         )
     probe = [*PROBE_TEXTS, *texts]
+    error: str | None = None
     try:
         diff = onnx_max_abs_diff(out, model, tokenizer, probe, max_length=max_length)
     except Exception as exc:  # noqa: BLE001
         diff, error = None, _first_line(exc)
-    else:
-        error = None
     if diff is None or not diff <= tolerance:
         _remove_onnx(out)
         why = error or f"its probabilities differ from PyTorch's by up to {diff:.2e}"
