@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from engine.errors import DatasetError
+from engine.findings import fill
 from engine.imports import ensure_warm
 from engine.paths import cache_dir
 
@@ -587,10 +588,33 @@ def label_to_str(value: Any) -> str:
 # --------------------------------------------------------------------------------------
 @dataclass
 class DataIssue:
-    """Something about the data worth a warning (rows dropped, a column guessed...)."""
+    """Something about the data worth a warning (rows dropped, a column guessed...).
+
+    ``message`` is English for the command line; ``params`` holds every value it names, so
+    the window translates the issue by ``code`` (``ISSUE_MESSAGES``) without parsing it.
+    """
 
     code: str
     message: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, code: str, **params: Any) -> DataIssue:
+        """The issue ``code`` with its English message filled from ``params``."""
+        return cls(code, fill(ISSUE_MESSAGES[code], params), params)
+
+
+#: The English sentence of each ``DataIssue`` code (gui/i18n.py holds the same templates for
+#: translation; a test checks that the two agree).
+ISSUE_MESSAGES = {
+    "columns_detected": "Using column {text!r} as the text and {label!r} as the label.",
+    "empty_texts": "Skipped {n} row(s) with an empty or blank text (first at row {first_row}).",
+    "missing_labels": "Skipped {n} row(s) with no label (rows {rows}...).",
+    "validation_skipped": "Skipped {n} unusable row(s) in the validation file.",
+    "singleton_classes": (
+        "{n} class(es) have a single training example ({names}): the model can hardly learn them."
+    ),
+}
 
 
 @dataclass
@@ -736,27 +760,12 @@ def prepare_data(
     text_col = text_column or guess.text  # type: ignore[union-attr]
     label_col = label_column or guess.label  # type: ignore[union-attr]
     if guess is not None:
-        issues.append(
-            DataIssue(
-                "columns_detected",
-                f"Using column {text_col!r} as the text and {label_col!r} as the label.",
-            )
-        )
+        issues.append(DataIssue.of("columns_detected", text=text_col, label=label_col))
     train, n_empty, n_missing, first_bad = _clean(raw, text_col, label_col, str(data))
     if n_empty:
-        issues.append(
-            DataIssue(
-                "empty_texts",
-                f"Skipped {n_empty} row(s) with an empty or blank text (first at row {first_bad[0]}).",
-            )
-        )
+        issues.append(DataIssue.of("empty_texts", n=n_empty, first_row=first_bad[0]))
     if n_missing:
-        issues.append(
-            DataIssue(
-                "missing_labels",
-                f"Skipped {n_missing} row(s) with no label (rows {', '.join(map(str, first_bad))}...).",
-            )
-        )
+        issues.append(DataIssue.of("missing_labels", n=n_missing, rows=list(first_bad)))
     if train.num_rows == 0:
         raise DatasetError(f"{data}: no usable rows: every row has an empty text or no label.")
 
@@ -806,12 +815,7 @@ def prepare_data(
         if val.num_rows == 0:
             raise DatasetError(f"{vsrc}: the validation file has no usable rows.")
         if v_empty or v_missing:
-            issues.append(
-                DataIssue(
-                    "validation_skipped",
-                    f"Skipped {v_empty + v_missing} unusable row(s) in the validation file.",
-                )
-            )
+            issues.append(DataIssue.of("validation_skipped", n=v_empty + v_missing))
         train_ds, val_ds = to_ids(train), to_ids(val)
     else:
         # Arrow and numpy throughout: a million rows split in well under a second.
@@ -832,11 +836,7 @@ def prepare_data(
         singletons = [labels.labels[c["values"]] for c in counts if c["counts"] < 2]
         if singletons:
             issues.append(
-                DataIssue(
-                    "singleton_classes",
-                    f"{len(singletons)} class(es) have a single training example ({', '.join(map(repr, singletons[:5]))}): "
-                    "the model can hardly learn them.",
-                )
+                DataIssue.of("singleton_classes", n=len(singletons), names=list(singletons))
             )
     return PreparedData(
         train=train_ds,

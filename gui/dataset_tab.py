@@ -470,7 +470,7 @@ class DatasetTab(QWidget):
             icon = _LEVEL_ICONS.get(w.get("level", "info"), "•")
             rows.append(
                 f"<tr><td style='padding-right:6px'>{icon}</td>"
-                f"<td>{_escape(warning_text(w, r))}</td></tr>"
+                f"<td>{_escape(warning_text(w))}</td></tr>"
             )
         return "<table cellspacing='2'>" + "".join(rows) + "</table>"
 

@@ -200,10 +200,12 @@ def test_empty_texts_and_missing_labels_are_reported_by_row() -> None:
     assert data.dropped_empty_text == 2
     issue = next(i for i in data.issues if i.code == "empty_texts")
     assert "2 row(s)" in issue.message and "row 5" in issue.message
+    assert issue.params == {"n": 2, "first_row": 5}
     data = prepare_data(str(BAD / "missing_labels.csv"))
     assert data.dropped_missing_label == 2
     issue = next(i for i in data.issues if i.code == "missing_labels")
     assert "3" in issue.message and "26" in issue.message  # rows 3 and 26
+    assert issue.params["n"] == 2 and issue.params["rows"] == [3, 26]
 
 
 def test_embedded_newlines_and_quotes_survive() -> None:
