@@ -435,10 +435,12 @@ class MainWindow(QMainWindow):
 
     def open_path(self, path: str) -> None:
         """A dropped path: a run folder opens as a run, a model folder as the model, else data."""
+        from engine.run_folder import RunFolder
+
         p = Path(path)
-        if p.is_dir() and (p / "config.json").is_file() and (p / "status.json").is_file():
+        if RunFolder(p).is_run:
             self.open_run(path)
-        elif p.is_dir() and (p / "config.json").is_file():
+        elif p.is_dir() and (p / "config.json").is_file():  # a model folder (Hugging Face's)
             self.model_tab.set_model(path)
             self.tabs.setCurrentWidget(self.model_tab)
         else:
