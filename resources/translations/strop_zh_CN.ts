@@ -1443,16 +1443,16 @@
         <translation>%v / %m 步</translation>
     </message>
     <message>
-        <source>Starting as soon as the data file has loaded…</source>
-        <translation>数据文件读取完成后立即开始训练…</translation>
-    </message>
-    <message>
         <source>The results appear here when the run ends.</source>
         <translation>运行结束后，结果会显示在这里。</translation>
     </message>
     <message>
         <source>Validation accuracy and macro F1 (higher is better)</source>
         <translation>验证准确率和宏平均 F1（越高越好）</translation>
+    </message>
+    <message>
+        <source>Starting when the data has loaded</source>
+        <translation>数据加载完成后开始</translation>
     </message>
     <message>
         <source>Auto ({n} from the data)</source>
@@ -1469,6 +1469,10 @@
     <message>
         <source>Preparing…</source>
         <translation>准备中…</translation>
+    </message>
+    <message>
+        <source>Start cancelled.</source>
+        <translation>已取消开始。</translation>
     </message>
     <message>
         <source>Stopping…</source>
