@@ -594,6 +594,10 @@
         <translation>数据：{name}（{rows}）</translation>
     </message>
     <message>
+        <source>Could not open {name}</source>
+        <translation>无法打开 {name}</translation>
+    </message>
+    <message>
         <source>Model: {name}</source>
         <translation>模型：{name}</translation>
     </message>
