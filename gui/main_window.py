@@ -33,6 +33,7 @@ SHUTDOWN_WAIT_MS = 15_000
 #: At start-up the plots and heavy imports wait at most this long for the data file's quick
 #: check (which usually answers in milliseconds), so that its findings are shown first.
 QUICK_CHECK_WAIT_MS = 500
+MINIMUM_SIZE = (960, 650)
 
 
 def compute_report(config: Any) -> tuple[dict[str, Any], Any]:
@@ -139,6 +140,9 @@ class MainWindow(QMainWindow):
         self._wire_runs_tab()
 
         self.setAcceptDrops(True)
+        # below this the Training tab's two plots cannot show their titles beside the
+        # settings column (docs/layout_shots.py checks every tab from here up)
+        self.setMinimumSize(*MINIMUM_SIZE)
         self.resize(1200, 820)
         self._restore_settings()
 

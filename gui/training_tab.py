@@ -256,6 +256,15 @@ class TrainingTab(QWidget):
             )
         )
 
+        for combo in (self.device_combo, self.precision_combo):
+            # as wide as the column, not as the longest choice (a device name, a precision's
+            # explanation): the settings column must fit beside the plots from the window's
+            # minimum size up
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(12)
+
         form_box = QGroupBox(self.tr("Settings"))
         form = QFormLayout(form_box)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -328,7 +337,7 @@ class TrainingTab(QWidget):
         left_scroll.setWidgetResizable(True)
         left_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         left_scroll.setWidget(left)
-        left_scroll.setMinimumWidth(340)
+        left_scroll.setMinimumWidth(380)  # the spin boxes show "Auto (5e-05 for this strategy)"
         left_scroll.setMaximumWidth(430)
 
         # ----- progress -----
@@ -394,7 +403,7 @@ class TrainingTab(QWidget):
             self,
             "lossPlot",
             "accuracyPlot",
-            self.tr("Validation accuracy and macro F1 (higher is better)"),
+            self.tr("Validation scores (higher is better)"),  # the legend names them
         )
         self.buffers = {
             "train_loss": Buffer(),

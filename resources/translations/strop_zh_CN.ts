@@ -499,6 +499,7 @@
     <name>MainWindow</name>
     <message>
         <source>Fine-tune a pre-trained transformer into a text classifier on your own labelled data, on your own computer, offline.</source>
+        <extracomment>At start-up the plots and heavy imports wait at most this long for the data file&apos;s quick check (which usually answers in milliseconds), so that its findings are shown first.</extracomment>
         <translation>在你自己的电脑上离线使用你自己的标注数据，将预训练 Transformer 模型微调为文本分类器。</translation>
     </message>
     <message>
@@ -1447,12 +1448,12 @@
         <translation>%v / %m 步</translation>
     </message>
     <message>
-        <source>The results appear here when the run ends.</source>
-        <translation>运行结束后，结果会显示在这里。</translation>
+        <source>Validation scores (higher is better)</source>
+        <translation>验证指标（越高越好）</translation>
     </message>
     <message>
-        <source>Validation accuracy and macro F1 (higher is better)</source>
-        <translation>验证准确率和宏平均 F1（越高越好）</translation>
+        <source>The results appear here when the run ends.</source>
+        <translation>运行结束后，结果会显示在这里。</translation>
     </message>
     <message>
         <source>Starting when the data has loaded</source>
