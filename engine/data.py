@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from engine.errors import DatasetError
+from engine.findings import fill
 from engine.imports import ensure_warm
 from engine.paths import cache_dir
 
@@ -95,10 +96,7 @@ def detect_encoding(path: Path, *, chunk_size: int = 1 << 20) -> str:
         while True:
             chunk = f.read(chunk_size)
             if first and b"\x00" in chunk[:8192]:
-                raise DatasetError(
-                    f"{path}: this is not a text file (it holds binary data).",
-                    hint="Choose a CSV, TSV, JSON, JSON Lines or Parquet file.",
-                )
+                raise _not_text(path)
             first = False
             try:
                 decoder.decode(chunk, final=not chunk)
@@ -120,6 +118,13 @@ def detect_encoding(path: Path, *, chunk_size: int = 1 << 20) -> str:
     raise DatasetError(
         f"{path}: the file is neither UTF-8, GBK nor Windows-1252 text.",
         hint="Save it as UTF-8 (in Excel: 'CSV UTF-8') and open it again.",
+    )
+
+
+def _not_text(path: Path) -> DatasetError:
+    return DatasetError(
+        f"{path}: this is not a text file (it holds binary data).",
+        hint="Choose a CSV, TSV, JSON, JSON Lines or Parquet file.",
     )
 
 
@@ -346,10 +351,7 @@ def _describe_read_error(exc: BaseException, fmt: str) -> str:
         if "EOF inside" in text:
             m = _QUOTE_RE.search(text)
             where = f" at row {m.group(1)}" if m else ""
-            return (
-                f'a quoted text is never closed: the double quote (") that opens the text{where} has no '
-                "closing quote, so the rest of the file would read as one text. Check that row."
-            )
+            return _unclosed_quote_message(where)
         m = _FIELDS_RE.search(text)
         if m:
             row = int(m.group(2)) - 1
@@ -392,6 +394,114 @@ def saved_validation_split(path: str | os.PathLike[str]) -> str | None:
             if name in splits:
                 return name
     return None
+
+
+#: Text files up to this size are read whole by ``check_file`` (the csv module reads them in
+#: a fraction of a second); larger ones get only the checks of their head.
+QUICK_CHECK_BYTES = 8 << 20
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    """What ``check_file`` learned with the standard library alone."""
+
+    format: str
+    #: the header's column names (CSV and TSV only; empty otherwise)
+    columns: list[str]
+    #: data rows below the header, when the file was small enough to count (else None)
+    rows: int | None
+
+
+def check_file(path: str | os.PathLike[str]) -> FileFacts:
+    """Find the problems that need no model (file type, binary data, encoding, header,
+    unclosed quotes, rows wider than the header) with the standard library alone.
+
+    The window calls it before the heavy libraries have loaded, so a person learns in well
+    under a second what ``load_table`` would say seconds later, in the same words. It finds
+    nothing ``load_table`` would accept: a CSV oddity it cannot judge is left to the full load.
+    Raises ``DatasetError``.
+    """
+    p = Path(path).expanduser()
+    if not p.exists():
+        raise DatasetError(f"{p}: file not found.", hint="Check the path and try again.")
+    fmt = file_format(p)
+    if fmt == "arrow":
+        return FileFacts(fmt, [], None)
+    size = p.stat().st_size
+    if size == 0:
+        raise DatasetError(
+            f"{p}: the file is empty.", hint="Choose a file with a header row and data rows."
+        )
+    if fmt == "parquet":
+        with open(p, "rb") as f:
+            head = f.read(4)
+            f.seek(max(0, size - 4))
+            tail = f.read(4)
+        if head != b"PAR1" or tail != b"PAR1":
+            raise DatasetError(
+                f"{p}: cannot be read as Parquet; the file may be truncated or damaged "
+                "(it does not start and end with Parquet's signature)."
+            )
+        return FileFacts(fmt, [], None)
+    small = size <= QUICK_CHECK_BYTES
+    if small:
+        encoding = detect_encoding(p)  # the whole file: binary data, the encoding
+    else:
+        with open(p, "rb") as f:
+            head = f.read(8192)
+        if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            raise _not_text(p)
+        encoding = _head_encoding(p)
+    if fmt == "json":
+        if encoding not in ("utf-8", "utf-8-sig"):
+            raise DatasetError(f"{p}: JSON files must be UTF-8 (this one looks like {encoding}).")
+        _check_json_shape(p)
+        return FileFacts(fmt, [], None)
+    delimiter = "\t" if fmt == "tsv" else _sniff_delimiter(p, encoding)
+    header = _read_header(p, encoding, delimiter)
+    _check_header(p, header)
+    rows = _count_csv_rows(p, encoding, delimiter, len(header)) if small else None
+    if rows == 0:
+        raise DatasetError(
+            f"{p}: the file has a header but no data rows.",
+            hint="Add labelled rows below the header.",
+        )
+    return FileFacts(fmt, header, rows)
+
+
+def _count_csv_rows(path: Path, encoding: str, delimiter: str, width: int) -> int | None:
+    """Data rows of a CSV read with the csv module; ``DatasetError`` for an unclosed quote or
+    a row wider than the header (worded as ``_describe_read_error`` words pandas' errors);
+    ``None`` when the csv module cannot judge (a field over its size limit, a stray quote
+    that pandas reads leniently)."""
+    rows = 0
+    with open(path, encoding=encoding, newline="") as f:
+        reader = csv.reader(f, delimiter=delimiter, strict=True)
+        try:
+            next(reader, None)
+            for row in reader:
+                if not row:  # a blank line: pandas skips it
+                    continue
+                rows += 1
+                if len(row) > width:
+                    raise DatasetError(
+                        f"{path}: row {rows} has {len(row)} columns but the header has {width}. "
+                        "Put texts that contain the separator in double quotes."
+                    )
+        except csv.Error as exc:
+            if "unexpected end of data" in str(exc):
+                raise DatasetError(
+                    f"{path}: {_unclosed_quote_message(f' at row {rows + 1}')}"
+                ) from None
+            return None
+    return rows
+
+
+def _unclosed_quote_message(where: str) -> str:
+    return (
+        f'a quoted text is never closed: the double quote (") that opens the text{where} has no '
+        "closing quote, so the rest of the file would read as one text. Check that row."
+    )
 
 
 def read_preview(
@@ -587,10 +697,33 @@ def label_to_str(value: Any) -> str:
 # --------------------------------------------------------------------------------------
 @dataclass
 class DataIssue:
-    """Something about the data worth a warning (rows dropped, a column guessed...)."""
+    """Something about the data worth a warning (rows dropped, a column guessed...).
+
+    ``message`` is English for the command line; ``params`` holds every value it names, so
+    the window translates the issue by ``code`` (``ISSUE_MESSAGES``) without parsing it.
+    """
 
     code: str
     message: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, code: str, **params: Any) -> DataIssue:
+        """The issue ``code`` with its English message filled from ``params``."""
+        return cls(code, fill(ISSUE_MESSAGES[code], params), params)
+
+
+#: The English sentence of each ``DataIssue`` code (gui/i18n.py holds the same templates for
+#: translation; a test checks that the two agree).
+ISSUE_MESSAGES = {
+    "columns_detected": "Using column {text!r} as the text and {label!r} as the label.",
+    "empty_texts": "Skipped {n} row(s) with an empty or blank text (first at row {first_row}).",
+    "missing_labels": "Skipped {n} row(s) with no label (rows {rows}...).",
+    "validation_skipped": "Skipped {n} unusable row(s) in the validation file.",
+    "singleton_classes": (
+        "{n} class(es) have a single training example ({names}): the model can hardly learn them."
+    ),
+}
 
 
 @dataclass
@@ -736,27 +869,12 @@ def prepare_data(
     text_col = text_column or guess.text  # type: ignore[union-attr]
     label_col = label_column or guess.label  # type: ignore[union-attr]
     if guess is not None:
-        issues.append(
-            DataIssue(
-                "columns_detected",
-                f"Using column {text_col!r} as the text and {label_col!r} as the label.",
-            )
-        )
+        issues.append(DataIssue.of("columns_detected", text=text_col, label=label_col))
     train, n_empty, n_missing, first_bad = _clean(raw, text_col, label_col, str(data))
     if n_empty:
-        issues.append(
-            DataIssue(
-                "empty_texts",
-                f"Skipped {n_empty} row(s) with an empty or blank text (first at row {first_bad[0]}).",
-            )
-        )
+        issues.append(DataIssue.of("empty_texts", n=n_empty, first_row=first_bad[0]))
     if n_missing:
-        issues.append(
-            DataIssue(
-                "missing_labels",
-                f"Skipped {n_missing} row(s) with no label (rows {', '.join(map(str, first_bad))}...).",
-            )
-        )
+        issues.append(DataIssue.of("missing_labels", n=n_missing, rows=list(first_bad)))
     if train.num_rows == 0:
         raise DatasetError(f"{data}: no usable rows: every row has an empty text or no label.")
 
@@ -806,12 +924,7 @@ def prepare_data(
         if val.num_rows == 0:
             raise DatasetError(f"{vsrc}: the validation file has no usable rows.")
         if v_empty or v_missing:
-            issues.append(
-                DataIssue(
-                    "validation_skipped",
-                    f"Skipped {v_empty + v_missing} unusable row(s) in the validation file.",
-                )
-            )
+            issues.append(DataIssue.of("validation_skipped", n=v_empty + v_missing))
         train_ds, val_ds = to_ids(train), to_ids(val)
     else:
         # Arrow and numpy throughout: a million rows split in well under a second.
@@ -832,11 +945,7 @@ def prepare_data(
         singletons = [labels.labels[c["values"]] for c in counts if c["counts"] < 2]
         if singletons:
             issues.append(
-                DataIssue(
-                    "singleton_classes",
-                    f"{len(singletons)} class(es) have a single training example ({', '.join(map(repr, singletons[:5]))}): "
-                    "the model can hardly learn them.",
-                )
+                DataIssue.of("singleton_classes", n=len(singletons), names=list(singletons))
             )
     return PreparedData(
         train=train_ds,
@@ -879,6 +988,8 @@ __all__ = [
     "TEXT",
     "ColumnGuess",
     "DataIssue",
+    "FileFacts",
+    "check_file",
     "LabelMap",
     "PreparedData",
     "clip_texts",
