@@ -6,7 +6,10 @@ random), trains the starter model on the flipped file for ``--max-steps`` (or re
 
 - ``cv-baseline``: cross-validated TF-IDF + logistic regression probabilities,
 - ``model``: the fine-tuned model's probabilities on its own training rows,
-- ``both``: the average of the two (``engine.suspects`` with ``use_model=True``),
+- ``both``: the average of the two,
+- ``embeddings``: cv-baseline averaged with a cross-validated logistic regression on the
+  pre-trained starter model's sentence embeddings (label-blind, out-of-sample),
+- ``all``: the average of cv-baseline, embeddings and model,
 
 and prints precision and recall at k = the number flipped (equal, since k is that
 number), plus how many rows cleanlab flags and the precision and recall of that set.
@@ -115,8 +118,12 @@ def main() -> int:
     args = parser.parse_args()
     print_machine(machine(with_torch=False))
 
-    from engine.baseline import out_of_sample_probabilities
-    from engine.suspects import load_run_data, model_probabilities
+    from engine.baseline import (
+        out_of_sample_embedding_probabilities,
+        out_of_sample_probabilities,
+        sentence_embeddings,
+    )
+    from engine.suspects import base_model_path, load_run_data, model_probabilities
 
     flipped_csv = args.work / f"flipped-{args.data.stem}.csv"
     flipped = flip_labels(args.data, flipped_csv, args.fraction, args.seed)
@@ -144,7 +151,18 @@ def main() -> int:
     start = time.perf_counter()
     model = model_probabilities(run / "model", data.texts, data.labels)
     print(f"model probabilities: {time.perf_counter() - start:.1f} s")
-    for name, probs in (("cv-baseline", cv), ("model", model), ("both", (cv + model) / 2)):
+    start = time.perf_counter()
+    emb = sentence_embeddings(base_model_path(run), data.texts)
+    cv_emb = out_of_sample_embedding_probabilities(emb, data.label_ids, n_classes=len(data.labels))
+    print(f"pre-trained embeddings + cross-validation: {time.perf_counter() - start:.1f} s")
+    variants = (
+        ("cv-baseline", cv),
+        ("embeddings", (cv + cv_emb) / 2),
+        ("model", model),
+        ("both", (cv + model) / 2),
+        ("all", (cv + cv_emb + model) / 3),
+    )
+    for name, probs in variants:
         score(name, data.rows, data.label_ids, probs, flipped)
 
     for extra in args.baseline_only:

@@ -166,7 +166,9 @@ def _add_insight_parsers(sub: Any) -> None:
     su.add_argument("--out", help="CSV to write (row,text,label,suggested,score)")
     su.add_argument("--data", help="the run's data file, if it moved")
     su.add_argument(
-        "--judge", choices=("baseline", "model", "both"), help="whose probabilities judge"
+        "--judge",
+        choices=("baseline", "embeddings", "model", "both", "all"),
+        help="whose probabilities judge the labels",
     )
     su.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"))
 

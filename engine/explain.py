@@ -23,9 +23,9 @@ from typing import Any
 
 from engine.errors import DatasetError, ModelLoadError
 
-#: Integration steps (Gauss-Legendre). 24 keeps the completeness gap of the starter model
+#: Integration steps (Gauss-Legendre). 16 keeps the completeness gap of the starter model
 #: small (bench/explain_latency.py) at about 0.3 s for a 30-word text on two CPU cores.
-DEFAULT_STEPS = 24
+DEFAULT_STEPS = 16
 
 
 @dataclass(frozen=True)

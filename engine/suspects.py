@@ -29,9 +29,11 @@ from engine.errors import ConfigError, DatasetError, RunFolderError
 
 #: cleanlab's ranking of flagged rows: the given label's out-of-sample probability.
 RANKED_BY = "self_confidence"
-#: Whose probabilities judge the labels: ``baseline`` (cross-validated TF-IDF), ``model``
-#: (the run's fine-tuned model) or ``both`` (their average).
-JUDGES = ("baseline", "model", "both")
+#: Whose probabilities judge the labels (averaged when several): ``baseline``: cross-validated
+#: TF-IDF; ``embeddings``: that and a cross-validated linear model on the pre-trained
+#: encoder's embeddings (both never see a row's label when judging it); ``model``: the run's
+#: fine-tuned model on its own training rows; ``both``: TF-IDF and model; ``all``: all three.
+JUDGES = ("baseline", "embeddings", "model", "both", "all")
 #: Measured by bench/suspects_recall.py (see the figures there).
 DEFAULT_JUDGE = "both"
 #: Folder inside the run that holds corrected copies of the data.
@@ -193,26 +195,51 @@ def suspect_probabilities(
     *,
     judge: str = DEFAULT_JUDGE,
     model_dir: str | os.PathLike[str] | None = None,
+    base_model: str | os.PathLike[str] | None = None,
     seed: int = 0,
     device: str = "auto",
 ) -> Any:
-    """Each row's class probabilities from ``judge`` (see ``JUDGES``); ``model_dir`` is
-    needed for ``model`` and ``both``."""
-    from engine.baseline import out_of_sample_probabilities
+    """Each row's class probabilities from ``judge`` (see ``JUDGES``): the average of the
+    judges it names. ``model_dir`` (the fine-tuned model) is needed for ``model``, ``both``
+    and ``all``; ``base_model`` (the pre-trained encoder) for ``embeddings`` and ``all``."""
+    from engine.baseline import (
+        out_of_sample_embedding_probabilities,
+        out_of_sample_probabilities,
+        sentence_embeddings,
+    )
+    from engine.device import resolve_device
 
     if judge not in JUDGES:
         raise ConfigError(f"Unknown judge {judge!r}.", hint=f"Use one of: {', '.join(JUDGES)}.")
-    model = None
-    if judge in ("model", "both"):
+    k = len(data.labels)
+    parts = []
+    if judge != "model":
+        parts.append(
+            out_of_sample_probabilities(data.texts, data.label_ids, n_classes=k, seed=seed)
+        )
+    if judge in ("embeddings", "all"):
+        if base_model is None:
+            raise ConfigError(f"judge {judge!r} needs the run's pre-trained model.")
+        emb = sentence_embeddings(base_model, data.texts, device=resolve_device(device))
+        parts.append(
+            out_of_sample_embedding_probabilities(emb, data.label_ids, n_classes=k, seed=seed)
+        )
+    if judge in ("model", "both", "all"):
         if model_dir is None:
             raise ConfigError(f"judge {judge!r} needs the run's model folder.")
-        model = model_probabilities(model_dir, data.texts, data.labels, device=device)
-        if judge == "model":
-            return model
-    probs = out_of_sample_probabilities(
-        data.texts, data.label_ids, n_classes=len(data.labels), seed=seed
-    )
-    return probs if model is None else (probs + model) / 2
+        parts.append(model_probabilities(model_dir, data.texts, data.labels, device=device))
+    return sum(parts) / len(parts)
+
+
+def base_model_path(run_dir: str | os.PathLike[str]) -> Path:
+    """The local folder of the pre-trained model a run started from. Raises
+    ``ModelLoadError`` when it cannot be found offline."""
+    from engine.config import TrainConfig
+    from engine.models import resolve_model
+    from engine.runs import CONFIG
+
+    config = TrainConfig.load(Path(run_dir) / CONFIG)
+    return resolve_model(config.model, allow_pickle=config.allow_pickle).path
 
 
 def find_suspects(
@@ -228,7 +255,8 @@ def find_suspects(
 
     ``top=None``: the rows confident learning flags. ``top=K``: the K most suspect rows
     (flagged ones first, then the next most suspect). ``judge``: see ``JUDGES``;
-    ``model`` and ``both`` need the run's ``model/`` folder. Raises ``DatasetError`` when the data
+    ``model``, ``both`` and ``all`` need the run's ``model/`` folder, ``embeddings`` and
+    ``all`` the pre-trained model it started from. Raises ``DatasetError`` when the data
     file is gone, ``RunFolderError`` when the run is not usable."""
     if top is not None and top < 1:
         raise ConfigError(f"--top must be at least 1, not {top}.")
@@ -236,8 +264,10 @@ def find_suspects(
     rows = load_run_data(run, data=data)
     if judge not in JUDGES:
         raise ConfigError(f"Unknown judge {judge!r}.", hint=f"Use one of: {', '.join(JUDGES)}.")
-    model_dir = None
-    if judge != "baseline":
+    model_dir = base_model = None
+    if judge in ("embeddings", "all"):
+        base_model = base_model_path(run)
+    if judge in ("model", "both", "all"):
         from engine.runs import MODEL
 
         model_dir = run / MODEL
@@ -246,7 +276,9 @@ def find_suspects(
                 f"{run}: the run has no finished model ({MODEL}/) to judge its labels with.",
                 hint="Finish or stop the run first, or judge with the baseline alone (--judge baseline).",
             )
-    probs = suspect_probabilities(rows, judge=judge, model_dir=model_dir, seed=seed, device=device)
+    probs = suspect_probabilities(
+        rows, judge=judge, model_dir=model_dir, base_model=base_model, seed=seed, device=device
+    )
     order, suspicion, flagged = rank_suspects(rows.label_ids, probs)
     chosen = [i for i in order if flagged[i]] if top is None else list(order[:top])
     out = []

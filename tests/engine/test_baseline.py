@@ -74,3 +74,15 @@ def test_ten_thousand_texts_fit_in_seconds() -> None:
     start = time.perf_counter()
     fit_baseline(texts[:10_000], labels[:10_000], texts[10_000:], labels[10_000:])
     assert time.perf_counter() - start < 10.0
+
+
+def test_sentence_embeddings_are_unit_length_and_cross_validate(tiny_model: Path) -> None:
+    from engine.baseline import out_of_sample_embedding_probabilities, sentence_embeddings
+
+    texts = ["good movie", "awful film", "the best food", "it was very bad"] * 5
+    emb = sentence_embeddings(tiny_model, texts, batch_size=3)
+    assert emb.shape == (20, 32)
+    np.testing.assert_allclose(np.linalg.norm(emb, axis=1), 1.0, atol=1e-5)
+    np.testing.assert_allclose(emb[0], emb[4], atol=1e-5)  # same text, same vector
+    probs = out_of_sample_embedding_probabilities(emb, [0, 1, 0, 1] * 5, n_classes=3)
+    assert probs.shape == (20, 3) and (probs[:, 2] == 0).all()

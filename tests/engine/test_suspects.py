@@ -72,10 +72,12 @@ def test_planted_flips_top_the_list_with_original_row_numbers(tmp_path: Path) ->
 
 
 def test_model_judge_uses_the_runs_model(trained_run: TrainedRun) -> None:
-    both = find_suspects(trained_run.run_dir, top=5, judge="both", device="cpu")
-    model = find_suspects(trained_run.run_dir, top=5, judge="model", device="cpu")
-    assert len(both) == len(model) == 5
-    assert {s.label for s in both + model} <= {"positive", "negative"}
+    found = [
+        find_suspects(trained_run.run_dir, top=5, judge=judge, device="cpu")
+        for judge in ("model", "both", "embeddings", "all")
+    ]
+    assert [len(f) for f in found] == [5, 5, 5, 5]
+    assert {s.label for f in found for s in f} <= {"positive", "negative"}
     with pytest.raises(ConfigError, match="Unknown judge"):
         find_suspects(trained_run.run_dir, judge="oracle")
 
