@@ -168,7 +168,7 @@ def _add_insight_parsers(sub: Any) -> None:
     su.add_argument(
         "--judge",
         choices=("baseline", "embeddings", "model", "both", "all"),
-        help="whose probabilities judge the labels",
+        help="whose probabilities judge the labels (default: all, or embeddings without a model)",
     )
     su.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"))
 
@@ -434,12 +434,12 @@ def cmd_explain(args: argparse.Namespace) -> int:
 def cmd_suspects(args: argparse.Namespace) -> int:
     import csv
 
-    from engine.suspects import DEFAULT_JUDGE, find_suspects, write_suspects_csv
+    from engine.suspects import find_suspects, write_suspects_csv
 
     suspects = find_suspects(
         args.run,
         top=args.top,
-        judge=args.judge or DEFAULT_JUDGE,
+        judge=args.judge,
         data=args.data,
         device=args.device,
     )

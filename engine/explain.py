@@ -220,7 +220,7 @@ class Explainer:
         full_tokens = len(self.tokenizer(clipped, truncation=False)["input_ids"])
         truncated = len(clipped) < len(text) or full_tokens > enc["input_ids"].shape[1]
         word_ids = enc.word_ids(0)
-        offsets = [tuple(int(x) for x in pair) for pair in enc.pop("offset_mapping")[0].tolist()]
+        offsets = [(int(s), int(e)) for s, e in enc.pop("offset_mapping")[0].tolist()]
         device = self.predictor.device
         input_ids = enc["input_ids"].to(device)
         attention_mask = enc["attention_mask"].to(device)
