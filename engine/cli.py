@@ -89,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--zip", action="store_true", help="also write OUT.zip")
     x.add_argument("--no-onnx", action="store_true", help="leave out the ONNX export")
     _add_model_commands(sub)
+    _add_insight_parsers(sub)
     return parser
 
 
@@ -114,6 +115,31 @@ def add_setting_flags(parser: argparse.ArgumentParser) -> None:
         if s.default not in (None, "") and not s.auto:
             help_text += f" (default: {s.default})"
         parser.add_argument(s.flag, dest=dest, type=kind, help=help_text, **extra)
+
+
+def _add_insight_parsers(sub: Any) -> None:
+    """``explain`` and ``suspects``: why the model chose a label; which labels look wrong."""
+    ex = sub.add_parser("explain", help="which words made the model choose its label")
+    ex.add_argument("--model", required=True, help="a model folder or run folder")
+    ex.add_argument("texts", nargs="*", metavar="TEXT")
+    ex.add_argument("--file", help="a data file (the model's text column) or one text per line")
+    ex.add_argument("--text-column")
+    ex.add_argument("--out", help="JSON Lines file to write the explanations to")
+    ex.add_argument("--steps", type=int, help="integration steps (more: slower, more exact)")
+    ex.add_argument("--device", default="cpu", choices=("auto", "cpu", "cuda", "mps"))
+    _add_trust_flags(ex)
+
+    su = sub.add_parser("suspects", help="rows of a run's data whose label looks wrong")
+    su.add_argument("--run", required=True, help="the run folder")
+    su.add_argument("--top", type=int, help="the K most suspect rows (default: those flagged)")
+    su.add_argument("--out", help="CSV to write (row,text,label,suggested,score)")
+    su.add_argument("--data", help="the run's data file, if it moved")
+    su.add_argument(
+        "--judge",
+        choices=("baseline", "embeddings", "model", "both", "all"),
+        help="whose probabilities judge the labels (default: all, or embeddings without a model)",
+    )
+    su.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"))
 
 
 def _add_trust_flags(parser: argparse.ArgumentParser) -> None:
@@ -399,6 +425,58 @@ def cmd_import_model(args: argparse.Namespace) -> int:
     if sys.stderr.isatty():
         sys.stderr.write("\n")
     print(dest)
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from engine.errors import ConfigError
+    from engine.explain import DEFAULT_STEPS, Explainer, read_explain_texts
+
+    if not args.texts and not args.file:
+        raise ConfigError("Nothing to explain.", hint="Give texts as arguments, or --file FILE.")
+    explainer = Explainer(
+        args.model,
+        device=args.device,
+        allow_pickle=args.allow_pickle,
+        trust_remote_code=args.trust_remote_code,
+    )
+    texts = list(args.texts)
+    if args.file:
+        column = args.text_column or explainer.predictor.meta.get("text_column")
+        texts += read_explain_texts(args.file, column)
+    out = open(args.out, "w", encoding="utf-8") if args.out else None  # noqa: SIM115
+    try:
+        for text in texts:
+            (explanation,) = explainer.explain([text], steps=args.steps or DEFAULT_STEPS)
+            line = json.dumps(explanation.to_dict(), ensure_ascii=False)
+            print(line, file=out or sys.stdout, flush=out is None)
+    finally:
+        if out:
+            out.close()
+    if args.out:
+        print(f"Wrote {len(texts):,} explanations to {args.out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_suspects(args: argparse.Namespace) -> int:
+    import csv
+
+    from engine.suspects import find_suspects, write_suspects_csv
+
+    suspects = find_suspects(
+        args.run,
+        top=args.top,
+        judge=args.judge,
+        data=args.data,
+        device=args.device,
+    )
+    if args.out:
+        write_suspects_csv(suspects, args.out)
+        print(f"Wrote {len(suspects):,} suspect rows to {args.out}", file=sys.stderr)
+    else:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["row", "text", "label", "suggested", "score"])
+        for s in suspects:
+            writer.writerow([s.row, s.text, s.label, s.suggested, f"{s.score:.6f}"])
     return EXIT_OK
 
 
@@ -411,6 +489,8 @@ COMMANDS = {
     "export": cmd_export,
     "models": cmd_models,
     "import-model": cmd_import_model,
+    "explain": cmd_explain,
+    "suspects": cmd_suspects,
 }
 
 
