@@ -65,6 +65,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="CSV to write the predictions of --file to")
     p.add_argument("--text-column")
     p.add_argument("--batch-size", type=int, default=256)
+    p.add_argument(
+        "--min-confidence",
+        type=float,
+        metavar="P",
+        help="mark predictions whose top probability is below P as uncertain",
+    )
     p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"))
     _add_trust_flags(p)
 
@@ -336,11 +342,21 @@ def cmd_predict(args: argparse.Namespace) -> int:
         allow_pickle=args.allow_pickle,
         trust_remote_code=args.trust_remote_code,
     )
-    for pred in predictor.predict(args.texts, batch_size=args.batch_size) if args.texts else []:
+    if args.min_confidence is not None and not 0 <= args.min_confidence <= 1:
+        raise ConfigError("--min-confidence must be between 0 and 1.")
+    wanted = {"min_confidence": args.min_confidence} if args.min_confidence is not None else {}
+    found = (
+        predictor.predict(args.texts, batch_size=args.batch_size, **wanted) if args.texts else []
+    )
+    for pred in found:
         print(json.dumps(pred.to_dict(), ensure_ascii=False))
     if args.file:
         n = predictor.predict_file(
-            args.file, args.out, text_column=args.text_column, batch_size=args.batch_size
+            args.file,
+            args.out,
+            text_column=args.text_column,
+            batch_size=args.batch_size,
+            **wanted,
         )
         print(f"Wrote {n:,} predictions to {args.out}", file=sys.stderr)
     return EXIT_OK

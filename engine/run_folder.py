@@ -28,6 +28,7 @@ METRICS = "metrics.json"
 REPORT = "report.json"
 LABELS = "labels.json"
 MODEL = "model"
+VALIDATION_PREDICTIONS = "validation_predictions.jsonl"
 
 #: The states of a run that a live process is working on now.
 TRAINING_STATES = (RunState.PREPARING, RunState.RUNNING, RunState.STOPPING)
@@ -294,9 +295,34 @@ class RunFolder:
         return curves_of(self.records)
 
     def best_evaluation(self) -> dict[str, Any] | None:
-        """The evaluation with the best macro F1 so far (for a run that has not finished)."""
+        """The evaluation with the best score so far (the task's main metric; for a run that
+        has not finished)."""
         evals = [r for r in self.records if r.get("type") == "eval"]
-        return max(evals, key=lambda r: r.get("macro_f1", 0.0)) if evals else None
+        return max(evals, key=lambda r: r.get("score", r.get("macro_f1", 0.0))) if evals else None
+
+    def write_validation_predictions(self, records: list[dict[str, Any]]) -> None:
+        """Every validation example's prediction (written atomically): for text
+        classification ``row`` (its position in the validation split), ``text``, ``label``,
+        ``predicted``, ``confidence`` and ``scores`` (calibrated probabilities)."""
+        path = self.path / VALIDATION_PREDICTIONS
+        tmp = path.with_suffix(".part")
+        with open(tmp, "w", encoding="utf-8") as f:
+            for record in records:
+                f.write(json.dumps(record, ensure_ascii=False) + "\n")
+        os.replace(tmp, path)
+
+    def validation_predictions(self) -> list[dict[str, Any]]:
+        """What ``write_validation_predictions`` wrote (empty for a run without it)."""
+        path = self.path / VALIDATION_PREDICTIONS
+        if not path.is_file():
+            return []
+        out = []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                out.append(json.loads(line))
+            except ValueError:
+                continue
+        return out
 
     def delete(self) -> None:
         """Remove the folder for good. Refuses anything that is not a Strop run folder and a
