@@ -11,7 +11,7 @@ pixels onto white), takes a GIF's first frame and refuses decompression bombs.
 
 ``ImageDataset`` yields ``{"pixel_values": tensor, "labels": int}`` for transformers' Trainer;
 ``collate_images`` batches them. The dataset pickles as plain data (paths, ints, floats) and
-builds its torchvision transform on first use inside each worker, so DataLoader workers can be
+builds its transform (Pillow + numpy) on first use inside each worker, so DataLoader workers can be
 spawned (``multiprocessing_context="spawn"``, which works under a QThread and in the frozen
 app). Heavy imports stay inside functions: the GUI imports this module at start-up.
 """
@@ -298,7 +298,9 @@ def _read_table_items(
     pcol, lcol = _guess_table_columns(table, path, path_column, label_column)
     base = path.parent.resolve()
     items: list[tuple[str, str]] = []
-    for row, (rel, label) in enumerate(zip(table[pcol].tolist(), table[lcol].tolist()), start=2):
+    for row, (rel, label) in enumerate(
+        zip(table[pcol].tolist(), table[lcol].tolist(), strict=True), start=2
+    ):
         if not isinstance(rel, str) or not rel.strip():
             skips.add(f"{path} row {row}", "no_path")
             continue
@@ -624,98 +626,114 @@ def image_report(data: ImageData, *, sample: int = 500, seed: int = 0) -> dict[s
 
 @dataclass(frozen=True)
 class ImagePreprocessing:
-    """What the model expects: plain numbers, so it pickles into spawned workers."""
+    """What the model expects: plain numbers, so it pickles into spawned workers.
+
+    ``min_scale``: the smallest crop area RandomResizedCrop takes (torchvision's default is
+    0.08; 0.25 keeps the subject in frame on the small data sets Strop is for).
+    """
 
     size: int
     crop_pct: float
     mean: tuple[float, float, float]
     std: tuple[float, float, float]
-    interpolation: str = "bicubic"
+    min_scale: float = 0.25
 
 
 def image_preprocessing(model_dir: str | os.PathLike[str]) -> ImagePreprocessing:
-    """Read input size and normalisation from a model folder.
+    """Input size and normalisation from a model folder's preprocessor_config.json.
 
-    timm models keep them in config.json's ``pretrained_cfg``; Hugging Face vision models
-    (ViT, ConvNeXt, ...) in preprocessor_config.json (``size``, ``image_mean``, ...).
+    Reads both shapes Hugging Face processors write: ``{"shortest_edge": s}`` with
+    ``crop_pct`` (ConvNext, the starter) and ``{"height": h, "width": w}`` (ViT, EfficientNet,
+    which resize straight to the size: crop_pct 1).
     """
     import json
 
     folder = Path(model_dir)
+    path = folder / "preprocessor_config.json"
     try:
-        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        proc = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        proc = {}
     except (OSError, ValueError) as exc:
         from engine.errors import ModelLoadError
 
-        raise ModelLoadError(
-            f"Cannot read {folder / 'config.json'}: {exc}", hint="Choose a model folder."
-        ) from exc
-    cfg = config.get("pretrained_cfg")
-    if isinstance(cfg, dict) and cfg.get("mean"):
-        input_size = cfg.get("test_input_size") or cfg.get("input_size") or (3, 224, 224)
-        return ImagePreprocessing(
-            size=int(input_size[-1]),
-            crop_pct=float(cfg.get("crop_pct") or 0.875),
-            mean=tuple(float(v) for v in cfg["mean"]),  # type: ignore[arg-type]
-            std=tuple(float(v) for v in cfg["std"]),  # type: ignore[arg-type]
-            interpolation=str(cfg.get("interpolation") or "bicubic"),
-        )
-    try:
-        proc = json.loads((folder / "preprocessor_config.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        proc = {}
-    size_cfg = proc.get("crop_size") or proc.get("size") or {"height": 224}
+        raise ModelLoadError(f"Cannot read {path}: {exc}", hint="Check the model folder.") from exc
+    size_cfg = proc.get("crop_size") if proc.get("do_center_crop") else None
+    size_cfg = size_cfg or proc.get("size") or {"shortest_edge": 224}
     if isinstance(size_cfg, dict):
         size = int(
-            size_cfg.get("height") or size_cfg.get("shortest_edge") or size_cfg.get("width") or 224
+            size_cfg.get("shortest_edge") or size_cfg.get("height") or size_cfg.get("width") or 224
         )
+        crop = float(proc.get("crop_pct") or 0.875) if "shortest_edge" in size_cfg else 1.0
     else:
-        size = int(size_cfg)
-    crop = 0.875 if proc.get("do_center_crop") else 1.0
+        size, crop = int(size_cfg), 1.0
     return ImagePreprocessing(
         size=size,
-        crop_pct=float(proc.get("crop_pct") or crop),
-        mean=tuple(proc.get("image_mean") or (0.5, 0.5, 0.5)),  # type: ignore[arg-type]
-        std=tuple(proc.get("image_std") or (0.5, 0.5, 0.5)),  # type: ignore[arg-type]
-        interpolation="bicubic" if proc.get("resample", 3) == 3 else "bilinear",
+        crop_pct=crop,
+        mean=tuple(float(v) for v in (proc.get("image_mean") or (0.5, 0.5, 0.5))),  # type: ignore[arg-type]
+        std=tuple(float(v) for v in (proc.get("image_std") or (0.5, 0.5, 0.5))),  # type: ignore[arg-type]
     )
 
 
-def build_transform(prep: ImagePreprocessing, *, train: bool) -> Any:
-    """torchvision v2 pipeline: PIL RGB image -> normalised float tensor (3, size, size).
+class ImageTransform:
+    """PIL RGB image -> normalised float tensor (3, size, size), with Pillow and numpy only
+    (no torchvision: its PyPI wheels break beside the CPU torch).
 
-    Training: RandomResizedCrop + horizontal flip; evaluation: resize to size/crop_pct,
-    centre crop (timm's eval transform).
+    Training: RandomResizedCrop (torchvision's algorithm: area ``min_scale``..1, aspect
+    3/4..4/3, ten tries then a centre crop) and a horizontal flip. Evaluation: shortest edge
+    to size/crop_pct, centre crop (timm's and ConvNext's evaluation transform). Picklable;
+    randomness comes from ``random``, which DataLoader seeds per worker.
     """
-    from engine.image_model import import_vision
 
-    import_vision()
-    import torch
-    from torchvision.transforms import InterpolationMode, v2
+    def __init__(self, prep: ImagePreprocessing, *, train: bool) -> None:
+        self.prep = prep
+        self.train = train
 
-    interp = {
-        "bicubic": InterpolationMode.BICUBIC,
-        "bilinear": InterpolationMode.BILINEAR,
-        "nearest": InterpolationMode.NEAREST,
-    }.get(prep.interpolation, InterpolationMode.BICUBIC)
-    if train:
-        geometry = [
-            v2.RandomResizedCrop(prep.size, interpolation=interp, antialias=True),
-            v2.RandomHorizontalFlip(),
-        ]
-    else:
-        geometry = [
-            v2.Resize(int(prep.size / prep.crop_pct), interpolation=interp, antialias=True),
-            v2.CenterCrop(prep.size),
-        ]
-    return v2.Compose(
-        [
-            v2.ToImage(),
-            *geometry,
-            v2.ToDtype(torch.float32, scale=True),
-            v2.Normalize(mean=list(prep.mean), std=list(prep.std)),
-        ]
-    )
+    def _random_box(self, w: int, h: int) -> tuple[int, int, int, int]:
+        import math
+
+        area = w * h
+        log_ratio = (math.log(3 / 4), math.log(4 / 3))
+        for _ in range(10):
+            target = area * random.uniform(self.prep.min_scale, 1.0)
+            ratio = math.exp(random.uniform(*log_ratio))
+            cw = int(round(math.sqrt(target * ratio)))
+            ch = int(round(math.sqrt(target / ratio)))
+            if 0 < cw <= w and 0 < ch <= h:
+                x = random.randint(0, w - cw)
+                y = random.randint(0, h - ch)
+                return x, y, x + cw, y + ch
+        side = min(w, h)
+        x, y = (w - side) // 2, (h - side) // 2
+        return x, y, x + side, y + side
+
+    def __call__(self, image: Any) -> Any:
+        import numpy as np
+        import torch
+        from PIL import Image
+
+        size = self.prep.size
+        w, h = image.size
+        if self.train:
+            box = self._random_box(w, h)
+            image = image.resize((size, size), Image.BICUBIC, box=box, reducing_gap=3.0)
+            if random.random() < 0.5:
+                image = image.transpose(Image.FLIP_LEFT_RIGHT)
+        else:
+            short = max(size, int(size / self.prep.crop_pct))
+            scale = short / min(w, h)
+            nw, nh = max(size, round(w * scale)), max(size, round(h * scale))
+            image = image.resize((nw, nh), Image.BICUBIC, reducing_gap=3.0)
+            left, top = (nw - size) // 2, (nh - size) // 2
+            image = image.crop((left, top, left + size, top + size))
+        arr = np.asarray(image, dtype=np.float32) * (1 / 255.0)
+        arr = (arr - np.asarray(self.prep.mean, np.float32)) / np.asarray(self.prep.std, np.float32)
+        return torch.from_numpy(np.ascontiguousarray(arr.transpose(2, 0, 1)))
+
+
+def build_transform(prep: ImagePreprocessing, *, train: bool) -> ImageTransform:
+    """The training or evaluation transform for ``prep``."""
+    return ImageTransform(prep, train=train)
 
 
 class ImageDataset:

