@@ -409,6 +409,15 @@ def new_image_model(
         label2id={name: i for i, name in enumerate(labels)},
     )
     model = EfficientNetForImageClassification(config)
+    # transformers' own init draws BatchNorm scales from N(0, 0.02), meant to be overwritten by
+    # pretrained weights: from scratch the activations vanish within a few blocks and nothing
+    # learns. Use the usual from-scratch init instead (BN scale 1, He-normal convolutions).
+    for module in model.modules():
+        if isinstance(module, torch.nn.BatchNorm2d):
+            torch.nn.init.ones_(module.weight)
+            torch.nn.init.zeros_(module.bias)
+        elif isinstance(module, torch.nn.Conv2d):
+            torch.nn.init.kaiming_normal_(module.weight, mode="fan_out", nonlinearity="relu")
     dest.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(dest)
     write_processor_config(dest, size=image_size, mean=STARTER_MEAN, std=STARTER_STD)

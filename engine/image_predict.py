@@ -186,7 +186,8 @@ class ImagePredictor:
         progress: Callable[[int, int], None] | None = None,
         stop: threading.Event | None = None,
     ) -> int:
-        """Predict the images a CSV/Parquet lists (paths relative to the file) into a CSV."""
+        """Predict the images a CSV/Parquet lists (paths relative to the file) into a CSV: the
+        path, the file's other columns, label, one probability column per class, error."""
         from engine.image_data import _path_fraction, _read_table
 
         src = Path(path)
@@ -211,7 +212,9 @@ class ImagePredictor:
             candidate = (base / r).resolve()
             # A path leading outside the file's folder is not read (the table may be foreign).
             full.append(str(candidate) if candidate.is_relative_to(base) else None)
-        rows = [{"path": r} for r in rel]
+        others = [c for c in columns if c != path_column and c not in ("path", "label", "error")]
+        records = table[others].astype(str).to_dict("records") if others else [{}] * len(rel)
+        rows = [{"path": r, **rec} for r, rec in zip(rel, records, strict=True)]
         return self._write_csv(rows, full, out, progress, stop)
 
 
