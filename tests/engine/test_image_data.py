@@ -224,3 +224,30 @@ def test_spawned_workers(tmp_path: Path) -> None:
     )
     batches = list(loader)
     assert sum(len(b["labels"]) for b in batches) == len(data.train)
+
+
+def test_separate_validation_source(tmp_path: Path) -> None:
+    train = make_folder(tmp_path / "train_set", {"a": 3, "b": 3})
+    val = make_folder(tmp_path / "val_set", {"a": 2, "b": 1})
+    data = read_image_data(train, val)
+    assert data.validation_source == "file"
+    assert (len(data.train), len(data.validation)) == (6, 3)
+    extra = make_folder(tmp_path / "val_extra", {"a": 1, "c": 1})
+    with pytest.raises(DatasetError, match="classes that training lacks: c"):
+        read_image_data(train, extra)
+
+
+def test_preprocessing_from_model_folders(tmp_path: Path) -> None:
+    import json
+
+    from engine.image_data import image_preprocessing
+
+    convnext = {"size": {"shortest_edge": 224}, "crop_pct": 0.9, "image_mean": [0.1, 0.2, 0.3]}
+    vit = {"size": {"height": 384, "width": 384}, "image_std": [0.5, 0.5, 0.5]}
+    for name, cfg in (("convnext", convnext), ("vit", vit)):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "preprocessor_config.json").write_text(json.dumps(cfg))
+    a = image_preprocessing(tmp_path / "convnext")
+    assert (a.size, a.crop_pct, a.mean) == (224, 0.9, (0.1, 0.2, 0.3))
+    b = image_preprocessing(tmp_path / "vit")
+    assert (b.size, b.crop_pct) == (384, 1.0)
