@@ -38,7 +38,7 @@ _STRIDE2_BLOCKS = frozenset({1, 3, 5, 11})
 _NUM_BLOCKS = 16
 # Written into the folder so a stale or foreign folder is rebuilt rather than trusted.
 _MARKER = "strop_starter.json"
-_FORMAT_VERSION = 2
+_FORMAT_VERSION = 3
 # Output bias of the identity squeeze-excite: sigmoid(30) == 1.0 in float32.
 _SE_OPEN = 30.0
 STARTER_MEAN = (0.5, 0.5, 0.5)
@@ -178,6 +178,10 @@ def lite0_config(**kwargs: Any) -> Any:
         expand_ratios=[1, 6, 6, 6, 6, 6, 6],
         dropout_rate=0.2,
         drop_connect_rate=0.2,
+        # PyTorch's momentum is the weight of the new batch: TF's 0.99 is 0.01 here.
+        # transformers' default (0.99, copied from TF) replaces the ImageNet running
+        # statistics with the last batch's at every training step.
+        batch_norm_momentum=0.01,
         **kwargs,
     )
 
@@ -404,6 +408,7 @@ def new_image_model(
         hidden_act="relu6",
         squeeze_expansion_ratio=0.25,
         expand_ratios=[1, 6, 6, 6, 6, 6, 6],
+        batch_norm_momentum=0.1,  # PyTorch's default; transformers' 0.99 keeps only the last batch
         num_labels=len(labels),
         id2label=dict(enumerate(labels)),
         label2id={name: i for i, name in enumerate(labels)},
