@@ -74,8 +74,8 @@ def open_rgb(path: str | os.PathLike[str], *, max_pixels: int = MAX_IMAGE_PIXELS
         try:
             img.seek(0)  # first frame of a GIF / animated WebP
             img.load()
-            img = ImageOps.exif_transpose(img) or img
-            return _to_rgb(img)
+            upright: Any = ImageOps.exif_transpose(img) or img
+            return _to_rgb(upright)
         except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
             raise DatasetError(
                 f"{path} is damaged or truncated: {exc}", hint="Remove it or replace it."
@@ -121,10 +121,9 @@ def thumbnail(path: str | os.PathLike[str], size: int) -> Any:
                 img.draft("RGB", (size, size))
             img.seek(0)
             img.load()
-            img = ImageOps.exif_transpose(img) or img
-            img = _to_rgb(img)
-            img.thumbnail((size, size))
-            return img
+            small: Any = _to_rgb(ImageOps.exif_transpose(img) or img)
+            small.thumbnail((size, size))
+            return small
     except Exception:  # any input: the preview must not take the GUI down
         placeholder = Image.new("RGB", (size, size), (200, 200, 200))
         draw = ImageDraw.Draw(placeholder)
@@ -716,19 +715,20 @@ class ImageTransform:
         w, h = image.size
         if self.train:
             box = self._random_box(w, h)
-            image = image.resize((size, size), Image.BICUBIC, box=box, reducing_gap=3.0)
+            image = image.resize((size, size), Image.Resampling.BICUBIC, box=box, reducing_gap=3.0)
             if random.random() < 0.5:
-                image = image.transpose(Image.FLIP_LEFT_RIGHT)
+                image = image.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
         else:
             short = max(size, int(size / self.prep.crop_pct))
             scale = short / min(w, h)
             nw, nh = max(size, round(w * scale)), max(size, round(h * scale))
-            image = image.resize((nw, nh), Image.BICUBIC, reducing_gap=3.0)
+            image = image.resize((nw, nh), Image.Resampling.BICUBIC, reducing_gap=3.0)
             left, top = (nw - size) // 2, (nh - size) // 2
             image = image.crop((left, top, left + size, top + size))
-        arr = np.asarray(image, dtype=np.float32) * (1 / 255.0)
-        arr = (arr - np.asarray(self.prep.mean, np.float32)) / np.asarray(self.prep.std, np.float32)
-        return torch.from_numpy(np.ascontiguousarray(arr.transpose(2, 0, 1)))
+        pixels = np.asarray(image, dtype=np.float32) * np.float32(1 / 255.0)
+        mean = np.asarray(self.prep.mean, np.float32)
+        std = np.asarray(self.prep.std, np.float32)
+        return torch.from_numpy(np.ascontiguousarray(((pixels - mean) / std).transpose(2, 0, 1)))
 
 
 def build_transform(prep: ImagePreprocessing, *, train: bool) -> ImageTransform:
@@ -798,7 +798,7 @@ def image_dataloader(
     from torch.utils.data import DataLoader
 
     return DataLoader(
-        dataset,
+        dataset,  # type: ignore[arg-type]  # map-style: __len__ and __getitem__
         batch_size=batch_size,
         shuffle=shuffle,
         num_workers=num_workers,

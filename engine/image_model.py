@@ -375,8 +375,9 @@ def apply_image_strategy(model: Any, strategy: str) -> tuple[int, int]:
                     hint="Use 'head' or 'full'.",
                 )
             modules += list(layers)[-n:]
-            if getattr(base, "layernorm", None) is not None:
-                modules.append(base.layernorm)
+            final_norm = getattr(base, "layernorm", None)
+            if final_norm is not None:
+                modules.append(final_norm)
     for p in params:
         p.requires_grad_(False)
     for module in modules:
@@ -400,7 +401,7 @@ def new_image_model(
 
     dest = Path(dest)
     torch.manual_seed(seed)
-    config = EfficientNetConfig(
+    config = EfficientNetConfig(  # type: ignore[call-arg]  # num_labels etc.: PretrainedConfig
         width_coefficient=0.25,
         depth_coefficient=0.3,
         image_size=image_size,

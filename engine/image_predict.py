@@ -18,7 +18,11 @@ from typing import Any
 
 from engine.errors import DatasetError, ModelLoadError
 
-_OUTSIDE = {"label": None, "scores": {}, "error": "The path leads outside the file's folder."}
+_OUTSIDE: dict[str, Any] = {
+    "label": None,
+    "scores": {},
+    "error": "The path leads outside the file's folder.",
+}
 
 
 class ImagePredictor:
