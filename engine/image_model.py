@@ -182,6 +182,7 @@ def lite0_config(**kwargs: Any) -> Any:
         # transformers' default (0.99, copied from TF) replaces the ImageNet running
         # statistics with the last batch's at every training step.
         batch_norm_momentum=0.01,
+        strop_identity_se=True,  # saved in config.json: apply_image_strategy keeps SE frozen
         **kwargs,
     )
 
@@ -337,7 +338,7 @@ def apply_image_strategy(model: Any, strategy: str) -> tuple[int, int]:
     if strategy == "full":
         for p in params:
             p.requires_grad_(True)
-        return total, total
+        return _freeze_identity_se(model), total
     if strategy == "head":
         n = 0
     elif strategy.startswith("top-layers:"):
@@ -383,7 +384,17 @@ def apply_image_strategy(model: Any, strategy: str) -> tuple[int, int]:
     for module in modules:
         for p in module.parameters():
             p.requires_grad_(True)
-    return sum(p.numel() for p in params if p.requires_grad), total
+    return _freeze_identity_se(model), total
+
+
+def _freeze_identity_se(model: Any) -> int:
+    """Keep the starter's identity squeeze-excite layers frozen (weight decay would otherwise
+    shrink their +30 bias); return the number of trainable parameters."""
+    if getattr(model.config, "strop_identity_se", False):
+        for name, p in model.named_parameters():
+            if ".squeeze_excite." in name:
+                p.requires_grad_(False)
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 
 def new_image_model(

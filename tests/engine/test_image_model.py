@@ -107,3 +107,7 @@ def test_starter_converts_once_and_ranks_daisy(strop_home: Path) -> None:
         ignore_mismatched_sizes=True,
     )
     assert new.classifier.out_features == 2  # type: ignore[attr-defined]
+    trainable, total = apply_image_strategy(new, "full")
+    se = [p for n, p in new.named_parameters() if ".squeeze_excite." in n]  # type: ignore[attr-defined]
+    assert se and not any(p.requires_grad for p in se)
+    assert trainable == total - sum(p.numel() for p in se)
