@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
+import logging
 import math
 import threading
 import time
@@ -27,6 +28,7 @@ from engine.device import resolve_device, resolve_precision
 from engine.distributed import is_main_process, world_size
 from engine.errors import OutOfMemoryError, StropError, TrainingError
 from engine.events import (
+    BaselineScored,
     EventSink,
     PhaseChanged,
     PowerChecked,
@@ -41,6 +43,7 @@ from engine.events import (
 from engine.tasks import Prepared, Task
 
 MODEL_META = "strop.json"
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -217,7 +220,8 @@ def train(
         if resume_from is not None:
             history = metrics_log.truncate_after(ckpt.checkpoint_step(resume_from) or 0)  # type: ignore[union-attr]
         else:
-            resolved.save(run_dir / runs.CONFIG)
+            # absolute paths: `suspects`, resume and export find the data from any folder
+            resolved.with_absolute_paths().save(run_dir / runs.CONFIG)
             runs.write_json(
                 run_dir / runs.LABELS,
                 {"task": task.name, "labels": list(data.labels.labels), **data.columns},
@@ -406,13 +410,24 @@ def _run(ctx: RunContext) -> RunResult:
     )
     trainer.remove_callback(PrinterCallback)  # we report through events
     trainer.remove_callback(ProgressCallback)
-    trainer.strop_checkpoint_files = {
+    trainer.strop_checkpoint_files = {  # type: ignore[attr-defined]
         "strop_config.json": config.to_json(),
         "strop_labels.json": json.dumps(
             {"task": task.name, "labels": list(data.labels.labels)}, ensure_ascii=False
         ),
     }
 
+    # The yardstick, fitted in seconds on the same split before the fine-tune starts: the
+    # results then say whether fine-tuning beat it.
+    baseline = None
+    if main:
+        emit(PhaseChanged("baseline", "Fitting the baseline"))
+        try:
+            baseline = task.baseline(data, config.seed)
+        except Exception as exc:  # noqa: BLE001 - a yardstick that fails never fails the run
+            log.warning("baseline failed: %s", exc)
+        if baseline is not None:
+            emit(BaselineScored(**{k: baseline[k] for k in ("accuracy", "macro_f1", "seconds")}))
     resumed_step = ckpt.checkpoint_step(ctx.resume_from) if ctx.resume_from else 0
     emit(
         RunStarted(
@@ -469,7 +484,7 @@ def _run(ctx: RunContext) -> RunResult:
     metrics["task"] = task.name
     metrics["main_metric"] = task.main_metric
     metrics["score"] = float(metrics.get(task.main_metric, 0.0))
-    metrics["eval_loss"] = float(output.metrics.get("test_loss", float("nan")))
+    metrics["eval_loss"] = float((output.metrics or {}).get("test_loss", float("nan")))
     metrics["step"] = step
     metrics["epoch"] = float(trainer.state.epoch or 0.0)
     metrics["best_checkpoint"] = trainer.state.best_model_checkpoint
@@ -477,7 +492,9 @@ def _run(ctx: RunContext) -> RunResult:
     metrics["device"] = device
     metrics["precision"] = precision
     if main:
-        task.after_training(output, data, run_dir, metrics)
+        task.after_training(output, data, val_ds, run_dir, metrics)
+        if baseline is not None:
+            metrics["baseline"] = baseline
     _save_model(trainer, ctx, model_dir, metrics=metrics)
     if main:
         runs.write_json(run_dir / runs.METRICS, metrics)
@@ -494,6 +511,13 @@ def _save_model(
     """Write ``model/`` atomically: a folder ``from_pretrained`` loads as is."""
     import shutil
 
+    temperature = float(((metrics or {}).get("calibration") or {}).get("temperature") or 1.0)
+    if temperature != 1.0:
+        # Calibration baked into the weights: the head's last layer divided by the
+        # temperature gives logits / T, so every way of running the saved model (the window,
+        # `predict`, transformers' pipeline, predict.py, ONNX) gives the calibrated
+        # probabilities and the same labels.
+        _scale_head(trainer.model, 1.0 / temperature, len(ctx.prepared.data.labels))
     staged = model_dir.parent / ckpt.STAGING / "model"
     if ctx.main:
         if staged.exists():
@@ -516,8 +540,27 @@ def _save_model(
     if metrics:
         keep = ("accuracy", "macro_f1", task.main_metric)
         meta["metrics"] = {k: metrics[k] for k in keep if k in metrics}
+        if temperature != 1.0:
+            meta["temperature"] = temperature  # already applied to the head's weights
     (staged / MODEL_META).write_text(
         json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8"
     )
     ckpt.promote(staged, model_dir)
     ckpt.clean_staging(model_dir.parent)  # nothing is staged any more: leave no empty folder
+
+
+def _scale_head(model: Any, factor: float, num_labels: int) -> None:
+    """Multiply the classifier's last layer (the last linear layer with one output per
+    label: ``classifier``, ``classifier.out_proj``...) by ``factor``."""
+    import torch
+
+    last = None
+    for module in model.modules():
+        if isinstance(module, torch.nn.Linear) and module.out_features == num_labels:
+            last = module
+    if last is None:
+        return
+    with torch.no_grad():
+        last.weight.mul_(factor)
+        if last.bias is not None:
+            last.bias.mul_(factor)

@@ -170,10 +170,22 @@ class Task(abc.ABC):
         """The full figures of the kept model from ``Trainer.predict``'s output (per class,
         confusion matrix...), with ``main_metric`` and ``num_examples`` among them."""
 
+    def baseline(self, data: TaskData, seed: int) -> dict[str, Any] | None:
+        """A cheap yardstick fitted on the same split before the fine-tune starts (its
+        ``accuracy``, ``macro_f1``, ``seconds``), or ``None`` where the task has none."""
+        return None
+
     def after_training(
-        self, output: Any, data: TaskData, run_dir: Path, metrics: dict[str, Any]
+        self,
+        output: Any,
+        data: TaskData,
+        encoded_validation: Any,
+        run_dir: Path,
+        metrics: dict[str, Any],
     ) -> None:
-        """Write what the results views need besides ``metrics.json`` (optional)."""
+        """Add to ``metrics`` (calibration...) and write what the results views need besides
+        ``metrics.json`` (the validation predictions), from ``Trainer.predict``'s ``output``
+        on ``encoded_validation`` (optional)."""
         return None
 
     # ----- saved model -----------------------------------------------------------------

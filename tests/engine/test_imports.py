@@ -96,3 +96,26 @@ def test_once_warm_it_returns_without_the_lock(monkeypatch) -> None:  # noqa: AN
     assert imports.warmed()
     monkeypatch.setattr(imports, "LOCK", NoLock())
     imports.ensure_warm()
+
+
+def test_no_engine_module_imports_qt_or_the_gui() -> None:
+    # engine/ is plain Python (the CLI, the packaged app's check and the tests run it without
+    # a display); one Qt import anywhere in it would load PySide6 into every headless run.
+    script = textwrap.dedent(
+        f"""
+        import importlib, pkgutil, sys
+        sys.path.insert(0, {str(ROOT)!r})
+        import engine
+        names = [m.name for m in pkgutil.walk_packages(engine.__path__, "engine.")]
+        for name in names:
+            importlib.import_module(name)
+        banned = sorted(m for m in sys.modules
+                        if m.split(".")[0] in ("PySide6", "pyqtgraph", "gui"))
+        print(len(names), banned)
+        sys.exit(1 if banned or not names else 0)
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stdout + done.stderr[-2000:]
