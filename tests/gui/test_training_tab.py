@@ -517,3 +517,27 @@ def test_closing_the_window_cancels_a_running_estimate(
     qtbot.waitUntil(lambda: not running_threads(), timeout=30_000)
     assert time.monotonic() - t0 < 5.0
     assert fake.cancelled == [True]
+
+
+def test_the_real_estimator_measures_the_tiny_model_and_start_never_waits_for_it(
+    qtbot: Any, window: Any, sentiment_csv: Path, monkeypatch: Any
+) -> None:
+    from gui import run_estimate
+
+    monkeypatch.setattr(run_estimate, "battery_state", lambda: None)
+    tab = window.training_tab
+    tab.estimator._timer.setInterval(100)
+    ready(qtbot, window, sentiment_csv)
+    qtbot.waitUntil(lambda: tab.estimator.started == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: not tab.estimator.measuring, timeout=60_000)
+    assert tab.estimator.error is None, tab.estimator.error
+    text = tab.estimate_label.text()
+    assert text.startswith("About ") and " on this computer (training " in text
+    assert tab.estimator.estimate.total > 0
+    # measuring again (other settings), Start goes at once and the measurement ends
+    tab.max_steps_spin.setValue(2)
+    qtbot.waitUntil(lambda: tab.estimator.measuring, timeout=10_000)
+    start(window)
+    qtbot.waitUntil(lambda: not tab.estimator.measuring, timeout=30_000)
+    qtbot.waitUntil(lambda: not tab.is_running, timeout=120_000)
+    assert tab.estimator.started == 2
