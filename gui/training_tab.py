@@ -516,14 +516,10 @@ class TrainingTab(QWidget):
             self.buffers["train_loss"].append(event.step, event.loss)
             self.progress.setMaximum(max(1, event.total_steps))
             self.progress.setValue(min(event.step, event.total_steps))
-            eta = (
-                self.tr("about {t} left").format(t=duration(event.eta))
-                if event.eta is not None
-                else ""
-            )
+            # the time left is runEstimateLabel's (refined from the estimate), said once
             self.detail_label.setText(
-                self.tr("epoch {epoch:.2f} · loss {loss:.4f} · {sps:.1f} samples/s · {eta}").format(
-                    epoch=event.epoch, loss=event.loss, sps=event.samples_per_second, eta=eta
+                self.tr("epoch {epoch:.2f} · loss {loss:.4f} · {sps:.1f} samples/s").format(
+                    epoch=event.epoch, loss=event.loss, sps=event.samples_per_second
                 )
             )
         elif isinstance(event, ev.Evaluated):

@@ -1445,6 +1445,10 @@
       <translation>%v / %m 步</translation>
     </message>
     <message>
+      <source>epoch {epoch:.2f} · loss {loss:.4f} · {sps:.1f} samples/s</source>
+      <translation>第 {epoch:.2f} 轮 · 损失 {loss:.4f} · {sps:.1f} 样本/秒</translation>
+    </message>
+    <message>
       <source>The results appear here when the run ends.</source>
       <translation>运行结束后，结果会显示在这里。</translation>
     </message>
@@ -1487,14 +1491,6 @@
     <message>
       <source>The run failed: see the message above.</source>
       <translation>运行失败：请查看上方的消息。</translation>
-    </message>
-    <message>
-      <source>about {t} left</source>
-      <translation>剩余约 {t}</translation>
-    </message>
-    <message>
-      <source>epoch {epoch:.2f} · loss {loss:.4f} · {sps:.1f} samples/s · {eta}</source>
-      <translation>第 {epoch:.2f} 轮 · 损失 {loss:.4f} · {sps:.1f} 样本/秒 · {eta}</translation>
     </message>
     <message>
       <source>Training… (checkpoint saved at step {step})</source>
