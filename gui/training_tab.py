@@ -126,8 +126,9 @@ class TrainingTab(QWidget):
         form_box = QGroupBox(self.tr("Settings"))
         box_layout = QVBoxLayout(form_box)
         box_layout.addWidget(self.form)
-        for widget in self.form.widgets.values():
-            signal = getattr(widget, "valueChanged", None) or widget.currentIndexChanged
+        for widget in self.form.widgets.values():  # any change: measure the run again
+            changed: Any = widget  # a spin box (valueChanged) or a list (currentIndexChanged)
+            signal = getattr(changed, "valueChanged", None) or changed.currentIndexChanged
             signal.connect(self._settings_changed)
 
         # ----- buttons -----
