@@ -150,7 +150,7 @@ def test_the_table_lists_every_run_with_its_status(
         "Strategy",
         "Status",
         "Best accuracy",
-        "Macro F1",
+        "Score",
         "Duration",
     ]
     assert cell(tab, runs.finished, 4) == "finished"

@@ -1,0 +1,82 @@
+"""``engine.coaching``'s findings in the interface's language, by code and parameters (as
+``gui.i18n.warning_text`` does for the dataset report), never by parsing English."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
+#: The English templates by code: the translation sources. A test checks each equals the
+#: engine's, so a changed engine sentence cannot keep a stale translation.
+TEMPLATES = {
+    "overfitting": QT_TRANSLATE_NOOP(
+        "Coaching",
+        "Overfitting: the validation loss rose for {n} evaluations after step {from_step} "
+        "while the training loss kept falling. The best checkpoint, from step {best_step}, "
+        "was kept; fewer epochs or more data would help.",
+    ),
+    "underfitting": QT_TRANSLATE_NOOP(
+        "Coaching",
+        "Underfitting: the training loss barely moved ({first:.3f} to {last:.3f}, "
+        "{drop:.0%} lower). Raise the learning rate or train longer.",
+    ),
+    "few_examples": QT_TRANSLATE_NOOP(
+        "Coaching",
+        "Class {label!r} has only {n:,} training examples and a recall of {recall:.0%} "
+        "(the other classes: {others:.0%}): add examples of it.",
+    ),
+    "imbalance": QT_TRANSLATE_NOOP(
+        "Coaching",
+        "The classes are imbalanced: {big!r} has {n_big:,} training examples, {small!r} only "
+        "{n_small:,} ({ratio:.0f}x fewer). Watch macro F1 rather than accuracy.",
+    ),
+    "beats_baseline": QT_TRANSLATE_NOOP(
+        "Coaching",
+        "Fine-tuning paid off: {metric} {score:.1%} against {baseline:.1%} for the TF-IDF "
+        "baseline ({gain:+.1%}).",
+    ),
+    "ties_baseline": QT_TRANSLATE_NOOP(
+        "Coaching",
+        "Fine-tuning did no better than the TF-IDF baseline: {metric} {score:.1%} against "
+        "{baseline:.1%}. The simple model may be enough, or the data too small to learn more.",
+    ),
+    "below_baseline": QT_TRANSLATE_NOOP(
+        "Coaching",
+        "Fine-tuning did not beat the TF-IDF baseline: {metric} {score:.1%} against "
+        "{baseline:.1%}. Train longer, raise the learning rate or choose another model.",
+    ),
+    "overlap": QT_TRANSLATE_NOOP(
+        "Coaching",
+        "{n:,} validation text(s) ({share:.0%}) also appear in the training data: the "
+        "validation score is inflated by them.",
+    ),
+}
+
+#: A mark per level, so the eye finds the warnings first.
+MARKS = {"warning": "⚠", "info": "ℹ", "good": "✓"}
+
+
+def finding_text(finding: Any) -> str:
+    """One finding (``engine.coaching.Finding`` or its dict) in the interface's language; an
+    unknown code shows the engine's English message."""
+    from engine.findings import fill
+
+    data = finding.to_dict() if hasattr(finding, "to_dict") else dict(finding)
+    template = TEMPLATES.get(str(data.get("code", "")))
+    if template is None:
+        return str(data.get("message", ""))
+    try:
+        return fill(QCoreApplication.translate("Coaching", template), data.get("params") or {})
+    except (KeyError, ValueError, IndexError):
+        return str(data.get("message", ""))
+
+
+def coaching_html(findings: list[Any]) -> str:
+    """The findings as rich text, one line each with its level's mark; empty when none."""
+    lines = []
+    for finding in findings:
+        level = finding.level if hasattr(finding, "level") else finding.get("level", "info")
+        lines.append(f"{MARKS.get(level, '•')} {html.escape(finding_text(finding))}")
+    return "<br>".join(lines)
