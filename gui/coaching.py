@@ -4,50 +4,52 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QCoreApplication
 
-#: The English templates by code: the translation sources. A test checks each equals the
-#: engine's, so a changed engine sentence cannot keep a stale translation.
-TEMPLATES = {
-    "overfitting": QT_TRANSLATE_NOOP(
+#: The translated templates by code, each a call with its literal English source (which
+#: lupdate extracts). A test checks the English equals the engine's, so a changed engine
+#: sentence cannot keep a stale translation.
+TEMPLATES: dict[str, Callable[[], str]] = {
+    "overfitting": lambda: QCoreApplication.translate(
         "Coaching",
         "Overfitting: the validation loss rose for {n} evaluations after step {from_step} "
         "while the training loss kept falling. The best checkpoint, from step {best_step}, "
         "was kept; fewer epochs or more data would help.",
     ),
-    "underfitting": QT_TRANSLATE_NOOP(
+    "underfitting": lambda: QCoreApplication.translate(
         "Coaching",
         "Underfitting: the training loss barely moved ({first:.3f} to {last:.3f}, "
         "{drop:.0%} lower). Raise the learning rate or train longer.",
     ),
-    "few_examples": QT_TRANSLATE_NOOP(
+    "few_examples": lambda: QCoreApplication.translate(
         "Coaching",
         "Class {label!r} has only {n:,} training examples and a recall of {recall:.0%} "
         "(the other classes: {others:.0%}): add examples of it.",
     ),
-    "imbalance": QT_TRANSLATE_NOOP(
+    "imbalance": lambda: QCoreApplication.translate(
         "Coaching",
         "The classes are imbalanced: {big!r} has {n_big:,} training examples, {small!r} only "
         "{n_small:,} ({ratio:.0f}x fewer). Watch macro F1 rather than accuracy.",
     ),
-    "beats_baseline": QT_TRANSLATE_NOOP(
+    "beats_baseline": lambda: QCoreApplication.translate(
         "Coaching",
         "Fine-tuning paid off: {metric} {score:.1%} against {baseline:.1%} for the TF-IDF "
         "baseline ({gain:+.1%}).",
     ),
-    "ties_baseline": QT_TRANSLATE_NOOP(
+    "ties_baseline": lambda: QCoreApplication.translate(
         "Coaching",
         "Fine-tuning did no better than the TF-IDF baseline: {metric} {score:.1%} against "
         "{baseline:.1%}. The simple model may be enough, or the data too small to learn more.",
     ),
-    "below_baseline": QT_TRANSLATE_NOOP(
+    "below_baseline": lambda: QCoreApplication.translate(
         "Coaching",
         "Fine-tuning did not beat the TF-IDF baseline: {metric} {score:.1%} against "
         "{baseline:.1%}. Train longer, raise the learning rate or choose another model.",
     ),
-    "overlap": QT_TRANSLATE_NOOP(
+    "overlap": lambda: QCoreApplication.translate(
         "Coaching",
         "{n:,} validation text(s) ({share:.0%}) also appear in the training data: the "
         "validation score is inflated by them.",
@@ -68,7 +70,7 @@ def finding_text(finding: Any) -> str:
     if template is None:
         return str(data.get("message", ""))
     try:
-        return fill(QCoreApplication.translate("Coaching", template), data.get("params") or {})
+        return fill(template(), data.get("params") or {})
     except (KeyError, ValueError, IndexError):
         return str(data.get("message", ""))
 

@@ -261,7 +261,9 @@ class RunsTableModel(QAbstractTableModel):
             if column == 4 and info.resumable:
                 return self.tr("Can be resumed from step {step}").format(step=info.last_step)
             if column == 6:
-                return self.tr("The task's main metric: {metric}").format(metric=self.score(info)[1])
+                return self.tr("The task's main metric: {metric}").format(
+                    metric=self.score(info)[1]
+                )
             return str(info.path)
         if role == Qt.ItemDataRole.TextAlignmentRole and column >= 5:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
