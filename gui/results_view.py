@@ -269,7 +269,12 @@ class ResultsView(QWidget):
         baseline = metrics.get("baseline")
         if isinstance(baseline, dict) and "accuracy" in baseline and "accuracy" in metrics:
             ours, theirs = float(metrics["accuracy"]), float(baseline["accuracy"])
-            fitted = duration(baseline.get("seconds"))
+            seconds = baseline.get("seconds")
+            fitted = (
+                self.tr("{s:.1f} s").format(s=float(seconds))
+                if isinstance(seconds, (int, float)) and seconds < 10
+                else duration(seconds)
+            )
             if ours > theirs:
                 text = self.tr(
                     "Fine-tuned <b>{ours:.1%}</b> vs baseline {theirs:.1%} (TF-IDF + logistic "

@@ -26,8 +26,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-COLUMNS = ("row", "text", "label", "suggested", "score", "decision")
-
 
 class SuspectsView(QWidget):
     """``findSuspectsButton``, ``suspectsTable`` (row, text, label, suggested, score, your
@@ -80,7 +78,7 @@ class SuspectsView(QWidget):
         )
         self.relabel_combo = QComboBox()
         self.relabel_combo.setObjectName("relabelCombo")
-        self.relabel_combo.setToolTip(self.tr("The new label; empty: each row's suggested label."))
+        self.relabel_combo.setToolTip(self.tr("The new label, or each row's suggested label."))
         self.drop_button = button(
             self.tr("Drop"),
             "dropSuspectButton",
@@ -130,9 +128,9 @@ class SuspectsView(QWidget):
         self.table.setRowCount(0)
         self.table.setColumnCount(0)
         self.relabel_combo.clear()
-        self.relabel_combo.addItem("")
+        self.relabel_combo.addItem(self.tr("suggested label"), None)
         for label in labels or []:
-            self.relabel_combo.addItem(str(label))
+            self.relabel_combo.addItem(str(label), str(label))
         self.status.setText(
             self.tr("Finished runs can check their training labels.")
             if self._run_dir
@@ -186,10 +184,10 @@ class SuspectsView(QWidget):
         self._suspects = list(suspects)
         self.decisions = {}
         labels = sorted({s.label for s in suspects} | {s.suggested for s in suspects})
-        known = {self.relabel_combo.itemText(i) for i in range(self.relabel_combo.count())}
+        known = {self.relabel_combo.itemData(i) for i in range(self.relabel_combo.count())}
         for label in labels:
             if label not in known:
-                self.relabel_combo.addItem(label)
+                self.relabel_combo.addItem(label, label)
         headers = [
             self.tr("row"),
             self.tr("text"),
@@ -243,7 +241,7 @@ class SuspectsView(QWidget):
     def decide(self, action: str) -> None:
         """``keep``, ``relabel`` (to the combo's label, or each row's suggestion) or ``drop``
         the selected rows."""
-        chosen = self.relabel_combo.currentText()
+        chosen = self.relabel_combo.currentData()
         for i in self.selected_rows():
             s = self._suspects[i]
             if action == "relabel":

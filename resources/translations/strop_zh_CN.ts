@@ -1123,6 +1123,10 @@
       <translation>类型</translation>
     </message>
     <message>
+      <source>{s:.1f} s</source>
+      <translation>{s:.1f} 秒</translation>
+    </message>
+    <message>
       <source>Fine-tuned &lt;b&gt;{ours:.1%}&lt;/b&gt; vs baseline {theirs:.1%} (TF-IDF + logistic regression, fitted in {time})</source>
       <translation>微调 &lt;b&gt;{ours:.1%}&lt;/b&gt;，基线 {theirs:.1%}（TF-IDF + 逻辑回归，拟合用时 {time}）</translation>
     </message>
@@ -1471,7 +1475,6 @@
     </message>
     <message>
       <source>Finished runs can check their training labels.</source>
-      <extracomment>row number -&gt; "keep" | ("relabel", label) | "drop"</extracomment>
       <translation>已完成的运行可以检查其训练标签。</translation>
     </message>
     <message>
@@ -1491,8 +1494,8 @@
       <translation>把选中的行改为旁边选定的标签（默认为建议的标签）。</translation>
     </message>
     <message>
-      <source>The new label; empty: each row's suggested label.</source>
-      <translation>新标签；留空：使用每行建议的标签。</translation>
+      <source>The new label, or each row's suggested label.</source>
+      <translation>新标签，或每行建议的标签。</translation>
     </message>
     <message>
       <source>Drop</source>
@@ -1509,6 +1512,11 @@
     <message>
       <source>Write your decisions to a copy of the data beside the run (the original is never changed), open it and train on it.</source>
       <translation>把你的决定写入运行文件夹中的数据副本（原文件不会改动），打开它并用它训练。</translation>
+    </message>
+    <message>
+      <source>suggested label</source>
+      <extracomment>row number -&gt; "keep" | ("relabel", label) | "drop"</extracomment>
+      <translation>建议的标签</translation>
     </message>
     <message>
       <source>No run to check.</source>

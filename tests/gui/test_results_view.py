@@ -283,7 +283,7 @@ def test_baseline_card_and_calibration(qtbot: Any, run_dir: Any) -> None:
     view.show_run(run_dir)
     text = view.baseline_label.text()
     assert "Fine-tuned <b>86.6%</b> vs baseline 78.2% (TF-IDF + logistic regression" in text
-    assert "fitted in 2 s" in text
+    assert "fitted in 2.2 s" in text
     assert "0.081 before, 0.032 after temperature scaling (T = 1.43)" in text
     assert not view.baseline_label.isHidden()
     view.show_metrics({"accuracy": 0.70, "macro_f1": 0.6, "baseline": {"accuracy": 0.78}})
