@@ -4,7 +4,7 @@ A score alone does not tell a person whether to train longer, add examples or tr
 number. Each finding here is computed from the run's own records (``metrics.jsonl``), its
 final metrics (``metrics.json``) and its dataset report (``report.json``); nothing is canned.
 Findings are codes with parameters (as ``engine.report``'s warnings): the command line prints
-the English ``message``, the window translates by ``code`` (``gui/coaching.py``).
+the English ``message``, the window translates by ``code`` (``gui/coaching_text.py``).
 """
 
 from __future__ import annotations

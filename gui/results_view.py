@@ -206,7 +206,7 @@ class ResultsView(QWidget):
             self.suspects.set_run(folder.path if is_text else None, [str(x) for x in labels])
 
     def show_coaching(self, findings: list[Any]) -> None:
-        from gui.coaching import coaching_html
+        from gui.coaching_text import coaching_html
 
         text = coaching_html(findings)
         self.coaching_label.setText(text)

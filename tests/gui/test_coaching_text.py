@@ -1,11 +1,11 @@
-"""gui.coaching: coaching findings translated by code and parameters."""
+"""gui.coaching_text: coaching findings translated by code and parameters."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from engine import coaching
-from gui.coaching import TEMPLATES, coaching_html, finding_text
+from gui.coaching_text import TEMPLATES, coaching_html, finding_text
 
 
 def test_the_templates_are_the_engines() -> None:
