@@ -60,6 +60,16 @@ TEMPLATES: dict[str, Callable[[], str]] = {
 MARKS = {"warning": "⚠", "info": "ℹ", "good": "✓"}
 
 
+def metric_name(metric: str) -> str:
+    """A metric's key (``macro_f1``) as the interface names it."""
+    names = {
+        "macro_f1": QCoreApplication.translate("Coaching", "macro F1"),
+        "accuracy": QCoreApplication.translate("Coaching", "accuracy"),
+        "entity_f1": QCoreApplication.translate("Coaching", "entity F1"),
+    }
+    return names.get(metric, metric)
+
+
 def finding_text(finding: Any) -> str:
     """One finding (``engine.coaching.Finding`` or its dict) in the interface's language; an
     unknown code shows the engine's English message."""
@@ -69,8 +79,11 @@ def finding_text(finding: Any) -> str:
     template = TEMPLATES.get(str(data.get("code", "")))
     if template is None:
         return str(data.get("message", ""))
+    params = dict(data.get("params") or {})
+    if "metric" in params:
+        params["metric"] = metric_name(str(params["metric"]))
     try:
-        return fill(template(), data.get("params") or {})
+        return fill(template(), params)
     except (KeyError, ValueError, IndexError):
         return str(data.get("message", ""))
 

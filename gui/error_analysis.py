@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -30,21 +31,34 @@ from PySide6.QtWidgets import (
 
 from gui.highlight_view import HighlightView
 
-#: Explainers by model folder, shared by every view of the window (loading costs seconds).
-_explainers: dict[str, Any] = {}
+#: Explainers by model folder, shared by every view of the window (loading one costs
+#: seconds); the most recently used ``MAX_EXPLAINERS`` are kept, each holding its model.
+MAX_EXPLAINERS = 2
+_explainers: OrderedDict[tuple[str, float], Any] = OrderedDict()
 _explainers_lock = threading.Lock()
+
+
+def _model_stamp(model_dir: str) -> float:
+    """When the model folder's weights last changed: a resumed run rewrites ``model/``, and
+    an explainer of the old weights must not explain the new ones."""
+    folder = Path(model_dir)
+    times = [p.stat().st_mtime for p in folder.glob("*") if p.is_file()] if folder.is_dir() else []
+    return max(times, default=0.0)
 
 
 def explain_text(model_dir: str, text: str) -> dict[str, Any]:
     """``Explanation.to_dict()`` of ``text`` by the model in ``model_dir`` (runs in a worker
     thread; the explainer is made once per model and reused; one explanation at a time)."""
+    key = (str(model_dir), _model_stamp(model_dir))
     with _explainers_lock:
-        explainer = _explainers.get(model_dir)
+        explainer = _explainers.pop(key, None)
         if explainer is None:
             from engine.explain import Explainer
 
             explainer = Explainer(model_dir)
-            _explainers[model_dir] = explainer
+        _explainers[key] = explainer  # the most recently used last
+        while len(_explainers) > MAX_EXPLAINERS:
+            _explainers.popitem(last=False)
         return explainer.explain([text])[0].to_dict()
 
 

@@ -35,6 +35,19 @@
       <source>{n:,} validation text(s) ({share:.0%}) also appear in the training data: the validation score is inflated by them.</source>
       <translation>{n:,} 条验证文本（{share:.0%}）也出现在训练数据中：验证分数因此偏高。</translation>
     </message>
+    <message>
+      <source>macro F1</source>
+      <extracomment>A mark per level, so the eye finds the warnings first.</extracomment>
+      <translation>宏平均 F1</translation>
+    </message>
+    <message>
+      <source>accuracy</source>
+      <translation>准确率</translation>
+    </message>
+    <message>
+      <source>entity F1</source>
+      <translation>实体 F1</translation>
+    </message>
   </context>
   <context>
     <name>CurvePlots</name>
@@ -392,7 +405,7 @@
     <name>ErrorAnalysis</name>
     <message>
       <source>Click a cell of the confusion matrix to read its texts.</source>
-      <extracomment>Explainers by model folder, shared by every view of the window (loading costs seconds).</extracomment>
+      <extracomment>Explainers by model folder, shared by every view of the window (loading one costs seconds); the most recently used ``MAX_EXPLAINERS`` are kept, each holding its model.</extracomment>
       <translation>点击混淆矩阵的单元格，查看其中的文本。</translation>
     </message>
     <message>

@@ -47,5 +47,5 @@ def test_html_marks_each_level() -> None:
     ]
     html = coaching_html(found)
     assert html.startswith("⚠ 1 validation text(s) (50%)")
-    assert "<br>✓ Fine-tuning paid off: macro_f1 90.0% against 80.0%" in html
+    assert "<br>✓ Fine-tuning paid off: macro F1 90.0% against 80.0%" in html
     assert coaching_html([]) == ""

@@ -302,7 +302,7 @@ def test_coaching_is_computed_from_the_run(qtbot: Any, run_dir: Any) -> None:
     assert "rose for 3 evaluations after step 20" in text
     assert "from step 20, was kept" in text
     assert "1 validation text(s) (20%) also appear in the training data" in text
-    assert "Fine-tuning paid off: macro_f1 85.0% against 77.0%" in text
+    assert "Fine-tuning paid off: macro F1 85.0% against 77.0%" in text
 
 
 def test_a_confusion_cell_lists_its_examples_and_explains_one(
@@ -475,3 +475,31 @@ def test_image_runs_list_the_image_path(qtbot: Any, tmp_path: Any) -> None:
     assert table.item(0, 0).text() == str(image)
     table.selectRow(0)
     assert "<img" in view.explanation_view.toHtml()
+
+
+def test_explainers_are_kept_per_model_and_renewed_when_it_changes(
+    tmp_path: Any, fast_tasks: None
+) -> None:
+    import os
+
+    from gui import error_analysis
+
+    models = []
+    for name in ("a", "b", "c"):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "config.json").write_text("{}", encoding="utf-8")
+        models.append(str(folder))
+    error_analysis.explain_text(models[0], "one text")
+    error_analysis.explain_text(models[0], "another text")
+    assert FakeExplainer.made == [models[0]]
+    # the model rewritten (a resumed run): a new explainer
+    weights = Path(models[0]) / "config.json"
+    os.utime(weights, (weights.stat().st_atime, weights.stat().st_mtime + 10))
+    error_analysis.explain_text(models[0], "one text")
+    assert FakeExplainer.made == [models[0]] * 2
+    # at most MAX_EXPLAINERS kept, the least recently used let go
+    error_analysis.explain_text(models[1], "x")
+    error_analysis.explain_text(models[2], "x")
+    assert len(error_analysis._explainers) == error_analysis.MAX_EXPLAINERS
+    assert [key[0] for key in error_analysis._explainers] == models[1:]
