@@ -56,7 +56,7 @@ TEMPLATES: dict[str, Callable[[], str]] = {
     ),
 }
 
-#: A mark per level, so the eye finds the warnings first.
+# A mark per level, so the eye finds the warnings first.
 MARKS = {"warning": "⚠", "info": "ℹ", "good": "✓"}
 
 

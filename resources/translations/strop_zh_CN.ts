@@ -37,7 +37,6 @@
     </message>
     <message>
       <source>macro F1</source>
-      <extracomment>A mark per level, so the eye finds the warnings first.</extracomment>
       <translation>宏平均 F1</translation>
     </message>
     <message>
