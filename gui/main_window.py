@@ -218,6 +218,8 @@ class MainWindow(QMainWindow):
         runs.set_training_probe(lambda: (self.training_tab.is_running, self.training_tab.run_dir))
         runs.resumeRequested.connect(self.resume_run)
         runs.predictRequested.connect(self.predict_with)
+        runs.retrainRequested.connect(self.retrain_on)
+        self.training_tab.results.retrainRequested.connect(self.retrain_on)
         runs.runsChanged.connect(lambda: self.prediction_tab.refresh_models())
         self.training_tab.runStarting.connect(runs.resume_banner.withdraw)
         self.training_tab.runStarting.connect(lambda: runs.refresh())
@@ -280,6 +282,13 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.dataset_tab)
         self.status_dataset.setText(self.tr("Opening {name}…").format(name=Path(path).name))
         self.dataset_tab.open_file(path)
+
+    def retrain_on(self, path: str) -> None:
+        """Open a corrected copy of the data and train on it once it has loaded."""
+        if self.training_tab.is_running:
+            return
+        self.open_dataset(path)
+        self.training_tab.start()  # pending until the Dataset tab has read the file
 
     def _dataset_opened(self, path: str) -> None:
         self.status_dataset.setText(

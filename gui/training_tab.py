@@ -220,6 +220,7 @@ class TrainingTab(QWidget):
         self.results = ResultsView(
             "trainingResults", "finalMetricsLabel", "confusionMatrixTable", "perClassTable"
         )
+        self.results.errorOccurred.connect(self.errorOccurred.emit)
         self.metrics_label = self.results.metrics_label
         self.confusion_table = self.results.confusion_table
         self.per_class_table = self.results.per_class_table
@@ -541,7 +542,7 @@ class TrainingTab(QWidget):
                     time=duration(event.metrics.get("train_seconds")),
                 )
             )
-            self.show_results(event.metrics)
+            self.results.show_run(event.run_dir, event.metrics)
             self._final_text = run_estimate.finished_text(
                 time.monotonic() - self._run_started_at, self._run_estimate
             )
@@ -779,7 +780,7 @@ class TrainingTab(QWidget):
         self.load_history(folder.records)
         metrics = folder.metrics
         if metrics:
-            self.show_results(metrics)
+            self.results.show_run(info.path, metrics)
         self._resume_dir = str(info.path) if info.resumable else None
         from gui.i18n import run_state_text
 

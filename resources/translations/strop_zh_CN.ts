@@ -1,6 +1,54 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
   <context>
+    <name>Coaching</name>
+    <message>
+      <source>Overfitting: the validation loss rose for {n} evaluations after step {from_step} while the training loss kept falling. The best checkpoint, from step {best_step}, was kept; fewer epochs or more data would help.</source>
+      <extracomment>The translated templates by code, each a call with its literal English source (which lupdate extracts). A test checks the English equals the engine's, so a changed engine sentence cannot keep a stale translation.</extracomment>
+      <translation>过拟合：第 {from_step} 步之后，验证损失连续 {n} 次评估上升，而训练损失仍在下降。已保留第 {best_step} 步的最佳检查点；减少轮数或增加数据会有帮助。</translation>
+    </message>
+    <message>
+      <source>Underfitting: the training loss barely moved ({first:.3f} to {last:.3f}, {drop:.0%} lower). Raise the learning rate or train longer.</source>
+      <translation>欠拟合：训练损失几乎没有变化（从 {first:.3f} 到 {last:.3f}，只降低了 {drop:.0%}）。请提高学习率或训练更久。</translation>
+    </message>
+    <message>
+      <source>Class {label!r} has only {n:,} training examples and a recall of {recall:.0%} (the other classes: {others:.0%}): add examples of it.</source>
+      <translation>类别 {label!r} 只有 {n:,} 个训练样本，召回率为 {recall:.0%}（其他类别：{others:.0%}）：请为它添加样本。</translation>
+    </message>
+    <message>
+      <source>The classes are imbalanced: {big!r} has {n_big:,} training examples, {small!r} only {n_small:,} ({ratio:.0f}x fewer). Watch macro F1 rather than accuracy.</source>
+      <translation>类别不平衡：{big!r} 有 {n_big:,} 个训练样本，{small!r} 只有 {n_small:,} 个（少 {ratio:.0f} 倍）。请关注宏平均 F1，而不是准确率。</translation>
+    </message>
+    <message>
+      <source>Fine-tuning paid off: {metric} {score:.1%} against {baseline:.1%} for the TF-IDF baseline ({gain:+.1%}).</source>
+      <translation>微调有效果：{metric} 为 {score:.1%}，TF-IDF 基线为 {baseline:.1%}（{gain:+.1%}）。</translation>
+    </message>
+    <message>
+      <source>Fine-tuning did no better than the TF-IDF baseline: {metric} {score:.1%} against {baseline:.1%}. The simple model may be enough, or the data too small to learn more.</source>
+      <translation>微调并不比 TF-IDF 基线好：{metric} 为 {score:.1%}，基线为 {baseline:.1%}。简单模型可能已经够用，或者数据太少，学不到更多。</translation>
+    </message>
+    <message>
+      <source>Fine-tuning did not beat the TF-IDF baseline: {metric} {score:.1%} against {baseline:.1%}. Train longer, raise the learning rate or choose another model.</source>
+      <translation>微调没有超过 TF-IDF 基线：{metric} 为 {score:.1%}，基线为 {baseline:.1%}。请训练更久、提高学习率或换一个模型。</translation>
+    </message>
+    <message>
+      <source>{n:,} validation text(s) ({share:.0%}) also appear in the training data: the validation score is inflated by them.</source>
+      <translation>{n:,} 条验证文本（{share:.0%}）也出现在训练数据中：验证分数因此偏高。</translation>
+    </message>
+    <message>
+      <source>macro F1</source>
+      <translation>宏平均 F1</translation>
+    </message>
+    <message>
+      <source>accuracy</source>
+      <translation>准确率</translation>
+    </message>
+    <message>
+      <source>entity F1</source>
+      <translation>实体 F1</translation>
+    </message>
+  </context>
+  <context>
     <name>CurvePlots</name>
     <message>
       <source>Loss (lower is better)</source>
@@ -350,6 +398,66 @@
     <message>
       <source>Apple GPU (MPS)</source>
       <translation>Apple 图形处理器（MPS）</translation>
+    </message>
+  </context>
+  <context>
+    <name>ErrorAnalysis</name>
+    <message>
+      <source>Click a cell of the confusion matrix to read its texts.</source>
+      <extracomment>Explainers by model folder, shared by every view of the window (loading one costs seconds); the most recently used ``MAX_EXPLAINERS`` are kept, each holding its model.</extracomment>
+      <translation>点击混淆矩阵的单元格，查看其中的文本。</translation>
+    </message>
+    <message>
+      <source>This run kept no validation predictions to list.</source>
+      <translation>此次运行没有保存可列出的验证预测。</translation>
+    </message>
+    <message>
+      <source>image</source>
+      <translation>图像</translation>
+    </message>
+    <message>
+      <source>text</source>
+      <translation>文本</translation>
+    </message>
+    <message>
+      <source>true label</source>
+      <translation>真实标签</translation>
+    </message>
+    <message>
+      <source>predicted</source>
+      <translation>预测</translation>
+    </message>
+    <message>
+      <source>confidence</source>
+      <translation>置信度</translation>
+    </message>
+    <message>
+      <source>{n} validation examples of {true!r} predicted correctly.</source>
+      <translation>{true!r} 的 {n} 个验证样本预测正确。</translation>
+    </message>
+    <message>
+      <source>{n} validation examples of {true!r} taken for {pred!r}.</source>
+      <translation>{true!r} 的 {n} 个验证样本被误判为 {pred!r}。</translation>
+    </message>
+    <message>
+      <source>Explaining…</source>
+      <translation>正在解释…</translation>
+    </message>
+    <message>
+      <source>Green words pushed the model toward {label!r}, red ones away from it.</source>
+      <translation>绿色的词把模型推向 {label!r}，红色的词把它推离。</translation>
+    </message>
+    <message>
+      <source>The text is longer than the model reads: only its start is explained.</source>
+      <translation>文本超过模型能读取的长度：只解释了开头部分。</translation>
+    </message>
+    <message>
+      <source>No explanation: {error}</source>
+      <translation>无法解释：{error}</translation>
+    </message>
+    <message>
+      <source>{path}: {true!r} predicted as {pred!r}</source>
+      <translation>{path}：{true!r} 被预测为 {pred!r}</translation>
     </message>
   </context>
   <context>
@@ -983,6 +1091,34 @@
       <translation>宏平均 F1 &lt;b&gt;{f:.3f}&lt;/b&gt;</translation>
     </message>
     <message>
+      <source>Examples in the cell</source>
+      <translation>单元格中的样本</translation>
+    </message>
+    <message>
+      <source>Suspect labels</source>
+      <translation>可疑标签</translation>
+    </message>
+    <message>
+      <source>Entity types (rows: true, columns: predicted; missed and spurious)</source>
+      <translation>实体类型（行：真实，列：预测；含漏检和误检）</translation>
+    </message>
+    <message>
+      <source>Per entity type</source>
+      <translation>按实体类型</translation>
+    </message>
+    <message>
+      <source>Entity F1 &lt;b&gt;{f:.3f}&lt;/b&gt; (micro)</source>
+      <translation>实体 F1 &lt;b&gt;{f:.3f}&lt;/b&gt;（微平均）</translation>
+    </message>
+    <message>
+      <source>precision {p:.3f} · recall {r:.3f}</source>
+      <translation>精确率 {p:.3f} · 召回率 {r:.3f}</translation>
+    </message>
+    <message>
+      <source>on {n:,} validation sentences</source>
+      <translation>基于 {n:,} 个验证句子</translation>
+    </message>
+    <message>
       <source>on {n:,} validation texts</source>
       <translation>基于 {n:,} 条验证文本</translation>
     </message>
@@ -993,6 +1129,46 @@
     <message>
       <source>best: {name}</source>
       <translation>最佳：{name}</translation>
+    </message>
+    <message>
+      <source>type</source>
+      <translation>类型</translation>
+    </message>
+    <message>
+      <source>{s:.1f} s</source>
+      <translation>{s:.1f} 秒</translation>
+    </message>
+    <message>
+      <source>Fine-tuned &lt;b&gt;{ours:.1%}&lt;/b&gt; vs baseline {theirs:.1%} (TF-IDF + logistic regression, fitted in {time})</source>
+      <translation>微调 &lt;b&gt;{ours:.1%}&lt;/b&gt;，基线 {theirs:.1%}（TF-IDF + 逻辑回归，拟合用时 {time}）</translation>
+    </message>
+    <message>
+      <source>Fine-tuning did not beat the baseline: &lt;b&gt;{ours:.1%}&lt;/b&gt; vs {theirs:.1%} for TF-IDF + logistic regression (fitted in {time})</source>
+      <translation>微调没有超过基线：&lt;b&gt;{ours:.1%}&lt;/b&gt;，TF-IDF + 逻辑回归为 {theirs:.1%}（拟合用时 {time}）</translation>
+    </message>
+    <message>
+      <source>macro F1 {ours:.3f} vs {theirs:.3f}</source>
+      <translation>宏平均 F1 {ours:.3f} 对 {theirs:.3f}</translation>
+    </message>
+    <message>
+      <source>Calibration: expected calibration error {before:.3f} before, {after:.3f} after temperature scaling (T = {t:.2f})</source>
+      <translation>校准：温度缩放前的期望校准误差为 {before:.3f}，缩放后为 {after:.3f}（T = {t:.2f}）</translation>
+    </message>
+    <message>
+      <source>Click a cell to read its texts.</source>
+      <translation>点击单元格查看其中的文本。</translation>
+    </message>
+    <message>
+      <source>missed</source>
+      <translation>漏检</translation>
+    </message>
+    <message>
+      <source>spurious</source>
+      <translation>误检</translation>
+    </message>
+    <message>
+      <source>{count} entities of type {true} found as {pred}</source>
+      <translation>{count} 个 {true} 类型的实体被识别为 {pred}</translation>
     </message>
     <message>
       <source>{count} texts of class {true} predicted as {pred} ({share:.0%} of the class)</source>
@@ -1292,8 +1468,12 @@
       <translation>最佳准确率</translation>
     </message>
     <message>
-      <source>Macro F1</source>
-      <translation>宏平均 F1</translation>
+      <source>Score</source>
+      <translation>得分</translation>
+    </message>
+    <message>
+      <source>The task's main metric: {metric}</source>
+      <translation>任务的主要指标：{metric}</translation>
     </message>
     <message>
       <source>Duration</source>
@@ -1380,6 +1560,122 @@
     <message>
       <source>Automatic (the best one here)</source>
       <translation>自动（本机最佳设备）</translation>
+    </message>
+  </context>
+  <context>
+    <name>SuspectsView</name>
+    <message>
+      <source>Find suspect labels</source>
+      <translation>查找可疑标签</translation>
+    </message>
+    <message>
+      <source>Rank the training rows whose label the models disagree with (confident learning). Takes a little while: it runs in the background.</source>
+      <translation>对模型不认同其标签的训练行排序（置信学习）。需要一点时间：在后台运行。</translation>
+    </message>
+    <message>
+      <source>Finished runs can check their training labels.</source>
+      <translation>已完成的运行可以检查其训练标签。</translation>
+    </message>
+    <message>
+      <source>Keep</source>
+      <translation>保留</translation>
+    </message>
+    <message>
+      <source>The label is right: keep the row.</source>
+      <translation>标签正确：保留这一行。</translation>
+    </message>
+    <message>
+      <source>Relabel</source>
+      <translation>改标签</translation>
+    </message>
+    <message>
+      <source>Give the selected rows the label chosen beside (the suggested one by default).</source>
+      <translation>把选中的行改为旁边选定的标签（默认为建议的标签）。</translation>
+    </message>
+    <message>
+      <source>The new label, or each row's suggested label.</source>
+      <translation>新标签，或每行建议的标签。</translation>
+    </message>
+    <message>
+      <source>Drop</source>
+      <translation>删除</translation>
+    </message>
+    <message>
+      <source>Leave the selected rows out of the copy.</source>
+      <translation>在副本中去掉选中的行。</translation>
+    </message>
+    <message>
+      <source>Retrain on the corrected copy</source>
+      <translation>用修正后的副本重新训练</translation>
+    </message>
+    <message>
+      <source>Write your decisions to a copy of the data beside the run (the original is never changed), open it and train on it.</source>
+      <translation>把你的决定写入运行文件夹中的数据副本（原文件不会改动），打开它并用它训练。</translation>
+    </message>
+    <message>
+      <source>suggested label</source>
+      <extracomment>row number -&gt; "keep" | ("relabel", label) | "drop"</extracomment>
+      <translation>建议的标签</translation>
+    </message>
+    <message>
+      <source>No run to check.</source>
+      <translation>没有可检查的运行。</translation>
+    </message>
+    <message>
+      <source>Looking for suspect labels…</source>
+      <translation>正在查找可疑标签…</translation>
+    </message>
+    <message>
+      <source>Could not look for suspects: {error}</source>
+      <translation>无法查找可疑标签：{error}</translation>
+    </message>
+    <message>
+      <source>row</source>
+      <translation>行</translation>
+    </message>
+    <message>
+      <source>text</source>
+      <translation>文本</translation>
+    </message>
+    <message>
+      <source>label</source>
+      <translation>标签</translation>
+    </message>
+    <message>
+      <source>suggested</source>
+      <translation>建议</translation>
+    </message>
+    <message>
+      <source>score</source>
+      <translation>分数</translation>
+    </message>
+    <message>
+      <source>decision</source>
+      <translation>决定</translation>
+    </message>
+    <message>
+      <source>{n} training rows whose label looks wrong, most suspect first: read each, then keep, relabel or drop it.</source>
+      <translation>{n} 个训练行的标签看起来有误，最可疑的排在前面：逐一阅读，然后保留、改标签或删除。</translation>
+    </message>
+    <message>
+      <source>No suspect labels: the models agree with the data.</source>
+      <translation>没有可疑标签：模型与数据一致。</translation>
+    </message>
+    <message>
+      <source>→ {label}</source>
+      <translation>→ {label}</translation>
+    </message>
+    <message>
+      <source>drop</source>
+      <translation>删除</translation>
+    </message>
+    <message>
+      <source>keep</source>
+      <translation>保留</translation>
+    </message>
+    <message>
+      <source>{changed} relabelled and {dropped} dropped in {path}</source>
+      <translation>已在 {path} 中改标签 {changed} 行、删除 {dropped} 行</translation>
     </message>
   </context>
   <context>
