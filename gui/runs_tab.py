@@ -124,19 +124,9 @@ def history_series(folder: Any) -> dict[str, tuple[Any, Any]]:
 
 
 def run_score(info: Any) -> tuple[float | None, str]:
-    """A run's score on its task's main metric and the metric's name: ``metrics.json``'s
-    ``score`` and ``main_metric`` for a finished run, the best evaluation's ``score`` for an
-    unfinished one; ``macro_f1`` for runs saved before scores had a name."""
-    folder = info.folder
-    metrics = folder.metrics or {}
-    metric = str(metrics.get("main_metric") or folder.status.get("main_metric") or "macro_f1")
-    value = metrics.get("score", metrics.get(metric))
-    if value is None and not metrics:
-        best = folder.best_evaluation() or {}
-        value = best.get("score", best.get(metric))
-    if value is None:
-        value = info.macro_f1
-    return (float(value) if value is not None else None), metric
+    """A run's score on its task's main metric and the metric's name (``RunInfo`` reads
+    them once, off the GUI thread, with the listing)."""
+    return info.score, info.main_metric
 
 
 def swatch(rgb: tuple[int, int, int], size: int = 12) -> QIcon:
@@ -352,6 +342,17 @@ class _ExportProgress(QObject):
     step = Signal(int, int, str)
 
 
+def prefix_object_names(root: QWidget, prefix: str) -> None:
+    """Give every named child of ``root`` (and ``root``) the ``prefix`` it lacks:
+    ``coachingLabel`` becomes ``runCoachingLabel``; Qt's own ``qt_...`` names stay."""
+    from PySide6.QtCore import QObject
+
+    for child in [root, *root.findChildren(QObject)]:
+        name = child.objectName()
+        if name and not name.startswith((prefix, "qt_")):
+            child.setObjectName(prefix + name[0].upper() + name[1:])
+
+
 class RunsTab(QWidget):
     """Signals: ``errorOccurred(exception)``; ``resumeRequested(run_dir)``;
     ``predictRequested(model_dir)``; ``retrainRequested(data_path)`` to train on a corrected
@@ -504,6 +505,8 @@ class RunsTab(QWidget):
             Qt.Orientation.Vertical,
             misclassified_name="runMisclassifiedTable",
         )
+        # a widget in both the Training and the Runs tab takes a "run" prefix here
+        prefix_object_names(self.results, "run")
         self.results.retrainRequested.connect(self.retrainRequested.emit)
         self.results.errorOccurred.connect(self.errorOccurred.emit)
         plots = QWidget()

@@ -251,8 +251,12 @@
       <translation>正在分析数据</translation>
     </message>
     <message>
-      <source>Tokenising</source>
-      <translation>正在分词</translation>
+      <source>Preparing the examples</source>
+      <translation>正在准备样本</translation>
+    </message>
+    <message>
+      <source>Fitting the baseline</source>
+      <translation>正在拟合基线</translation>
     </message>
     <message>
       <source>Building the model</source>
