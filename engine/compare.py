@@ -40,8 +40,10 @@ DEFAULT_BUDGET = 300.0
 MIN_BUDGET = 10.0
 #: A trial shorter than this many optimizer steps says nothing about the candidate.
 MIN_TRIAL_STEPS = 5
-#: Trials are scored on at most this many validation rows (the same rows for every one).
-MAX_VALIDATION_ROWS = 500
+#: Trials are scored on at most this many validation rows (the same rows for every one):
+#: scoring is forward passes only, but 500 rows cost a slow laptop as much as 5 training
+#: steps of each candidate; 300 rows still tell candidates 6 points apart.
+MAX_VALIDATION_ROWS = 300
 #: At most this many training rows are tokenised per model: more cannot be trained in a
 #: trial on a CPU within any sensible budget.
 MAX_TRAIN_ROWS = 20_000
@@ -50,6 +52,8 @@ TRIAL_MAX_LENGTH = 128
 #: Share of the budget kept for the baseline, at least ``BASELINE_MIN_SECONDS``.
 BASELINE_SHARE = 0.03
 BASELINE_MIN_SECONDS = 1.0
+#: Optimizer steps timed (after one warm-up step) to plan a trial; the timing is undone.
+TIMED_STEPS = 1
 #: Texts read to detect the language and measure a vocabulary's fit.
 LANGUAGE_SAMPLE = 500
 #: Rows the language check's baseline is fitted on, so that it stays a matter of seconds.
@@ -232,15 +236,50 @@ class _Clock:
 
 @dataclass
 class _ModelSetup:
+    """One model's share of the work, done once for all its strategies: the tokenizer,
+    the shared validation rows encoded, the training rows in a seeded order (encoded as far
+    as a trial has needed), and the pre-trained model with its new head (each strategy
+    trains a copy, so the model is read from disk once)."""
+
     spec: str
     source: Any
     processor: Any
-    task_data: Any
-    train_ds: Any
-    val_ds: Any
     config: Any
+    labels: Any
+    train_text: Any  # the shuffled training rows, not yet encoded
+    val_ds: Any
     setup_seconds: float
+    encode_seconds: float  # per training row, measured on the validation rows
     fit: Any
+    pristine: Any = None
+    encoded: Any = None
+
+    def train_rows(self, n: int) -> Any:
+        """The first ``n`` training rows encoded (the task's own ``encode``)."""
+        from engine import tasks
+        from engine.tasks.base import TaskData
+
+        n = min(n, self.train_text.num_rows)
+        if self.encoded is None or self.encoded.num_rows < n:
+            part = self.train_text.select(range(n))
+            data = TaskData(
+                train=part, validation=part.select(range(1)), labels=self.labels, source=""
+            )
+            self.encoded, _ = tasks.get(TEXT_TASK).encode(data, self.processor, self.config)
+        return self.encoded.select(range(n))
+
+    def model_copy(self) -> Any:
+        """A fresh copy of the pre-trained model with its (seeded) new head."""
+        import copy
+
+        from transformers import set_seed
+
+        from engine import tasks
+
+        if self.pristine is None:
+            set_seed(self.config.seed)
+            self.pristine = tasks.get(TEXT_TASK).build_model(self.source, self.labels, self.config)
+        return copy.deepcopy(self.pristine)
 
 
 def _subset(ds: Any, n: int, seed: int) -> Any:
@@ -248,7 +287,7 @@ def _subset(ds: Any, n: int, seed: int) -> Any:
 
 
 def _setup_model(spec: str, data: Any, val_rows: int, base: Any, language: str) -> _ModelSetup:
-    """Resolve, tokenise the (capped) training rows and the shared validation rows."""
+    """Resolve the model, load its tokenizer, encode the shared validation rows."""
     from engine import tasks
     from engine.language import vocabulary_fit
     from engine.models import describe_model, model_max_length, resolve_model
@@ -263,17 +302,19 @@ def _setup_model(spec: str, data: Any, val_rows: int, base: Any, language: str) 
     info = describe_model(source)
     max_length = min(TRIAL_MAX_LENGTH, model_max_length(processor, info))
     config = base.replace(model=spec, max_length=max_length)
-    trimmed = TaskData(
-        train=_subset(data.train, MAX_TRAIN_ROWS, base.seed),
-        validation=_subset(data.validation, val_rows, base.seed),
-        labels=data.labels,
-        source=data.source,
+    train_text = _subset(data.train, MAX_TRAIN_ROWS, base.seed)
+    val = _subset(data.validation, val_rows, base.seed)
+    t1 = time.perf_counter()
+    _, val_ds = task.encode(
+        TaskData(train=val.select(range(1)), validation=val, labels=data.labels, source=""),
+        processor,
+        config,
     )
-    train_ds, val_ds = task.encode(trimmed, processor, config)
-    fit = vocabulary_fit(processor, trimmed.train["text"][:LANGUAGE_SAMPLE], language=language)
+    encode_seconds = (time.perf_counter() - t1) / max(1, val.num_rows)
+    fit = vocabulary_fit(processor, train_text["text"][:LANGUAGE_SAMPLE], language=language)
     return _ModelSetup(
-        spec, source, processor, trimmed, train_ds, val_ds, config,
-        time.perf_counter() - t0, fit,
+        spec, source, processor, config, data.labels, train_text, val_ds,
+        time.perf_counter() - t0, encode_seconds, fit,
     )  # fmt: skip
 
 
@@ -316,18 +357,19 @@ def _trial(
     task = tasks.get(TEXT_TASK)
     config = setup.config.replace(strategy=strategy)
     set_seed(config.seed)
-    model = task.build_model(setup.source, setup.task_data.labels, config)
+    model = setup.model_copy()
     task.apply_strategy(model, config.parsed_strategy)
     build_seconds = time.monotonic() - t0
 
     collate = task.collator(setup.processor, device)
     batches = estimate.sample_batches(
-        setup.train_ds, config.batch_size, count=2, group_by_length=False, seed=config.seed
-    )
+        setup.train_rows(2 * config.batch_size), config.batch_size, count=2,
+        group_by_length=False, seed=config.seed,
+    )  # fmt: skip
     saved = {k: v.detach().clone() for k, v in model.state_dict().items()}
     step_seconds = estimate.measure_step_seconds(
         model, batches, collate=collate, device=device, precision="fp32",
-        learning_rate=config.resolved_learning_rate(), steps=2, warmup=1, stop=stop,
+        learning_rate=config.resolved_learning_rate(), steps=TIMED_STEPS, warmup=1, stop=stop,
     )  # fmt: skip
     model.load_state_dict(saved)  # the timing steps must not count as training
     del saved
@@ -358,10 +400,11 @@ def _trial(
     score_seconds = per_row * setup.val_ds.num_rows
     spent = time.monotonic() - t0
     available = share - spent - score_seconds
-    max_steps = max(1, math.ceil(config.epochs * setup.train_ds.num_rows / config.batch_size))
-    steps = min(max_steps, int(available / step_seconds)) if available > 0 else 0
+    max_steps = max(1, math.ceil(config.epochs * setup.train_text.num_rows / config.batch_size))
+    per_step = step_seconds + config.batch_size * setup.encode_seconds  # rows are encoded first
+    steps = min(max_steps, int(available / per_step)) if available > 0 else 0
     if steps < MIN_TRIAL_STEPS:
-        needed = spent + MIN_TRIAL_STEPS * step_seconds + score_seconds
+        needed = spent + MIN_TRIAL_STEPS * per_step + score_seconds
         if clock.left() - reserve >= needed - spent:
             steps = MIN_TRIAL_STEPS  # take it from what is left; later candidates may skip
         elif first:
@@ -380,9 +423,13 @@ def _trial(
                 f"{max(0.0, clock.left() - reserve):.0f} s were left",
             )  # fmt: skip
 
-    rows = min(setup.train_ds.num_rows, steps * config.batch_size)
-    train_ds = setup.train_ds.select(range(rows))
-    deadline = min(clock.deadline - reserve, t0 + max(share, spent + steps * step_seconds))
+    rows = min(setup.train_text.num_rows, steps * config.batch_size)
+    train_ds = setup.train_rows(rows)
+    spent = time.monotonic() - t0
+    deadline = min(
+        clock.deadline - reserve - score_seconds,
+        t0 + max(share - score_seconds, spent + steps * step_seconds),
+    )
     with tempfile.TemporaryDirectory(prefix="strop-compare-") as folder:
         args = TrainingArguments(
             output_dir=folder,
@@ -426,9 +473,7 @@ def _trial(
             )  # fmt: skip
         output = trainer.predict(setup.val_ds)
     logits = output.predictions[0] if isinstance(output.predictions, tuple) else output.predictions
-    figures = quick_metrics(
-        output.label_ids, np.argmax(logits, axis=-1), len(setup.task_data.labels)
-    )
+    figures = quick_metrics(output.label_ids, np.argmax(logits, axis=-1), len(setup.labels))
     return CandidateResult(
         **base, accuracy=figures["accuracy"], macro_f1=figures["macro_f1"],
         seconds=time.monotonic() - t0, full_run_seconds=full, train_rows=rows, steps=done_steps,
@@ -606,6 +651,18 @@ class LanguageCheck:
             lines.append(f"  Models for {self.language!r}: {names}.")
         lines.append("  Training goes on; python main.py compare --data ... measures the choices.")
         return "\n".join(lines)
+
+
+def detect_data_language(data: str, text_column: str | None = None) -> str:
+    """The ISO 639-1 code of a data file's texts, from its first ``LANGUAGE_SAMPLE`` rows
+    (the text column detected unless given). Cheap enough to run whenever data changes."""
+    from engine.data import detect_columns, load_table
+    from engine.language import detect_language
+
+    table = load_table(data)
+    column = text_column or detect_columns(table, source=str(data)).text
+    rows = table.select(range(min(LANGUAGE_SAMPLE, table.num_rows)))
+    return detect_language(rows[column])
 
 
 def language_suggestions(language: str) -> list[dict[str, Any]]:

@@ -255,3 +255,10 @@ def test_cli_train_warns_about_a_language_mismatch_and_proceeds(
     assert "Warning:" in err and "unknown" in err and "hfl/rbt3" in err
     assert "baseline" in err
     assert (tmp_path / "run" / "model").is_dir()
+
+
+def test_detect_data_language_reads_the_text_column(tmp_path: Path) -> None:
+    from engine.compare import detect_data_language
+
+    assert detect_data_language(str(write_chinese_csv(tmp_path / "zh.csv", rows=20))) == "zh"
+    assert detect_data_language(str(write_sentiment_csv(tmp_path / "en.csv", rows=20))) == "en"
