@@ -253,6 +253,15 @@ class _ModelSetup:
     fit: Any
     pristine: Any = None
     encoded: Any = None
+    #: The shortest trial (seconds) measured per strategy, by how much it trains
+    #: (``_train_rank``): a strategy that trains at least as much costs at least as much,
+    #: so when even that time is not left it is skipped without building and timing it.
+    costs: dict[float, float] = field(default_factory=dict)
+
+    def min_cost(self, strategy: Any) -> float | None:
+        rank = _train_rank(strategy)
+        known = [cost for r, cost in self.costs.items() if r <= rank]
+        return min(known) if known else None
 
     def train_rows(self, n: int) -> Any:
         """The first ``n`` training rows encoded (the task's own ``encode``)."""
@@ -280,6 +289,11 @@ class _ModelSetup:
             set_seed(self.config.seed)
             self.pristine = tasks.get(TEXT_TASK).build_model(self.source, self.labels, self.config)
         return copy.deepcopy(self.pristine)
+
+
+def _train_rank(strategy: Any) -> float:
+    """How much a strategy trains: head < top-layers:1 < top-layers:2 < ... < full."""
+    return {"head": 0.0, "full": math.inf}.get(strategy.kind, float(strategy.layers))
 
 
 def _subset(ds: Any, n: int, seed: int) -> Any:
@@ -354,8 +368,17 @@ def _trial(
     from engine.training import cadence
 
     t0 = time.monotonic()
-    task = tasks.get(TEXT_TASK)
+    left = clock.left() - reserve
     config = setup.config.replace(strategy=strategy)
+    at_least = setup.min_cost(config.parsed_strategy)
+    if at_least is not None and left < at_least:
+        return CandidateResult(
+            setup.spec, strategy, None, None, 0.0, None, unknown_share=setup.fit.unknown_share,
+            fits_language=setup.fit.fits,
+            skipped=f"does not fit in the budget: a trial of it takes at least "
+            f"{at_least:.0f} s, {max(0.0, left):.0f} s were left",
+        )  # fmt: skip
+    task = tasks.get(TEXT_TASK)
     set_seed(config.seed)
     model = setup.model_copy()
     task.apply_strategy(model, config.parsed_strategy)
@@ -403,8 +426,10 @@ def _trial(
     max_steps = max(1, math.ceil(config.epochs * setup.train_text.num_rows / config.batch_size))
     per_step = step_seconds + config.batch_size * setup.encode_seconds  # rows are encoded first
     steps = min(max_steps, int(available / per_step)) if available > 0 else 0
+    needed = spent + MIN_TRIAL_STEPS * per_step + score_seconds
+    rank = _train_rank(config.parsed_strategy)
+    setup.costs[rank] = min(setup.costs.get(rank, needed), needed)
     if steps < MIN_TRIAL_STEPS:
-        needed = spent + MIN_TRIAL_STEPS * per_step + score_seconds
         if clock.left() - reserve >= needed - spent:
             steps = MIN_TRIAL_STEPS  # take it from what is left; later candidates may skip
         elif first:

@@ -262,3 +262,17 @@ def test_detect_data_language_reads_the_text_column(tmp_path: Path) -> None:
 
     assert detect_data_language(str(write_chinese_csv(tmp_path / "zh.csv", rows=20))) == "zh"
     assert detect_data_language(str(write_sentiment_csv(tmp_path / "en.csv", rows=20))) == "en"
+
+
+def test_a_strategy_that_trains_more_is_never_cheaper_than_one_measured() -> None:
+    from engine.compare import _ModelSetup, _train_rank
+    from engine.config import Strategy
+
+    ranks = [_train_rank(Strategy.parse(s)) for s in ("head", "top-layers:1", "top-layers:3")]
+    assert ranks == sorted(ranks) and _train_rank(Strategy.parse("full")) > ranks[-1]
+    setup = _ModelSetup(*([None] * 7), 0.0, 0.0, None)
+    setup.costs[_train_rank(Strategy.parse("top-layers:2"))] = 40.0
+    assert setup.min_cost(Strategy.parse("head")) is None  # may be cheaper: measure it
+    assert setup.min_cost(Strategy.parse("full")) == 40.0
+    setup.costs[_train_rank(Strategy.parse("head"))] = 25.0
+    assert setup.min_cost(Strategy.parse("top-layers:4")) == 25.0
