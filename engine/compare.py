@@ -491,6 +491,7 @@ def _trial(
         trainer.remove_callback(ProgressCallback)
         trainer.train()
         done_steps = int(trainer.state.global_step)
+        rows = min(rows, done_steps * config.batch_size)  # stopped at its deadline: fewer
         if stop.is_set():
             return CandidateResult(
                 **base, accuracy=None, macro_f1=None, seconds=time.monotonic() - t0,

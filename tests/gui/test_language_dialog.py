@@ -84,3 +84,11 @@ def test_a_model_that_fits_starts_without_asking(
 
 def test_without_data_start_is_not_held_up(window: Any) -> None:
     assert check_language_before_start(window) is True
+
+
+def test_a_window_without_a_model_tab_is_not_held_up(qtbot: Any) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    lone = QWidget()
+    qtbot.addWidget(lone)
+    assert check_language_before_start(lone) is True
