@@ -112,7 +112,14 @@ class CatalogueView(QWidget):
         layout.addWidget(self.language_label)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
-        self.set_language(None)
+        self._asked = False  # listed once shown or once the data's language is known
+        self._show_language(None)
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        """List the catalogue when first shown: not at start-up, before the window paints."""
+        super().showEvent(event)
+        if not self._asked:
+            self.refresh()
 
     @property
     def rows(self) -> list[dict[str, Any]]:
@@ -120,6 +127,10 @@ class CatalogueView(QWidget):
 
     def set_language(self, language: str | None) -> None:
         """Rank the catalogue for ``language`` (ISO 639-1; ``None``: no data open yet)."""
+        self._show_language(language)
+        self.refresh()
+
+    def _show_language(self, language: str | None) -> None:
         self._language = language
         if language:
             self.language_label.setText(
@@ -131,10 +142,10 @@ class CatalogueView(QWidget):
             self.language_label.setText(
                 self.tr("Open a data file to rank the models for its language.")
             )
-        self.refresh()
 
     def refresh(self) -> None:
         """List the catalogue again (after a download or an import)."""
+        self._asked = True
         self._generation += 1
         generation = self._generation
 

@@ -81,9 +81,10 @@ class CompareView(QWidget):
 
         self.intro = QLabel(
             self.tr(
-                "Try each model on this computer that reads your data's language, with each "
-                "strategy, for a short while on a sample, plus a simple baseline "
-                "(TF-IDF + logistic regression). The best validation macro F1 is recommended."
+                "Try the starter model, and every other model on this computer that reads your "
+                "data's language, with each strategy, for a short while on a sample, plus a "
+                "simple baseline (TF-IDF + logistic regression). The best validation macro F1 "
+                "is recommended."
             )
         )
         self.intro.setWordWrap(True)

@@ -90,8 +90,8 @@
   <context>
     <name>CompareView</name>
     <message>
-      <source>Try each model on this computer that reads your data's language, with each strategy, for a short while on a sample, plus a simple baseline (TF-IDF + logistic regression). The best validation macro F1 is recommended.</source>
-      <translation>在数据样本上，用本机上每个能读懂您数据语言的模型和每种策略各短暂训练一次，并加上一个简单基线（TF-IDF + 逻辑回归）。推荐验证集宏 F1 最高者。</translation>
+      <source>Try the starter model, and every other model on this computer that reads your data's language, with each strategy, for a short while on a sample, plus a simple baseline (TF-IDF + logistic regression). The best validation macro F1 is recommended.</source>
+      <translation>在数据样本上，用入门模型以及本机上其他每个能读懂您数据语言的模型、配合每种策略各短暂训练一次，并加上一个简单基线（TF-IDF + 逻辑回归）。推荐验证集宏 F1 最高者。</translation>
     </message>
     <message>
       <source> s</source>
