@@ -499,7 +499,8 @@ def _trial(
             )  # fmt: skip
         output = trainer.predict(setup.val_ds)
     logits = output.predictions[0] if isinstance(output.predictions, tuple) else output.predictions
-    figures = quick_metrics(output.label_ids, np.argmax(logits, axis=-1), len(setup.labels))
+    labels = np.asarray(output.label_ids)
+    figures = quick_metrics(labels.tolist(), np.argmax(logits, axis=-1).tolist(), len(setup.labels))
     return CandidateResult(
         **base, accuracy=figures["accuracy"], macro_f1=figures["macro_f1"],
         seconds=time.monotonic() - t0, full_run_seconds=full, train_rows=rows, steps=done_steps,

@@ -302,12 +302,12 @@ class CompareView(QWidget):
             row = self._rows.index(best)
             bold = QFont(self.table.font())
             bold.setBold(True)
-            for col in range(self.table.columnCount()):
-                item = self.table.item(row, col)
+            items = [self.table.item(row, col) for col in range(self.table.columnCount())]
+            for item in filter(None, items):
                 item.setFont(bold)
                 item.setToolTip(self.tr("Recommended: the best validation macro F1."))
-            first = self.table.item(row, 0)
-            first.setText("★ " + first.text())
+            if items[0] is not None:
+                items[0].setText("★ " + items[0].text())
             self.table.selectRow(row)
         if best is not None and best.is_baseline:
             self.show_baseline_won(best)
