@@ -77,21 +77,18 @@ def _fsync_tree(folder: Path) -> None:
         return
     for path in folder.rglob("*"):
         if path.is_file():
-            try:
-                fd = os.open(path, os.O_RDONLY)
-                try:
-                    os.fsync(fd)
-                finally:
-                    os.close(fd)
-            except OSError:
-                pass
+            _fsync(path)
 
 
 def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
+    if os.name == "posix":
+        _fsync(folder)
+
+
+def _fsync(path: Path) -> None:
+    """fsync one file or folder; a file system that cannot is left alone."""
     try:
-        fd = os.open(folder, os.O_RDONLY)
+        fd = os.open(path, os.O_RDONLY)
         try:
             os.fsync(fd)
         finally:

@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from engine.distributed import is_main_process, rank, shutdown
 from engine.errors import StropError, TrainingError
@@ -23,7 +23,7 @@ EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, status 2, like every bad input
+    def error(self, message: str) -> NoReturn:  # one line, status 2, like every bad input
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
 
 
@@ -65,6 +65,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="CSV to write the predictions of --file to")
     p.add_argument("--text-column")
     p.add_argument("--batch-size", type=int, default=256)
+    p.add_argument(
+        "--min-confidence",
+        type=float,
+        metavar="P",
+        help="mark predictions whose top probability is below P as uncertain",
+    )
     p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"))
     _add_trust_flags(p)
 
@@ -89,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--zip", action="store_true", help="also write OUT.zip")
     x.add_argument("--no-onnx", action="store_true", help="leave out the ONNX export")
     _add_model_commands(sub)
+    _add_insight_parsers(sub)
     _add_compare_command(sub)
     return parser
 
@@ -115,6 +122,31 @@ def add_setting_flags(parser: argparse.ArgumentParser) -> None:
         if s.default not in (None, "") and not s.auto:
             help_text += f" (default: {s.default})"
         parser.add_argument(s.flag, dest=dest, type=kind, help=help_text, **extra)
+
+
+def _add_insight_parsers(sub: Any) -> None:
+    """``explain`` and ``suspects``: why the model chose a label; which labels look wrong."""
+    ex = sub.add_parser("explain", help="which words made the model choose its label")
+    ex.add_argument("--model", required=True, help="a model folder or run folder")
+    ex.add_argument("texts", nargs="*", metavar="TEXT")
+    ex.add_argument("--file", help="a data file (the model's text column) or one text per line")
+    ex.add_argument("--text-column")
+    ex.add_argument("--out", help="JSON Lines file to write the explanations to")
+    ex.add_argument("--steps", type=int, help="integration steps (more: slower, more exact)")
+    ex.add_argument("--device", default="cpu", choices=("auto", "cpu", "cuda", "mps"))
+    _add_trust_flags(ex)
+
+    su = sub.add_parser("suspects", help="rows of a run's data whose label looks wrong")
+    su.add_argument("--run", required=True, help="the run folder")
+    su.add_argument("--top", type=int, help="the K most suspect rows (default: those flagged)")
+    su.add_argument("--out", help="CSV to write (row,text,label,suggested,score)")
+    su.add_argument("--data", help="the run's data file, if it moved")
+    su.add_argument(
+        "--judge",
+        choices=("baseline", "embeddings", "model", "both", "all"),
+        help="whose probabilities judge the labels (default: all, or embeddings without a model)",
+    )
+    su.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"))
 
 
 def _add_trust_flags(parser: argparse.ArgumentParser) -> None:
@@ -149,6 +181,8 @@ class ProgressPrinter:
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
         self.last_plain = 0.0
         self.open_line = False
+        self.on_battery = False
+        self.battery_warned = False
 
     def _line(self, text: str) -> None:
         if self.open_line:
@@ -177,7 +211,19 @@ class ProgressPrinter:
                 f"validation rows, {len(event.labels)} classes, {event.total_steps:,} steps, batch {event.effective_batch_size}{resumed}"
             )
             self._line(f"Run folder: {event.run_dir}")
+        elif isinstance(event, ev.PowerChecked):
+            self.on_battery = bool(event.on_battery)
+            if not event.awake:
+                self._line(
+                    f"(the computer may sleep during the run: {event.detail or event.method})"
+                )
         elif isinstance(event, ev.StepLogged):
+            if self.on_battery and not self.battery_warned and (event.eta or 0) > 600:
+                self.battery_warned = True
+                self._line(
+                    f"warning: running on battery, and the run needs about {_duration(event.eta or 0)} "
+                    "more: plug the computer in (training drains a battery fast); going on."
+                )
             eta = _duration(event.eta) if event.eta is not None else "?"
             text = (
                 f"step {event.step:>6}/{event.total_steps}  epoch {event.epoch:5.2f}  loss {event.loss:.4f}  "
@@ -299,11 +345,21 @@ def cmd_predict(args: argparse.Namespace) -> int:
         allow_pickle=args.allow_pickle,
         trust_remote_code=args.trust_remote_code,
     )
-    for pred in predictor.predict(args.texts, batch_size=args.batch_size) if args.texts else []:
+    if args.min_confidence is not None and not 0 <= args.min_confidence <= 1:
+        raise ConfigError("--min-confidence must be between 0 and 1.")
+    wanted = {"min_confidence": args.min_confidence} if args.min_confidence is not None else {}
+    found = (
+        predictor.predict(args.texts, batch_size=args.batch_size, **wanted) if args.texts else []
+    )
+    for pred in found:
         print(json.dumps(pred.to_dict(), ensure_ascii=False))
     if args.file:
         n = predictor.predict_file(
-            args.file, args.out, text_column=args.text_column, batch_size=args.batch_size
+            args.file,
+            args.out,
+            text_column=args.text_column,
+            batch_size=args.batch_size,
+            **wanted,
         )
         print(f"Wrote {n:,} predictions to {args.out}", file=sys.stderr)
     return EXIT_OK
@@ -388,6 +444,59 @@ def cmd_import_model(args: argparse.Namespace) -> int:
     if sys.stderr.isatty():
         sys.stderr.write("\n")
     print(dest)
+    return EXIT_OK
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from engine.errors import ConfigError
+    from engine.explain import DEFAULT_STEPS, Explainer, read_explain_texts
+
+    if not args.texts and not args.file:
+        raise ConfigError("Nothing to explain.", hint="Give texts as arguments, or --file FILE.")
+    explainer = Explainer(
+        args.model,
+        device=args.device,
+        allow_pickle=args.allow_pickle,
+        trust_remote_code=args.trust_remote_code,
+    )
+    texts = list(args.texts)
+    if args.file:
+        column = args.text_column or explainer.predictor.meta.get("text_column")
+        texts += read_explain_texts(args.file, column)
+    out = open(args.out, "w", encoding="utf-8") if args.out else None  # noqa: SIM115
+    try:
+        for text in texts:
+            (explanation,) = explainer.explain([text], steps=args.steps or DEFAULT_STEPS)
+            line = json.dumps(explanation.to_dict(), ensure_ascii=False)
+            print(line, file=out or sys.stdout, flush=out is None)
+    finally:
+        if out:
+            out.close()
+    if args.out:
+        print(f"Wrote {len(texts):,} explanations to {args.out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_suspects(args: argparse.Namespace) -> int:
+    import csv
+
+    from engine.suspects import find_suspects, write_suspects_csv
+
+    suspects = find_suspects(
+        args.run,
+        top=args.top,
+        judge=args.judge,
+        data=args.data,
+        device=args.device,
+    )
+    if args.out:
+        write_suspects_csv(suspects, args.out)
+        print(f"Wrote {len(suspects):,} suspect rows to {args.out}", file=sys.stderr)
+    else:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["row", "text", "label", "suggested", "score"])
+        for s in suspects:
+            writer.writerow([s.row, s.text, s.label, s.suggested, f"{s.score:.6f}"])
     return EXIT_OK
 
 
@@ -478,6 +587,8 @@ COMMANDS = {
     "export": cmd_export,
     "models": cmd_models,
     "import-model": cmd_import_model,
+    "explain": cmd_explain,
+    "suspects": cmd_suspects,
 }
 
 

@@ -1,8 +1,9 @@
-"""Loading labelled text: files to Arrow-backed ``datasets.Dataset``, columns, labels, split.
+"""Labelled text for classification: the text and label columns, the labels, the cleaned
+and split training and validation sets.
 
-Every table goes through the ``datasets`` library, so it is memory-mapped Arrow on disk and
-never a Python list, whatever its size. CSV and TSV columns are read as strings (labels such
-as ``007`` keep their form; mixed columns never fail half-way through a file).
+Files are read by ``engine.tables`` (re-exported here): every table goes through the
+``datasets`` library, so it is memory-mapped Arrow on disk and never a Python list, whatever
+its size. CSV and TSV columns are read as strings (labels such as ``007`` keep their form).
 
 Rows are counted from 1 at the first data row (the header is not a row), as a spreadsheet
 shows them below its header.
@@ -10,38 +11,35 @@ shows them below its header.
 
 from __future__ import annotations
 
-import codecs
-import csv
-import logging
 import os
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from engine.errors import DatasetError
-from engine.imports import ensure_warm
-from engine.paths import cache_dir
+from engine.findings import fill
+from engine.tables import (  # noqa: F401 - re-exported: the readers are part of "the data"
+    FILE_FILTER,
+    QUICK_CHECK_BYTES,
+    SUFFIX_FORMATS,
+    FileFacts,
+    _cell,
+    _load_saved,
+    check_file,
+    detect_encoding,
+    file_format,
+    load_table,
+    read_preview,
+    saved_validation_split,
+    sniff_delimiter,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import datasets
 
 TEXT = "text"
 LABEL = "label"
-
-SUFFIX_FORMATS = {
-    ".csv": "csv",
-    ".tsv": "tsv",
-    ".tab": "tsv",
-    ".txt": "csv",
-    ".json": "json",
-    ".jsonl": "json",
-    ".ndjson": "json",
-    ".parquet": "parquet",
-    ".pq": "parquet",
-}
-FILE_FILTER = "Data files (*.csv *.tsv *.tab *.txt *.json *.jsonl *.ndjson *.parquet *.pq)"
 
 _TEXT_NAMES = (
     "text", "sentence", "sentences", "content", "review", "message", "body", "comment",
@@ -64,425 +62,6 @@ def clip_texts(texts: Sequence[Any], max_length: int) -> list[str]:
     """Texts cut to what ``max_length`` tokens can hold, so tokenising stays cheap."""
     limit = max(1, max_length) * CHARS_PER_TOKEN_BOUND
     return ["" if t is None else t[:limit] if len(t) > limit else t for t in texts]
-
-
-def _quiet_datasets() -> None:
-    import datasets
-
-    datasets.disable_progress_bars()
-    # Reader errors become one DatasetError; datasets would also log them to stderr.
-    datasets.utils.logging.set_verbosity(logging.CRITICAL)
-    logging.getLogger("datasets").setLevel(logging.CRITICAL)
-
-
-# --------------------------------------------------------------------------------------
-# Encoding and sniffing
-# --------------------------------------------------------------------------------------
-def detect_encoding(path: Path, *, chunk_size: int = 1 << 20) -> str:
-    """Return the text encoding of ``path``: ``utf-8-sig``, ``utf-8``, ``gb18030`` or ``cp1252``.
-
-    The whole file is validated as UTF-8 with an incremental decoder (C speed, constant
-    memory). Files that are not UTF-8 are tried as GB18030 (a superset of GBK) when they
-    hold Chinese text, then as Windows-1252. Raises ``DatasetError`` for binary files.
-    """
-    with open(path, "rb") as f:
-        head = f.read(4)
-        f.seek(0)
-        if head.startswith(codecs.BOM_UTF16_LE) or head.startswith(codecs.BOM_UTF16_BE):
-            return "utf-16"
-        decoder = codecs.getincrementaldecoder("utf-8")()
-        first = True
-        while True:
-            chunk = f.read(chunk_size)
-            if first and b"\x00" in chunk[:8192]:
-                raise DatasetError(
-                    f"{path}: this is not a text file (it holds binary data).",
-                    hint="Choose a CSV, TSV, JSON, JSON Lines or Parquet file.",
-                )
-            first = False
-            try:
-                decoder.decode(chunk, final=not chunk)
-            except UnicodeDecodeError:
-                break
-            if not chunk:
-                return "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
-    raw = path.read_bytes()
-    for encoding in ("gb18030", "cp1252"):
-        try:
-            text = raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if encoding == "gb18030":
-            cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
-            if cjk < max(1, len(text) // 50):
-                continue
-        return encoding
-    raise DatasetError(
-        f"{path}: the file is neither UTF-8, GBK nor Windows-1252 text.",
-        hint="Save it as UTF-8 (in Excel: 'CSV UTF-8') and open it again.",
-    )
-
-
-def _read_header(path: Path, encoding: str, delimiter: str) -> list[str]:
-    with open(path, encoding=encoding, newline="") as f:
-        try:
-            reader = csv.reader(f, delimiter=delimiter)
-            header = next(reader, None)
-        except csv.Error as exc:
-            raise DatasetError(f"{path}: cannot read the header row ({exc}).") from None
-    if not header or all(not h.strip() for h in header):
-        raise DatasetError(
-            f"{path}: the file is empty (no header row).",
-            hint="A header row such as 'text,label' is needed.",
-        )
-    return header
-
-
-def _check_header(path: Path, header: Sequence[str]) -> None:
-    seen: dict[str, int] = {}
-    for i, name in enumerate(header, start=1):
-        key = name.strip()
-        if key in seen:
-            raise DatasetError(
-                f"{path}: column name {key!r} appears twice (columns {seen[key]} and {i}).",
-                hint="Rename one of them so every column has its own name.",
-            )
-        seen[key] = i
-
-
-# --------------------------------------------------------------------------------------
-# Loading one table
-# --------------------------------------------------------------------------------------
-def file_format(path: Path) -> str:
-    """``csv``, ``tsv``, ``json``, ``parquet`` or ``arrow`` (a ``save_to_disk`` folder)."""
-    if path.is_dir():
-        if (
-            (path / "dataset_info.json").exists()
-            or (path / "dataset_dict.json").exists()
-            or (path / "state.json").exists()
-        ):
-            return "arrow"
-        raise DatasetError(
-            f"{path}: this is a folder, not a data file.",
-            hint="Choose a CSV, TSV, JSON, JSON Lines or Parquet file, or a folder saved with datasets' save_to_disk.",
-        )
-    fmt = SUFFIX_FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise DatasetError(
-            f"{path}: unsupported file type {path.suffix or '(no extension)'!r}.",
-            hint="Use .csv, .tsv, .json, .jsonl or .parquet.",
-        )
-    return fmt
-
-
-def load_table(path: str | os.PathLike[str], *, split_hint: str = "train") -> datasets.Dataset:
-    """Load one data file (or ``save_to_disk`` folder) as a memory-mapped ``Dataset``.
-
-    Raises ``DatasetError`` naming the file (and row, where it applies) for anything unreadable.
-    """
-    # (Another thread may be importing transformers right now: the window serialises first
-    # imports of the heavy libraries, see engine/imports.py.)
-    import datasets
-
-    _quiet_datasets()
-    p = Path(path).expanduser()
-    if not p.exists():
-        raise DatasetError(f"{p}: file not found.", hint="Check the path and try again.")
-    fmt = file_format(p)
-    if fmt == "arrow":
-        return _load_saved(p, split_hint)
-    if p.stat().st_size == 0:
-        raise DatasetError(
-            f"{p}: the file is empty.", hint="Choose a file with a header row and data rows."
-        )
-
-    cache = str(cache_dir() / "datasets")
-    try:
-        if fmt in ("csv", "tsv"):
-            encoding = detect_encoding(p)
-            delimiter = "\t" if fmt == "tsv" else _sniff_delimiter(p, encoding)
-            header = _read_header(p, encoding, delimiter)
-            _check_header(p, header)
-            features = datasets.Features({name: datasets.Value("string") for name in header})
-            ds = datasets.load_dataset(
-                "csv",
-                data_files=str(p),
-                split="train",
-                cache_dir=cache,
-                sep=delimiter,
-                encoding=None if encoding == "utf-8" else encoding,
-                keep_default_na=False,
-                na_filter=False,
-                features=features,
-            )
-        elif fmt == "json":
-            encoding = detect_encoding(p)
-            if encoding not in ("utf-8", "utf-8-sig"):
-                raise DatasetError(
-                    f"{p}: JSON files must be UTF-8 (this one looks like {encoding})."
-                )
-            _check_json_shape(p)
-            ds = datasets.load_dataset("json", data_files=str(p), split="train", cache_dir=cache)
-        else:
-            ds = datasets.load_dataset("parquet", data_files=str(p), split="train", cache_dir=cache)
-    except DatasetError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - every reader error becomes a DatasetError
-        message = _describe_read_error(exc, fmt)
-        if fmt == "json" and "corresponds to no data" not in str(exc):
-            message = _json_error_where(p) or message
-        raise DatasetError(f"{p}: {message}") from None
-    if ds.num_rows == 0:
-        raise DatasetError(
-            f"{p}: the file has a header but no data rows.",
-            hint="Add labelled rows below the header.",
-        )
-    return ds
-
-
-def _sniff_delimiter(path: Path, encoding: str) -> str:
-    """Comma, unless the header line clearly uses tabs or semicolons."""
-    with open(path, encoding=encoding, newline="") as f:
-        first = f.readline()
-    counts = {d: first.count(d) for d in (",", "\t", ";")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] > 0 and counts[","] == 0 else ","
-
-
-def _check_json_shape(path: Path) -> None:
-    """A JSON file must be a list of records, or JSON Lines of records."""
-    with open(path, "rb") as f:
-        head = f.read(4096).lstrip(codecs.BOM_UTF8).lstrip()
-    if not head:
-        raise DatasetError(f"{path}: the file is empty.")
-    if head[:1] == b"[":
-        first = head[1:].lstrip()[:1]
-        if first == b"]":
-            raise DatasetError(
-                f"{path}: the JSON list is empty (no records).",
-                hint='Add records like {"text": "...", "label": "..."}.',
-            )
-        if first in (b"{", b""):
-            return
-        raise DatasetError(
-            f"{path}: the JSON is a list, but its items are not records (objects with a text and a label).",
-            hint='Use a list like [{"text": "...", "label": "..."}, ...] or JSON Lines, one record per line.',
-        )
-    if head[:1] == b"{":
-        # JSON Lines, or a single object (not a list of records)
-        import json
-
-        first_line = head.split(b"\n", 1)[0]
-        try:
-            obj = json.loads(first_line)
-        except json.JSONDecodeError:
-            obj = None
-        if isinstance(obj, dict) and not any(isinstance(v, (list, dict)) for v in obj.values()):
-            return
-        if path.stat().st_size < 50_000_000:
-            try:
-                whole = json.loads(path.read_text(encoding="utf-8-sig"))
-            except (json.JSONDecodeError, UnicodeDecodeError):
-                whole = None
-            if isinstance(whole, dict):
-                keys = ", ".join(list(whole)[:5])
-                raise DatasetError(
-                    f"{path}: the JSON is one object (keys: {keys}), not a list of records.",
-                    hint='Use a list like [{"text": "...", "label": "..."}, ...] or JSON Lines, one record per line.',
-                )
-        if isinstance(obj, dict):
-            return
-    raise DatasetError(
-        f"{path}: the JSON is not a list of records.",
-        hint='Use a list like [{"text": "...", "label": "..."}, ...] or JSON Lines, one record per line.',
-    )
-
-
-_QUOTE_RE = re.compile(r"EOF inside string starting at row (\d+)")
-_FIELDS_RE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
-
-
-def _json_error_where(path: Path) -> str | None:
-    """Where a JSON or JSON Lines file stops being valid: its line (and column), or None."""
-    import json
-
-    if path.stat().st_size > 50_000_000:
-        return None
-    text = path.read_text(encoding="utf-8-sig", errors="replace")
-    if text.lstrip().startswith("["):
-        try:
-            json.loads(text)
-        except json.JSONDecodeError as exc:
-            return (
-                f"the JSON is not valid at line {exc.lineno}, column {exc.colno} ({exc.msg}); "
-                "the file may be cut short or hand-edited."
-            )
-        return None
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            return f"line {number} is not a valid JSON record ({exc.msg}); JSON Lines needs one complete record per line."
-        if not isinstance(record, dict):
-            return f'line {number} is not a record (an object like {{"text": ..., "label": ...}}).'
-    return None
-
-
-def _describe_read_error(exc: BaseException, fmt: str) -> str:
-    # datasets wraps reader errors; the root cause says the most.
-    root: BaseException = exc
-    while root.__cause__ is not None or root.__context__ is not None:
-        nxt = root.__cause__ or root.__context__
-        if nxt is None or nxt is root:
-            break
-        root = nxt
-    text = str(root).strip().splitlines()[0] if str(root).strip() else type(root).__name__
-    if "corresponds to no data" in text:
-        return "the file has a header but no data rows. Add labelled rows below the header."
-    if fmt in ("csv", "tsv"):
-        # pandas counts rows from 0 at the header, and says "line" for the 1-based row
-        if "EOF inside" in text:
-            m = _QUOTE_RE.search(text)
-            where = f" at row {m.group(1)}" if m else ""
-            return (
-                f'a quoted text is never closed: the double quote (") that opens the text{where} has no '
-                "closing quote, so the rest of the file would read as one text. Check that row."
-            )
-        m = _FIELDS_RE.search(text)
-        if m:
-            row = int(m.group(2)) - 1
-            return (
-                f"row {row} has {m.group(3)} columns but the header has {m.group(1)}. "
-                "Put texts that contain the separator in double quotes."
-            )
-        return f"cannot be read as {fmt.upper()} ({text})."
-    if fmt == "parquet":
-        return f"cannot be read as Parquet; the file may be truncated or damaged ({text})."
-    if fmt == "json":
-        return f"cannot be read as JSON or JSON Lines ({text})."
-    return f"cannot be read ({text})."
-
-
-def _load_saved(path: Path, split_hint: str) -> datasets.Dataset:
-    import datasets
-
-    try:
-        obj = datasets.load_from_disk(str(path))
-    except Exception as exc:  # noqa: BLE001
-        raise DatasetError(f"{path}: cannot load this saved dataset folder ({exc}).") from None
-    if isinstance(obj, datasets.DatasetDict):
-        for name in (split_hint, "train", *obj.keys()):
-            if name in obj:
-                return obj[name]
-    if obj.num_rows == 0:
-        raise DatasetError(f"{path}: the saved dataset has no rows.")
-    return obj
-
-
-def saved_validation_split(path: str | os.PathLike[str]) -> str | None:
-    """The name of a validation split inside a ``save_to_disk`` DatasetDict folder, if any."""
-    p = Path(path)
-    if p.is_dir() and (p / "dataset_dict.json").exists():
-        import json
-
-        splits = json.loads((p / "dataset_dict.json").read_text()).get("splits", [])
-        for name in ("validation", "valid", "dev", "test"):
-            if name in splits:
-                return name
-    return None
-
-
-def read_preview(
-    path: str | os.PathLike[str], rows: int = 200
-) -> tuple[list[str], list[list[str]]]:
-    """The header and the first ``rows`` rows, as strings, read quickly for a preview.
-
-    Reads only the start of the file, so it answers in well under a second even for
-    files of millions of rows. Raises ``DatasetError`` like ``load_table``.
-    """
-    p = Path(path).expanduser()
-    if not p.exists():
-        raise DatasetError(f"{p}: file not found.")
-    fmt = file_format(p)
-    if fmt in ("csv", "tsv"):
-        if p.stat().st_size == 0:
-            raise DatasetError(f"{p}: the file is empty.")
-        with open(p, "rb") as f:
-            if b"\x00" in f.read(8192):
-                raise DatasetError(f"{p}: this is not a text file (it holds binary data).")
-        encoding = _head_encoding(p)
-        delimiter = "\t" if fmt == "tsv" else _sniff_delimiter(p, encoding)
-        header = _read_header(p, encoding, delimiter)
-        _check_header(p, header)
-        quick = _preview_csv(p, encoding, delimiter, rows)
-        if quick is not None:
-            return quick
-        ensure_warm()  # pandas imports what datasets does: not beside another thread's import
-        import pandas as pd
-
-        try:
-            df = pd.read_csv(
-                p, sep=delimiter, nrows=rows, dtype=str, keep_default_na=False,
-                na_filter=False, encoding=encoding, encoding_errors="replace",
-            )  # fmt: skip
-        except Exception as exc:  # noqa: BLE001
-            raise DatasetError(f"{p}: {_describe_read_error(exc, fmt)}") from None
-        return list(df.columns), df.astype(str).values.tolist()
-    ensure_warm()  # datasets: not beside another thread's first import of it
-    ds = load_table(p)
-    head = ds.select(range(min(rows, ds.num_rows)))
-    cols = list(head.column_names)
-    return cols, [[_cell(head[c][i]) for c in cols] for i in range(head.num_rows)]
-
-
-def _preview_csv(
-    path: Path, encoding: str, delimiter: str, rows: int
-) -> tuple[list[str], list[list[str]]] | None:
-    """The head read with the csv module: no pandas import (about a second on a busy
-    machine), so the first rows show sooner. ``None`` when the head needs pandas (a field
-    over the csv module's size limit, a row wider than the header: pandas words the error)."""
-    out: list[list[str]] = []
-    with open(path, encoding=encoding, errors="replace", newline="") as f:
-        reader = csv.reader(f, delimiter=delimiter)
-        try:
-            header = next(reader)
-            for row in reader:
-                if not row:  # a blank line, as pandas skips it
-                    continue
-                if len(row) > len(header):
-                    return None
-                out.append(row + [""] * (len(header) - len(row)))
-                if len(out) >= rows:
-                    break
-        except csv.Error:
-            return None
-    return [name or f"Unnamed: {i}" for i, name in enumerate(header)], out
-
-
-def _head_encoding(path: Path) -> str:
-    with open(path, "rb") as f:
-        head = f.read(1 << 16)
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    try:
-        head.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError as exc:
-        if exc.start > len(head) - 4:  # a character cut at the end of the sample
-            return "utf-8"
-    for enc in ("gb18030", "cp1252"):
-        try:
-            head.decode(enc)
-            return enc
-        except UnicodeDecodeError:
-            continue
-    return "latin-1"
-
-
-def _cell(value: Any) -> str:
-    return "" if value is None else str(value)
 
 
 # --------------------------------------------------------------------------------------
@@ -587,10 +166,33 @@ def label_to_str(value: Any) -> str:
 # --------------------------------------------------------------------------------------
 @dataclass
 class DataIssue:
-    """Something about the data worth a warning (rows dropped, a column guessed...)."""
+    """Something about the data worth a warning (rows dropped, a column guessed...).
+
+    ``message`` is English for the command line; ``params`` holds every value it names, so
+    the window translates the issue by ``code`` (``ISSUE_MESSAGES``) without parsing it.
+    """
 
     code: str
     message: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, code: str, **params: Any) -> DataIssue:
+        """The issue ``code`` with its English message filled from ``params``."""
+        return cls(code, fill(ISSUE_MESSAGES[code], params), params)
+
+
+#: The English sentence of each ``DataIssue`` code (gui/i18n.py holds the same templates for
+#: translation; a test checks that the two agree).
+ISSUE_MESSAGES = {
+    "columns_detected": "Using column {text!r} as the text and {label!r} as the label.",
+    "empty_texts": "Skipped {n} row(s) with an empty or blank text (first at row {first_row}).",
+    "missing_labels": "Skipped {n} row(s) with no label (rows {rows}...).",
+    "validation_skipped": "Skipped {n} unusable row(s) in the validation file.",
+    "singleton_classes": (
+        "{n} class(es) have a single training example ({names}): the model can hardly learn them."
+    ),
+}
 
 
 @dataclass
@@ -736,27 +338,12 @@ def prepare_data(
     text_col = text_column or guess.text  # type: ignore[union-attr]
     label_col = label_column or guess.label  # type: ignore[union-attr]
     if guess is not None:
-        issues.append(
-            DataIssue(
-                "columns_detected",
-                f"Using column {text_col!r} as the text and {label_col!r} as the label.",
-            )
-        )
+        issues.append(DataIssue.of("columns_detected", text=text_col, label=label_col))
     train, n_empty, n_missing, first_bad = _clean(raw, text_col, label_col, str(data))
     if n_empty:
-        issues.append(
-            DataIssue(
-                "empty_texts",
-                f"Skipped {n_empty} row(s) with an empty or blank text (first at row {first_bad[0]}).",
-            )
-        )
+        issues.append(DataIssue.of("empty_texts", n=n_empty, first_row=first_bad[0]))
     if n_missing:
-        issues.append(
-            DataIssue(
-                "missing_labels",
-                f"Skipped {n_missing} row(s) with no label (rows {', '.join(map(str, first_bad))}...).",
-            )
-        )
+        issues.append(DataIssue.of("missing_labels", n=n_missing, rows=list(first_bad)))
     if train.num_rows == 0:
         raise DatasetError(f"{data}: no usable rows: every row has an empty text or no label.")
 
@@ -806,12 +393,7 @@ def prepare_data(
         if val.num_rows == 0:
             raise DatasetError(f"{vsrc}: the validation file has no usable rows.")
         if v_empty or v_missing:
-            issues.append(
-                DataIssue(
-                    "validation_skipped",
-                    f"Skipped {v_empty + v_missing} unusable row(s) in the validation file.",
-                )
-            )
+            issues.append(DataIssue.of("validation_skipped", n=v_empty + v_missing))
         train_ds, val_ds = to_ids(train), to_ids(val)
     else:
         # Arrow and numpy throughout: a million rows split in well under a second.
@@ -832,11 +414,7 @@ def prepare_data(
         singletons = [labels.labels[c["values"]] for c in counts if c["counts"] < 2]
         if singletons:
             issues.append(
-                DataIssue(
-                    "singleton_classes",
-                    f"{len(singletons)} class(es) have a single training example ({', '.join(map(repr, singletons[:5]))}): "
-                    "the model can hardly learn them.",
-                )
+                DataIssue.of("singleton_classes", n=len(singletons), names=list(singletons))
             )
     return PreparedData(
         train=train_ds,
@@ -879,6 +457,8 @@ __all__ = [
     "TEXT",
     "ColumnGuess",
     "DataIssue",
+    "FileFacts",
+    "check_file",
     "LabelMap",
     "PreparedData",
     "clip_texts",

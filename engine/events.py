@@ -72,6 +72,27 @@ class RunStarted(Event):
 
 
 @dataclass(frozen=True)
+class BaselineScored(Event):
+    """The TF-IDF + logistic regression yardstick, fitted on the same split before the
+    fine-tune starts, scored on the same validation set."""
+
+    accuracy: float
+    macro_f1: float
+    seconds: float
+
+
+@dataclass(frozen=True)
+class PowerChecked(Event):
+    """Whether the computer is kept from sleeping while the run trains (and if not, why),
+    and whether it runs on battery (``None``: cannot tell)."""
+
+    awake: bool
+    method: str
+    detail: str
+    on_battery: bool | None
+
+
+@dataclass(frozen=True)
 class StepLogged(Event):
     """A training loss was logged."""
 

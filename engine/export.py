@@ -11,10 +11,11 @@ The folder is laid out like a Hugging Face model repository, so ``from_pretraine
     predict.py           ``python predict.py "some text"``: predictions as JSON lines
     onnx/model.onnx      the same classifier for ONNX Runtime (outputs logits)
 
-The ONNX export needs ``onnx`` and ``onnxscript`` (``pip install "strop[onnx]"``); without
-them it is skipped with a message saying so. Where ``onnxruntime`` is installed the export
-is checked: ONNX Runtime must reproduce the PyTorch probabilities to ``ONNX_TOLERANCE``, or
-the ONNX file is left out rather than shipped wrong.
+What depends on the task (the pipeline snippet, the data and evaluation sections of the card,
+``predict.py``, the ONNX inputs) comes from the run's task (``Task.card_sections``,
+``Task.predict_script``, ``Task.export_onnx``); the card's frame is the template
+``resources/export/model_card.md`` with its metadata written by ``huggingface_hub``'s
+``ModelCardData``. The ONNX export is checked against PyTorch (``engine.onnx_export``).
 
 The folder is built in ``<dest>.part`` and renamed into place at the end, so an export that
 fails half-way never leaves a folder that looks complete.
@@ -22,24 +23,21 @@ fails half-way never leaves a folder that looks complete.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import logging
 import os
 import re
 import shutil
-import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from engine import runs
 from engine.errors import RunFolderError
+from engine.onnx_export import ONNX_FILE, OnnxOutcome
 
-ONNX_TOLERANCE = 1e-4
-ONNX_FILE = "onnx/model.onnx"
+__all__ = ["ONNX_FILE", "ExportResult", "OnnxOutcome", "Run", "export_run", "model_card"]
+
 STARTER_HUB_ID = "sentence-transformers/all-MiniLM-L6-v2"
 # Files of a run's model/ folder that a portable export leaves out: the Trainer's pickled
 # arguments are needed by nothing and a pickle is not something to hand on.
@@ -47,36 +45,6 @@ SKIPPED_MODEL_FILES = {"training_args.bin"}
 
 Progress = Callable[[int, int, str], None]
 """``progress(done, total, message)``: step ``done`` of ``total`` is starting."""
-
-# Texts the ONNX check always runs, besides up to 32 from the run's own data: short, long,
-# non-ASCII and empty, in batches, so padding and truncation are exercised.
-PROBE_TEXTS = (
-    "",
-    "ok",
-    "This is absolutely wonderful, I loved every minute of it.",
-    "Terrible. It broke after two days and support never answered.",
-    "The delivery was on time but the food was cold and the portions were small.",
-    "Qualité médiocre, je ne recommande pas.",
-    "服务很好，送餐也很快。",
-    "not bad at all " * 40,
-)
-
-
-@dataclass(frozen=True)
-class OnnxOutcome:
-    """What became of the ONNX export.
-
-    ``status``: ``verified`` (ONNX Runtime matches PyTorch within the tolerance),
-    ``unverified`` (exported, but ONNX Runtime is not installed to check it), ``skipped``
-    (not asked for, or the exporter packages are missing) or ``failed`` (the export or the
-    check failed; no ONNX file is written).
-    """
-
-    status: str
-    message: str
-    path: Path | None = None
-    max_abs_diff: float | None = None
-    texts_checked: int = 0
 
 
 @dataclass(frozen=True)
@@ -96,7 +64,7 @@ class ExportResult:
 
 # ----- the run ----------------------------------------------------------------------------
 @dataclass
-class _Run:
+class Run:
     path: Path
     model_dir: Path
     meta: dict[str, Any]
@@ -107,7 +75,7 @@ class _Run:
     status: dict[str, Any]
 
 
-def _read_run(run_dir: str | os.PathLike[str]) -> _Run:
+def _read_run(run_dir: str | os.PathLike[str]) -> Run:
     path = Path(run_dir).expanduser()
     if path.name == runs.MODEL and (path / "strop.json").is_file():
         path = path.parent  # given the run's model/ folder: export its run
@@ -124,7 +92,7 @@ def _read_run(run_dir: str | os.PathLike[str]) -> _Run:
         data = runs.read_json(p)
         return data if isinstance(data, dict) else {}
 
-    return _Run(
+    return Run(
         path=path,
         model_dir=model_dir,
         meta=read(model_dir / "strop.json"),
@@ -176,7 +144,12 @@ def export_run(
     Raises ``RunFolderError`` for a run without a trained model, or when ``dest`` (or the
     zip) already exists. ONNX problems never raise: they are reported in ``result.onnx``.
     """
+    from engine import tasks
+    from engine.onnx_export import missing_onnx_packages
+    from engine.resources import resource_path
+
     run = _read_run(run_dir)
+    task = tasks.for_model(run.model_dir)
     dest = Path(dest).expanduser().absolute()
     _check_dest(dest)
     zip_path = dest.with_name(dest.name + ".zip") if make_zip else None
@@ -214,7 +187,7 @@ def export_run(
             runs.write_json(stage / "metrics.json", run.metrics)
         if run.config:
             runs.write_json(stage / "training_config.json", _portable_config(run.config))
-        (stage / "predict.py").write_text(PREDICT_SCRIPT, encoding="utf-8")
+        shutil.copyfile(resource_path("export", task.predict_script), stage / "predict.py")
         if onnx:
             missing = missing_onnx_packages()
             report(
@@ -222,7 +195,7 @@ def export_run(
                 if missing
                 else "Exporting to ONNX and checking it with ONNX Runtime"
             )
-            outcome = export_onnx(stage, stage / ONNX_FILE, texts=_data_texts(run))
+            outcome = task.export_onnx(stage, stage / ONNX_FILE, run)
         else:
             outcome = OnnxOutcome("skipped", "not requested.")
         report("Writing the model card")
@@ -271,7 +244,7 @@ def _write_zip(folder: Path, zip_path: Path) -> None:
         raise RunFolderError(f"{zip_path}: cannot write the zip ({exc.strerror or exc}).") from None
 
 
-def _data_texts(run: _Run, limit: int = 32) -> list[str]:
+def data_texts(run: Run, limit: int = 32) -> list[str]:
     """Up to ``limit`` texts of the run's own data, when the file is still there."""
     data = run.config.get("validation") or run.config.get("data")
     column = run.labels.get("text_column") or run.meta.get("text_column")
@@ -286,197 +259,17 @@ def _data_texts(run: _Run, limit: int = 32) -> list[str]:
         return []
 
 
-# ----- ONNX -------------------------------------------------------------------------------
-def missing_onnx_packages() -> list[str]:
-    """The packages the ONNX export needs that are not installed."""
-    import importlib
-
-    missing = []
-    for name in ("onnx", "onnxscript"):
-        try:
-            importlib.import_module(name)
-        except ImportError:
-            missing.append(name)
-    return missing
-
-
-@contextlib.contextmanager
-def _quiet_exporter() -> Iterator[None]:
-    names = ("torch.onnx", "torch.export", "torch._dynamo", "onnxscript", "onnx_ir")
-    loggers = [logging.getLogger(n) for n in names]
-    levels = [lg.level for lg in loggers]
-    for lg in loggers:
-        lg.setLevel(logging.ERROR)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            yield
-    finally:
-        for lg, level in zip(loggers, levels, strict=True):
-            lg.setLevel(level)
-
-
-def _load(model_dir: Path) -> tuple[Any, Any, int]:
-    import torch
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer
-
-    from engine.models import quiet_transformers
-
-    quiet_transformers()
-    tokenizer = AutoTokenizer.from_pretrained(str(model_dir), local_files_only=True)
-    model = AutoModelForSequenceClassification.from_pretrained(
-        str(model_dir), local_files_only=True, use_safetensors=True, dtype=torch.float32
-    ).eval()
-    meta = runs.read_json(model_dir / "strop.json") or {}
-    limit = getattr(tokenizer, "model_max_length", 512) or 512
-    if limit > 100_000:
-        limit = getattr(model.config, "max_position_embeddings", 512) or 512
-    max_length = int(meta.get("max_length") or min(limit, 512))
-    return model, tokenizer, max_length
-
-
-def export_onnx(
-    model_dir: str | os.PathLike[str],
-    out: str | os.PathLike[str],
-    *,
-    texts: Sequence[str] = (),
-    tolerance: float = ONNX_TOLERANCE,
-) -> OnnxOutcome:
-    """Export a classifier folder to ONNX (inputs: the tokenizer's ids and masks, dynamic
-    batch and length; output: ``logits``) and check it against PyTorch where ONNX Runtime is
-    installed. Never raises for an export problem: the outcome says what happened."""
-    missing = missing_onnx_packages()
-    if missing:
-        return OnnxOutcome(
-            "skipped",
-            f"skipped: the ONNX exporter needs {' and '.join(missing)} "
-            '(install them with: pip install "strop[onnx]").',
-        )
-    out = Path(out)
-    try:
-        import torch
-
-        model, tokenizer, max_length = _load(Path(model_dir))
-        example = tokenizer(
-            ["An example sentence to trace the model with.", "A short one."],
-            padding=True,
-            return_tensors="pt",
-        )
-        names = [n for n in tokenizer.model_input_names if n in example]
-        dynamic = torch.export.Dim.DYNAMIC
-        out.parent.mkdir(parents=True, exist_ok=True)
-        size = sum(p.numel() * p.element_size() for p in model.parameters())
-        with _quiet_exporter(), torch.no_grad():
-            torch.onnx.export(
-                model,
-                (),
-                str(out),
-                kwargs={n: example[n] for n in names},
-                input_names=names,
-                output_names=["logits"],
-                dynamic_shapes={n: {0: dynamic, 1: dynamic} for n in names},
-                dynamo=True,
-                external_data=size > 1_800_000_000,  # ONNX protobufs stop at 2 GB
-                verbose=False,
-            )
-    except Exception as exc:  # noqa: BLE001 - any exporter failure becomes a message
-        _remove_onnx(out)
-        return OnnxOutcome("failed", f"failed: the export did not work ({_first_line(exc)}).")
-
-    try:
-        import onnxruntime  # noqa: F401
-    except ImportError:
-        return OnnxOutcome(
-            "unverified",
-            f"exported to {ONNX_FILE}, not checked: ONNX Runtime is not installed "
-            "(pip install onnxruntime).",
-            out,
-        )
-    probe = [*PROBE_TEXTS, *texts]
-    try:
-        diff = onnx_max_abs_diff(out, model, tokenizer, probe, max_length=max_length)
-    except Exception as exc:  # noqa: BLE001
-        diff, error = None, _first_line(exc)
-    else:
-        error = None
-    if diff is None or not diff <= tolerance:
-        _remove_onnx(out)
-        why = error or f"its probabilities differ from PyTorch's by up to {diff:.2e}"
-        return OnnxOutcome(
-            "failed",
-            f"failed: ONNX Runtime could not reproduce the model ({why}; the limit is "
-            f"{tolerance:.0e}), so no ONNX file is included.",
-            None,
-            diff,
-            len(probe),
-        )
-    return OnnxOutcome(
-        "verified",
-        f"exported to {ONNX_FILE}; ONNX Runtime reproduces the PyTorch probabilities on "
-        f"{len(probe)} texts within {diff:.1e} (limit {tolerance:.0e}).",
-        out,
-        diff,
-        len(probe),
-    )
-
-
-def onnx_max_abs_diff(
-    onnx_path: Path,
-    model: Any,
-    tokenizer: Any,
-    texts: Sequence[str],
-    *,
-    max_length: int,
-    batch_size: int = 8,
-) -> float:
-    """The largest absolute difference between the class probabilities computed by ONNX
-    Runtime and by PyTorch, over ``texts`` in padded batches."""
-    import numpy as np
-    import onnxruntime as ort
-    import torch
-
-    options = ort.SessionOptions()
-    options.log_severity_level = 3
-    session = ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
-    wanted = [i.name for i in session.get_inputs()]
-    worst = 0.0
-    for start in range(0, len(texts), batch_size):
-        batch = list(texts[start : start + batch_size])
-        enc = tokenizer(
-            batch, truncation=True, max_length=max_length, padding=True, return_tensors="pt"
-        )
-        with torch.no_grad():
-            reference = torch.softmax(model(**enc).logits.float(), dim=-1).numpy()
-        logits = session.run(["logits"], {n: enc[n].numpy() for n in wanted})[0]
-        shifted = np.exp(logits - logits.max(axis=-1, keepdims=True))
-        probs = shifted / shifted.sum(axis=-1, keepdims=True)
-        worst = max(worst, float(np.abs(probs - reference).max()))
-    return worst
-
-
-def _remove_onnx(out: Path) -> None:
-    """Remove a partial or wrong ONNX export (the file, its external data, an emptied folder)."""
-    for path in (out, out.with_name(out.name + ".data")):
-        path.unlink(missing_ok=True)
-    with contextlib.suppress(OSError):
-        out.parent.rmdir()
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0][:300] if text else type(exc).__name__
-
-
 # ----- model card -------------------------------------------------------------------------
-def _cell(value: Any) -> str:
+def cell(value: Any) -> str:
+    """A value for a Markdown table cell."""
     return str(value).replace("|", "\\|").replace("\n", " ")
 
 
-def _num(value: Any, digits: int = 4) -> str:
+def num(value: Any, digits: int = 4) -> str:
     return f"{value:.{digits}f}" if isinstance(value, (int, float)) else "-"
 
 
-def _hub_id(spec: str) -> str | None:
+def hub_id(spec: str) -> str | None:
     if spec == "starter":
         return STARTER_HUB_ID
     if re.fullmatch(r"[\w.-]+/[\w.-]+", spec) and not Path(spec).exists():
@@ -484,107 +277,42 @@ def _hub_id(spec: str) -> str | None:
     return None
 
 
-def model_card(run: _Run, labels: list[str], onnx: OnnxOutcome) -> str:
-    """The exported folder's ``README.md``."""
-    meta, config, metrics, report = run.meta, run.config, run.metrics, run.report
-    spec = str(meta.get("base_model") or config.get("model") or "?")
-    base_name = str(meta.get("base_model_name") or spec)
-    if Path(base_name).is_absolute():  # a local folder: its name, not the user's paths
-        base_name = Path(base_name).name
-    hub = _hub_id(spec)
-    data_name = Path(str(config.get("data") or report.get("source") or "?")).name
-    title = f"{run.path.name}: a text classifier fine-tuned with Strop"
-    front = ["---", "library_name: transformers", "pipeline_tag: text-classification"]
-    if hub:
-        front.append(f"base_model: {hub}")
-    front += ["tags:", "- text-classification", "- strop", "---", ""]
-    out = [*front, f"# {title}", ""]
-    out.append(
-        f"Sorts texts into {len(labels)} classes ({', '.join(f'`{label}`' for label in labels[:20])}"
-        f"{', ...' if len(labels) > 20 else ''}). Fine-tuned from **{base_name}**"
-        + (f" (`{hub}`)" if hub and hub not in base_name else "")
-        + f" on `{data_name}` with Strop on "
-        + datetime.fromtimestamp(
-            float(run.status.get("ended") or run.status.get("updated") or run.path.stat().st_mtime)
-        ).strftime("%Y-%m-%d")
-        + "."
+def base_model_name(run: Run) -> tuple[str, str | None]:
+    """The base model as the card names it (never a local path), and its hub id if any."""
+    spec = str(run.meta.get("base_model") or run.config.get("model") or "?")
+    name = str(run.meta.get("base_model_name") or spec)
+    if Path(name).is_absolute():  # a local folder: its name, not the user's paths
+        name = Path(name).name
+    hub = run.meta.get("base_hub_id") or hub_id(spec)
+    return name, hub
+
+
+def data_name(run: Run) -> str:
+    return Path(str(run.config.get("data") or run.report.get("source") or "?")).name
+
+
+def model_card(run: Run, labels: list[str], onnx: OnnxOutcome) -> str:
+    """The exported folder's ``README.md``: the template filled with the task's sections."""
+    from string import Template
+
+    from huggingface_hub import ModelCardData
+
+    from engine import tasks
+    from engine.resources import resource_path
+
+    task = tasks.for_model(run.model_dir)
+    meta, config, metrics = run.meta, run.config, run.metrics
+    base, hub = base_model_name(run)
+    card_data = ModelCardData(
+        library_name="transformers",
+        pipeline_tag=task.name,
+        base_model=hub,
+        tags=[task.name, "strop"],
     )
-    out += ["", "## Use it", "", "```bash", 'python predict.py "first text" "second text"', "```"]
-    out += [
-        "",
-        "prints one JSON line per text with the top label and a probability for every class. "
-        "In Python (needs `transformers` and `torch`):",
-        "",
-        "```python",
-        "from transformers import pipeline",
-        "",
-        'classify = pipeline("text-classification", model="path/to/this/folder", top_k=None)',
-        'print(classify(["first text"], truncation=True'
-        + (f", max_length={meta['max_length']}" if meta.get("max_length") else "")
-        + "))",
-        "```",
-    ]
-    if onnx.path is not None:
-        out += [
-            "",
-            f"`{ONNX_FILE}` is the same classifier for ONNX Runtime (no PyTorch needed); it "
-            "takes the tokenizer's outputs and returns `logits` (apply a softmax for "
-            "probabilities):",
-            "",
-            "```python",
-            "import numpy as np, onnxruntime as ort",
-            "from transformers import AutoTokenizer",
-            "",
-            'tokenizer = AutoTokenizer.from_pretrained("path/to/this/folder")',
-            f'session = ort.InferenceSession("path/to/this/folder/{ONNX_FILE}")',
-            'enc = tokenizer(["first text"], truncation=True, padding=True, return_tensors="np")',
-            "names = [i.name for i in session.get_inputs()]",
-            'logits = session.run(["logits"], {n: enc[n] for n in names})[0]',
-            "```",
-        ]
-    out += ["", f"ONNX: {onnx.message}"]
-
-    # --- data
-    out += ["", "## Training data", ""]
-    if report:
-        val_src = report.get("validation_source")
-        out.append(
-            f"`{data_name}`: {report.get('train_rows', 0):,} training rows and "
-            f"{report.get('validation_rows', 0):,} validation rows "
-            + (
-                f"(from `{Path(str(val_src)).name}`)."
-                if val_src
-                else "(a stratified split held out from the same file)."
-            )
-            + f" Text column `{report.get('text_column')}`, label column "
-            f"`{report.get('label_column')}`."
-        )
-        out += ["", "| class | training rows | validation rows |", "|---|---:|---:|"]
-        train_counts = report.get("train_counts") or {}
-        val_counts = report.get("validation_counts") or {}
-        for label in labels:
-            out.append(
-                f"| {_cell(label)} | {train_counts.get(label, 0):,} | {val_counts.get(label, 0):,} |"
-            )
-        p = report.get("token_percentiles") or {}
-        out += [
-            "",
-            f"Tokens per text: median {p.get('p50', '?')}, 95th percentile {p.get('p95', '?')}, "
-            f"longest {p.get('max', '?')}. Maximum length {report.get('max_length', '?')} tokens "
-            f"(cuts {report.get('truncated_share', 0):.1%} of texts). Unknown-token share "
-            f"{report.get('unk_share', 0):.1%}.",
-        ]
-        notes = [w for w in report.get("warnings") or [] if w.get("level") != "info"]
-        if notes:
-            out += ["", "The dataset report noted:", ""]
-            out += [f"- {w.get('message', '')}" for w in notes]
-    else:
-        out.append(f"`{data_name}` (the run has no dataset report).")
-
-    # --- settings
-    out += ["", "## Training settings", "", "| setting | value |", "|---|---|"]
+    parts = task.card_sections(run, labels, onnx)
     settings = [
-        ("base model", f"{base_name}" + (f" (`{hub}`)" if hub and hub not in base_name else "")),
+        ("task", task.name),
+        ("base model", base + (f" (`{hub}`)" if hub and hub not in base else "")),
         ("fine-tuning strategy", config.get("strategy") or meta.get("strategy")),
         ("epochs", config.get("epochs")),
         ("max steps", config.get("max_steps")),
@@ -598,147 +326,40 @@ def model_card(run: _Run, labels: list[str], onnx: OnnxOutcome) -> str:
         ("seed", config.get("seed")),
         ("device / precision", f"{metrics.get('device', '?')} / {metrics.get('precision', '?')}"),
         ("steps trained", metrics.get("step")),
-        ("epochs trained", _num(metrics.get("epoch"), 2)),
+        ("epochs trained", num(metrics.get("epoch"), 2)),
         (
             "training time",
             f"{metrics['train_seconds']:.0f} s" if metrics.get("train_seconds") else None,
         ),
     ]
-    out += [f"| {name} | {_cell(value)} |" for name, value in settings if value is not None]
-
-    # --- metrics
-    out += ["", "## Evaluation", ""]
-    if metrics:
-        out += [
-            f"On {metrics.get('num_examples', 0):,} validation texts:",
-            "",
-            "| accuracy | macro precision | macro recall | macro F1 | validation loss |",
-            "|---:|---:|---:|---:|---:|",
-            f"| {_num(metrics.get('accuracy'))} | {_num(metrics.get('macro_precision'))} | "
-            f"{_num(metrics.get('macro_recall'))} | {_num(metrics.get('macro_f1'))} | "
-            f"{_num(metrics.get('eval_loss'))} |",
-            "",
-            "| class | precision | recall | F1 | support |",
-            "|---|---:|---:|---:|---:|",
-        ]
-        for label, row in (metrics.get("per_class") or {}).items():
-            out.append(
-                f"| {_cell(label)} | {_num(row.get('precision'))} | {_num(row.get('recall'))} | "
-                f"{_num(row.get('f1'))} | {row.get('support', '-')} |"
-            )
-        matrix = metrics.get("confusion_matrix")
-        names = metrics.get("labels") or labels
-        if matrix:
-            out += [
-                "",
-                "Confusion matrix (rows: true class, columns: predicted class):",
-                "",
-                "| true \\ predicted | " + " | ".join(_cell(n) for n in names) + " |",
-                "|---|" + "---:|" * len(names),
-            ]
-            for name, row in zip(names, matrix, strict=False):
-                out.append(f"| {_cell(name)} | " + " | ".join(str(v) for v in row) + " |")
-    else:
-        out.append("The run has no final metrics (it was stopped before its last evaluation).")
-
-    # --- intended use
-    out += ["", "## Intended use and limits", ""]
-    out.append(
-        f"- Intended for sorting texts like those in `{data_name}` into the classes above. "
-        "It always answers with one of these classes, even for a text that fits none of them; "
-        "a low top probability is a sign of such a text."
-    )
-    if report.get("validation_source"):
-        out.append(
-            "- The figures come from a separate validation file; texts from other sources, "
-            "periods or writers may be classified less well."
-        )
-    else:
-        out.append(
-            "- The figures come from validation rows held out from the training file itself, "
-            "so they are likely optimistic for texts from other sources, periods or writers. "
-            "Check it on data of your own before relying on it."
-        )
-    if metrics.get("num_examples") and metrics["num_examples"] < 200:
-        out.append(
-            f"- Only {metrics['num_examples']} validation texts: the figures above are rough."
-        )
-    if report.get("rare_classes"):
-        rare = ", ".join(f"`{c}`" for c in report["rare_classes"][:10])
-        out.append(f"- Classes with very few training examples ({rare}) are unreliable.")
-    if (report.get("unk_share") or 0) > 0.05:
-        out.append(
-            f"- The base model's vocabulary did not cover {report['unk_share']:.0%} of the "
-            "training tokens (likely another language or script); accuracy on such text is limited."
-        )
-    if (report.get("truncated_share") or 0) > 0:
-        out.append(
-            f"- Texts longer than {report.get('max_length')} tokens are cut; only their "
-            "beginning is read."
-        )
-    out.append(
-        "- It learns the patterns, and the biases, of its training data and base model. Do not "
+    limits = [
+        *parts.get("limits", []),
+        "It learns the patterns, and the biases, of its training data and base model. Do not "
         "use it alone for decisions about people (hiring, credit, health, legal matters, "
-        "moderation) without human review."
-    )
-    out.append(
-        "- The base model's licence applies to this model"
-        + (" (all-MiniLM-L6-v2: Apache 2.0)." if spec == "starter" else ".")
-    )
-
-    # --- files
-    out += [
-        "",
-        "## Files",
-        "",
-        "- `config.json`, `model.safetensors`, tokenizer files: the model in Hugging Face format;",
-        "  `strop.json`: its labels, maximum length and base model as Strop records them.",
-        "- `labels.json`: the label map (`id2label`, `label2id`).",
-        "- `metrics.json`: the validation metrics; `training_config.json`: the run's settings.",
-        "- `predict.py`: predictions for texts given on the command line (or one per line on stdin).",
+        "moderation) without human review.",
+        "The base model's licence applies to this model"
+        + (" (all-MiniLM-L6-v2: Apache 2.0)." if meta.get("base_model") == "starter" else "."),
+    ]
+    files = [
+        "`config.json`, `model.safetensors` and the processor's files: the model in Hugging Face "
+        "format; `strop.json`: its task, labels and base model as Strop records them.",
+        "`labels.json`: the label map (`id2label`, `label2id`).",
+        "`metrics.json`: the validation metrics; `training_config.json`: the run's settings.",
+        f"`predict.py`: {parts.get('predict_help', 'predictions from the command line')}.",
     ]
     if onnx.path is not None:
-        out.append(f"- `{ONNX_FILE}`: the classifier in ONNX format.")
-    return "\n".join(out) + "\n"
-
-
-PREDICT_SCRIPT = '''\
-"""Predict with this exported classifier.
-
-    python predict.py "first text" "second text"
-    python predict.py < texts.txt          (one text per line)
-
-Prints one JSON object per text: the top label and a probability for every class.
-Needs Python 3.10+ with transformers and torch (pip install transformers torch).
-"""
-
-import json
-import sys
-from pathlib import Path
-
-from transformers import pipeline
-
-HERE = Path(__file__).resolve().parent
-
-
-def main(texts: list[str]) -> int:
-    if not texts and not sys.stdin.isatty():
-        texts = [line.rstrip("\\n") for line in sys.stdin if line.strip()]
-    if not texts:
-        print(__doc__.strip(), file=sys.stderr)
-        return 2
-    meta_file = HERE / "strop.json"
-    meta = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.is_file() else {}
-    classify = pipeline("text-classification", model=str(HERE), top_k=None)
-    results = classify(texts, truncation=True, max_length=meta.get("max_length") or 512)
-    for text, scores in zip(texts, results):
-        best = max(scores, key=lambda s: s["score"])
-        probabilities = {s["label"]: round(s["score"], 6) for s in scores}
-        print(json.dumps({"text": text, "label": best["label"], "scores": probabilities},
-                         ensure_ascii=False))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
-'''
+        files.append(f"`{ONNX_FILE}`: the model in ONNX format.")
+    template = Template(resource_path("export", "model_card.md").read_text(encoding="utf-8"))
+    return template.substitute(
+        front_matter=f"---\n{card_data.to_yaml()}\n---\n",
+        title=f"{run.path.name}: a {task.title.lower()} model fine-tuned with Strop",
+        summary=parts.get("summary", ""),
+        usage=parts.get("usage", ""),
+        onnx=onnx.message,
+        data=parts.get("data", f"`{data_name(run)}`."),
+        settings="\n".join(f"| {name} | {cell(v)} |" for name, v in settings if v is not None),
+        evaluation=parts.get("evaluation", "")
+        or "The run has no final metrics (it was stopped before its last evaluation).",
+        limits="\n".join(f"- {line}" for line in limits),
+        files="\n".join(f"- {line}" for line in files),
+    )

@@ -14,8 +14,8 @@ def classification_metrics(
     from sklearn.metrics import accuracy_score, confusion_matrix, precision_recall_fscore_support
 
     ids = list(range(len(labels)))
-    y_true = np.asarray(y_true)
-    y_pred = np.asarray(y_pred)
+    y_true = np.asarray(y_true)  # type: ignore[assignment]  # an array from here on
+    y_pred = np.asarray(y_pred)  # type: ignore[assignment]
     precision, recall, f1, support = precision_recall_fscore_support(
         y_true, y_pred, labels=ids, zero_division=0
     )
@@ -50,8 +50,8 @@ def quick_metrics(
     """Accuracy and macro F1 only, for evaluations during training (fast, numpy only)."""
     import numpy as np
 
-    y_true = np.asarray(y_true)
-    y_pred = np.asarray(y_pred)
+    y_true = np.asarray(y_true)  # type: ignore[assignment]  # an array from here on
+    y_pred = np.asarray(y_pred)  # type: ignore[assignment]
     if len(y_true) == 0:
         return {"accuracy": 0.0, "macro_f1": 0.0}
     f1s = []

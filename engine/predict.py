@@ -27,9 +27,14 @@ class Prediction:
     text: str
     label: str
     scores: dict[str, float]
+    uncertain: bool | None = None
+    """Below the asked-for confidence (``None`` when no threshold was asked for)."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "label": self.label, "scores": self.scores}
+        out: dict[str, Any] = {"text": self.text, "label": self.label, "scores": self.scores}
+        if self.uncertain is not None:
+            out["uncertain"] = self.uncertain
+        return out
 
 
 def resolve_model_dir(path: str | os.PathLike[str]) -> Path:
@@ -120,6 +125,7 @@ class Predictor:
         if limit > 100_000:
             limit = getattr(self.model.config, "max_position_embeddings", 512) or 512
         self.max_length = int(max_length or self.meta.get("max_length") or min(limit, 512))
+
         self._torch = torch
 
     def _tokens(self, text: str) -> int:
@@ -154,9 +160,16 @@ class Predictor:
         finally:
             if small and threads > 1:
                 torch.set_num_threads(threads)
+        # calibrated: the run divided the head's weights by its temperature (engine.training)
         return torch.softmax(logits.float(), dim=-1).cpu().numpy()
 
-    def predict(self, texts: Sequence[str] | str, *, batch_size: int = 256) -> list[Prediction]:
+    def predict(
+        self,
+        texts: Sequence[str] | str,
+        *,
+        batch_size: int = 256,
+        min_confidence: float | None = None,
+    ) -> list[Prediction]:
         """Predict each text; the order of the results follows ``texts``.
 
         Texts go in batches of similar length, of at most ``batch_size`` texts and about
@@ -178,7 +191,8 @@ class Predictor:
             probs = self._probabilities([texts[i] for i in idx])
             for row, i in zip(probs, idx, strict=True):
                 scores = {label: float(p) for label, p in zip(self.labels, row, strict=True)}
-                results[i] = Prediction(texts[i], self.labels[int(row.argmax())], scores)
+                uncertain = None if min_confidence is None else bool(row.max() < min_confidence)
+                results[i] = Prediction(texts[i], self.labels[int(row.argmax())], scores, uncertain)
         return [r for r in results if r is not None]
 
     def predict_file(
@@ -190,6 +204,7 @@ class Predictor:
         batch_size: int = 256,
         progress: Callable[[int, int], None] | None = None,
         stop: threading.Event | None = None,
+        min_confidence: float | None = None,
     ) -> int:
         """Predict every text of a data file into a CSV: the text, the label, one probability
         column per class. Returns the number of rows written. Raises ``DatasetError``."""
@@ -204,16 +219,22 @@ class Predictor:
         try:
             with open(tmp, "w", encoding="utf-8", newline="") as f:
                 writer = csv.writer(f)
-                writer.writerow(["text", "label", *[f"p_{label}" for label in self.labels]])
+                extra = ["uncertain"] if min_confidence is not None else []
+                writer.writerow(["text", "label", *extra, *[f"p_{label}" for label in self.labels]])
                 for start in range(0, total, chunk):
                     if stop is not None and stop.is_set():
                         break
                     texts = ds[start : start + chunk][column]
-                    for pred in self.predict(texts, batch_size=batch_size):
+                    preds = self.predict(
+                        texts, batch_size=batch_size, min_confidence=min_confidence
+                    )
+                    for pred in preds:
+                        flag = [str(pred.uncertain).lower()] if pred.uncertain is not None else []
                         writer.writerow(
                             [
                                 pred.text,
                                 pred.label,
+                                *flag,
                                 *[f"{pred.scores[label]:.6f}" for label in self.labels],
                             ]
                         )

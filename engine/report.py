@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from engine.data import LABEL, RARE_CLASS_THRESHOLD, TEXT, PreparedData
+from engine.findings import fill
 from engine.models import SUGGESTED_MODELS
 
 SAMPLE = 5000
@@ -18,13 +19,69 @@ MAX_CHARS = 20_000  # longer texts are cut before tokenising for statistics only
 TOKENIZE_CHUNK = 256  # texts per tokenizer call (each call holds the GIL)
 
 
+#: The English sentence of each report warning, by code (``vocabulary`` has a second form for
+#: text that looks Chinese, Japanese or Korean). gui/i18n.py holds the same templates for
+#: translation; a test checks that the two agree.
+MESSAGES = {
+    "vocabulary": (
+        "{model} does not know {share:.0%} of this data's tokens (they become [UNK]): Choose a "
+        "model that covers the language, such as {models}."
+    ),
+    "vocabulary_cjk": (
+        "{model} does not know {share:.0%} of this data's tokens (they become [UNK]): the text "
+        "looks Chinese, Japanese or Korean, and the model's vocabulary is English. Choose a "
+        "model that covers the language, such as {models}."
+    ),
+    "imbalanced": (
+        "The classes are imbalanced: {big!r} has {n_big:,} examples, {small!r} only "
+        "{n_small:,}. Accuracy can look good while the small class is missed: watch macro F1."
+    ),
+    "rare_classes": (
+        "{n} class(es) have fewer than {threshold} training examples ({names}): add examples, "
+        "or expect them to be missed."
+    ),
+    "empty_texts": "{n:,} row(s) with an empty or blank text were skipped.",
+    "missing_labels": "{n:,} row(s) without a label were skipped.",
+    "duplicates": "{n:,} training row(s) repeat a text seen earlier.",
+    "conflicting_labels": (
+        "{n:,} text(s) appear with different labels: the model cannot get both right. "
+        "Check those rows."
+    ),
+    "overlap": (
+        "{n:,} validation text(s) also appear in the training data: validation scores will "
+        "look better than they are."
+    ),
+    "truncation": (
+        "The max length of {n} tokens cuts {share:.0%} of texts: raise it (slower) if their "
+        "ends matter."
+    ),
+    "small": "Only {n} training rows: results will vary a lot from run to run.",
+}
+
+
+def message_key(code: str, params: dict[str, Any]) -> str:
+    """Which template of ``code`` its parameters call for (``vocabulary_cjk`` for CJK text)."""
+    return "vocabulary_cjk" if code == "vocabulary" and params.get("cjk") else code
+
+
 @dataclass(frozen=True)
 class Warning_:
-    """One finding in plain words. ``level`` is ``info``, ``warning`` or ``problem``."""
+    """One finding in plain words. ``level`` is ``info``, ``warning`` or ``problem``.
+
+    ``message`` is English (the command line prints it); ``params`` holds every value it
+    names, so the window translates by ``code`` and ``params`` and never parses English.
+    Reports saved before ``params`` existed load with ``{}`` (the window shows the message).
+    """
 
     code: str
     level: str
     message: str
+    params: dict[str, Any] = field(default_factory=dict, hash=False, compare=True)
+
+    @classmethod
+    def of(cls, code: str, level: str, **params: Any) -> Warning_:
+        """The warning ``code`` with its English message filled from ``params``."""
+        return cls(code, level, fill(MESSAGES[message_key(code, params)], params), params)
 
 
 @dataclass
@@ -206,18 +263,15 @@ def compute_report(
     rare = [label for label in labels if 0 < train_counts[label] < RARE_CLASS_THRESHOLD]
     warnings: list[Warning_] = []
     if unk_share > 0.05:
-        lang = "zh" if cjk_share > 0.3 else "multilingual"
+        cjk = cjk_share > 0.3
         warnings.append(
-            Warning_(
+            Warning_.of(
                 "vocabulary",
                 "problem" if unk_share > 0.2 else "warning",
-                f"{model_name} does not know {unk_share:.0%} of this data's tokens (they become [UNK]): "
-                + (
-                    "the text looks Chinese, Japanese or Korean, and the model's vocabulary is English. "
-                    if cjk_share > 0.3
-                    else ""
-                )
-                + f"Choose a model that covers the language, such as {SUGGESTED_MODELS[lang]}.",
+                model=model_name,
+                share=float(unk_share),
+                cjk=cjk,
+                models=SUGGESTED_MODELS["zh" if cjk else "multilingual"],
             )
         )
     counts = [c for c in train_counts.values() if c > 0]
@@ -225,81 +279,38 @@ def compute_report(
         big = max(train_counts, key=lambda k: train_counts[k])
         small = min((k for k in train_counts if train_counts[k] > 0), key=lambda k: train_counts[k])
         warnings.append(
-            Warning_(
+            Warning_.of(
                 "imbalanced",
                 "warning",
-                f"The classes are imbalanced: {big!r} has {train_counts[big]:,} examples, {small!r} only {train_counts[small]:,}. "
-                "Accuracy can look good while the small class is missed: watch macro F1.",
+                big=big,
+                n_big=train_counts[big],
+                small=small,
+                n_small=train_counts[small],
             )
         )
     if rare:
         warnings.append(
-            Warning_(
-                "rare_classes",
-                "warning",
-                f"{len(rare)} class(es) have fewer than {RARE_CLASS_THRESHOLD} training examples "
-                f"({', '.join(map(repr, rare[:5]))}{'...' if len(rare) > 5 else ''}): add examples, or expect them to be missed.",
+            Warning_.of(
+                "rare_classes", "warning", n=len(rare), threshold=RARE_CLASS_THRESHOLD, names=rare
             )
         )
     if data.dropped_empty_text:
-        warnings.append(
-            Warning_(
-                "empty_texts",
-                "info",
-                f"{data.dropped_empty_text:,} row(s) with an empty or blank text were skipped.",
-            )
-        )
+        warnings.append(Warning_.of("empty_texts", "info", n=int(data.dropped_empty_text)))
     if data.dropped_missing_label:
-        warnings.append(
-            Warning_(
-                "missing_labels",
-                "info",
-                f"{data.dropped_missing_label:,} row(s) without a label were skipped.",
-            )
-        )
+        warnings.append(Warning_.of("missing_labels", "info", n=int(data.dropped_missing_label)))
     if duplicate_texts:
-        warnings.append(
-            Warning_(
-                "duplicates",
-                "info",
-                f"{duplicate_texts:,} training row(s) repeat a text seen earlier.",
-            )
-        )
+        warnings.append(Warning_.of("duplicates", "info", n=duplicate_texts))
     if conflicting:
-        warnings.append(
-            Warning_(
-                "conflicting_labels",
-                "warning",
-                f"{conflicting:,} text(s) appear with different labels: the model cannot get both right. Check those rows.",
-            )
-        )
+        warnings.append(Warning_.of("conflicting_labels", "warning", n=conflicting))
     if overlap:
-        warnings.append(
-            Warning_(
-                "overlap",
-                "warning",
-                f"{overlap:,} validation text(s) also appear in the training data: validation scores will look better than they are.",
-            )
-        )
+        warnings.append(Warning_.of("overlap", "warning", n=overlap))
     if truncated > 0.05:
-        warnings.append(
-            Warning_(
-                "truncation",
-                "warning",
-                f"The max length of {chosen} tokens cuts {truncated:.0%} of texts: raise it (slower) if their ends matter.",
-            )
-        )
+        warnings.append(Warning_.of("truncation", "warning", n=int(chosen), share=float(truncated)))
     if n < 50:
-        warnings.append(
-            Warning_(
-                "small",
-                "warning",
-                f"Only {n} training rows: results will vary a lot from run to run.",
-            )
-        )
+        warnings.append(Warning_.of("small", "warning", n=n))
     for issue in data.issues:
         if issue.code not in ("empty_texts", "missing_labels"):
-            warnings.append(Warning_(issue.code, "info", issue.message))
+            warnings.append(Warning_(issue.code, "info", issue.message, dict(issue.params)))
 
     return DatasetReport(
         source=data.source,

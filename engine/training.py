@@ -8,11 +8,14 @@ non-finite loss or out of memory, and resumes a run from its last complete check
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
+import logging
 import math
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,8 +28,10 @@ from engine.device import resolve_device, resolve_precision
 from engine.distributed import is_main_process, world_size
 from engine.errors import OutOfMemoryError, StropError, TrainingError
 from engine.events import (
+    BaselineScored,
     EventSink,
     PhaseChanged,
+    PowerChecked,
     ReportReady,
     RunFailed,
     RunFinished,
@@ -38,6 +43,7 @@ from engine.events import (
 from engine.tasks import Prepared, Task
 
 MODEL_META = "strop.json"
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -83,12 +89,12 @@ def cadence(num_train: int, config: TrainConfig, world: int = 1) -> dict[str, in
 # The run
 # --------------------------------------------------------------------------------------
 def resolve_task(config: TrainConfig) -> TrainConfig:
-    """The config with its task named: as given, else detected from the data."""
+    """The config with its task named (as given, else detected from the data) and the task's
+    own defaults for the settings left to "auto"."""
     from engine import tasks
 
-    if config.task:
-        return config.replace(task=tasks.get(config.task).name)
-    return config.replace(task=tasks.detect(config.data).name)
+    task = tasks.get(config.task) if config.task else tasks.detect(config.data)
+    return task.resolve_defaults(config.replace(task=task.name))
 
 
 def prepare_run(config: TrainConfig, emit: EventSink = ignore) -> Prepared:
@@ -214,7 +220,8 @@ def train(
         if resume_from is not None:
             history = metrics_log.truncate_after(ckpt.checkpoint_step(resume_from) or 0)  # type: ignore[union-attr]
         else:
-            resolved.save(run_dir / runs.CONFIG)
+            # absolute paths: `suspects`, resume and export find the data from any folder
+            resolved.with_absolute_paths().save(run_dir / runs.CONFIG)
             runs.write_json(
                 run_dir / runs.LABELS,
                 {"task": task.name, "labels": list(data.labels.labels), **data.columns},
@@ -234,7 +241,8 @@ def train(
             precision=precision, emit=emit, stop=stop, metrics_log=metrics_log,
             resume_from=resume_from, history=history,
         )  # fmt: skip
-        return _run(context)
+        with _awake(config, emit, main):
+            return _run(context)
     except _Cancelled:
         if main:
             runs.write_status(run_dir, RunState.STOPPED, ended=time.time())
@@ -255,6 +263,27 @@ def train(
         if error is exc:
             raise
         raise error from exc
+
+
+@contextlib.contextmanager
+def _awake(config: TrainConfig, emit: EventSink, main: bool) -> Iterator[None]:
+    """Keep the computer from sleeping while the run trains (released however it ends), and
+    say whether that worked and whether the computer runs on battery."""
+    if not main:
+        yield
+        return
+    from engine.power import keep_awake, on_battery
+
+    with keep_awake(f"Strop is training a model on {Path(config.data).name}") as status:
+        emit(
+            PowerChecked(
+                awake=status.active,
+                method=status.method,
+                detail=status.detail,
+                on_battery=on_battery(),
+            )
+        )
+        yield
 
 
 def _as_strop_error(exc: BaseException, config: TrainConfig) -> StropError:
@@ -310,6 +339,11 @@ def _run(ctx: RunContext) -> RunResult:
     if stop_requested_anywhere(ctx.stop):
         raise _Cancelled
     emit(PhaseChanged("build", "Building the model"))
+    # A new head is drawn from the global RNG: seed it, or two runs with the same seed start
+    # from different heads (Trainer seeds only later, in its __init__).
+    from transformers import set_seed
+
+    set_seed(config.seed)
     model = task.build_model(ctx.prepared.source, data.labels, config)
     trainable, total = task.apply_strategy(model, config.parsed_strategy)
     if stop_requested_anywhere(ctx.stop):
@@ -376,13 +410,24 @@ def _run(ctx: RunContext) -> RunResult:
     )
     trainer.remove_callback(PrinterCallback)  # we report through events
     trainer.remove_callback(ProgressCallback)
-    trainer.strop_checkpoint_files = {
+    trainer.strop_checkpoint_files = {  # type: ignore[attr-defined]
         "strop_config.json": config.to_json(),
         "strop_labels.json": json.dumps(
             {"task": task.name, "labels": list(data.labels.labels)}, ensure_ascii=False
         ),
     }
 
+    # The yardstick, fitted in seconds on the same split before the fine-tune starts: the
+    # results then say whether fine-tuning beat it.
+    baseline = None
+    if main:
+        emit(PhaseChanged("baseline", "Fitting the baseline"))
+        try:
+            baseline = task.baseline(data, config.seed)
+        except Exception as exc:  # noqa: BLE001 - a yardstick that fails never fails the run
+            log.warning("baseline failed: %s", exc)
+        if baseline is not None:
+            emit(BaselineScored(**{k: baseline[k] for k in ("accuracy", "macro_f1", "seconds")}))
     resumed_step = ckpt.checkpoint_step(ctx.resume_from) if ctx.resume_from else 0
     emit(
         RunStarted(
@@ -439,7 +484,7 @@ def _run(ctx: RunContext) -> RunResult:
     metrics["task"] = task.name
     metrics["main_metric"] = task.main_metric
     metrics["score"] = float(metrics.get(task.main_metric, 0.0))
-    metrics["eval_loss"] = float(output.metrics.get("test_loss", float("nan")))
+    metrics["eval_loss"] = float((output.metrics or {}).get("test_loss", float("nan")))
     metrics["step"] = step
     metrics["epoch"] = float(trainer.state.epoch or 0.0)
     metrics["best_checkpoint"] = trainer.state.best_model_checkpoint
@@ -447,7 +492,9 @@ def _run(ctx: RunContext) -> RunResult:
     metrics["device"] = device
     metrics["precision"] = precision
     if main:
-        task.after_training(output, data, run_dir, metrics)
+        task.after_training(output, data, val_ds, run_dir, metrics)
+        if baseline is not None:
+            metrics["baseline"] = baseline
     _save_model(trainer, ctx, model_dir, metrics=metrics)
     if main:
         runs.write_json(run_dir / runs.METRICS, metrics)
@@ -464,6 +511,13 @@ def _save_model(
     """Write ``model/`` atomically: a folder ``from_pretrained`` loads as is."""
     import shutil
 
+    temperature = float(((metrics or {}).get("calibration") or {}).get("temperature") or 1.0)
+    if temperature != 1.0:
+        # Calibration baked into the weights: the head's last layer divided by the
+        # temperature gives logits / T, so every way of running the saved model (the window,
+        # `predict`, transformers' pipeline, predict.py, ONNX) gives the calibrated
+        # probabilities and the same labels.
+        _scale_head(trainer.model, 1.0 / temperature, len(ctx.prepared.data.labels))
     staged = model_dir.parent / ckpt.STAGING / "model"
     if ctx.main:
         if staged.exists():
@@ -486,8 +540,27 @@ def _save_model(
     if metrics:
         keep = ("accuracy", "macro_f1", task.main_metric)
         meta["metrics"] = {k: metrics[k] for k in keep if k in metrics}
+        if temperature != 1.0:
+            meta["temperature"] = temperature  # already applied to the head's weights
     (staged / MODEL_META).write_text(
         json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8"
     )
     ckpt.promote(staged, model_dir)
     ckpt.clean_staging(model_dir.parent)  # nothing is staged any more: leave no empty folder
+
+
+def _scale_head(model: Any, factor: float, num_labels: int) -> None:
+    """Multiply the classifier's last layer (the last linear layer with one output per
+    label: ``classifier``, ``classifier.out_proj``...) by ``factor``."""
+    import torch
+
+    last = None
+    for module in model.modules():
+        if isinstance(module, torch.nn.Linear) and module.out_features == num_labels:
+            last = module
+    if last is None:
+        return
+    with torch.no_grad():
+        last.weight.mul_(factor)
+        if last.bias is not None:
+            last.bias.mul_(factor)

@@ -55,10 +55,14 @@ def load_and_detect(path: str) -> tuple[Any, Any]:
 
 
 class DatasetTab(QWidget):
-    """Signals: ``datasetOpened(path)`` once the table is loaded, ``settingsChanged()`` when
-    the columns or the validation choice change, ``errorOccurred(exception)``."""
+    """Signals: ``datasetOpened(path)`` once the table is loaded, ``openFailed(path)`` when it
+    cannot be, ``quickChecked()`` once the quick look at a file (``engine.data.check_file``)
+    is done, ``settingsChanged()`` when the columns or the validation choice change,
+    ``errorOccurred(exception)``."""
 
     datasetOpened = Signal(str)
+    openFailed = Signal(str)
+    quickChecked = Signal()
     settingsChanged = Signal()
     errorOccurred = Signal(object)
 
@@ -67,6 +71,8 @@ class DatasetTab(QWidget):
         self.setObjectName("datasetTab")
         self._path: str | None = None
         self._generation = 0
+        self._failed_generation = -1  # the file whose problem is shown (not shown twice)
+        self._counted = False  # the quick check counted the open file's rows
         self._loading = False
         self._report: dict[str, Any] | None = None
         self._filling = False
@@ -249,6 +255,7 @@ class DatasetTab(QWidget):
         generation = self._generation
         self._path = None
         self._loading = True
+        self._counted = False
         self._report = None
         self.model.clear()
         self._fill_columns([], None)
@@ -258,15 +265,18 @@ class DatasetTab(QWidget):
         self.rows_label.setText(self.tr("reading…"))
 
         def preview_ready(result: tuple[list[str], list[list[str]]]) -> None:
-            if generation != self._generation or self.model.is_complete:
+            if generation != self._generation or self.model.is_complete or not self._loading:
                 return
             columns, rows = result
             self.model.set_preview(columns, rows)
-            self.rows_label.setText(self.tr("first {n} rows (loading all…)").format(n=len(rows)))
+            if not self._counted:
+                self.rows_label.setText(
+                    self.tr("first {n} rows (loading all…)").format(n=len(rows))
+                )
             self._fill_columns(columns, None)
 
         def loaded(result: tuple[Any, Any]) -> None:
-            if generation != self._generation:
+            if generation != self._generation or generation == self._failed_generation:
                 return
             ds, guess = result
             self._loading = False
@@ -278,8 +288,9 @@ class DatasetTab(QWidget):
             self.datasetOpened.emit(path)
 
         def failed(exc: BaseException) -> None:
-            if generation != self._generation:
-                return
+            if generation != self._generation or generation == self._failed_generation:
+                return  # a newer file, or this problem was shown already by the quick check
+            self._failed_generation = generation
             self._loading = False
             self._path = None
             self.model.clear()
@@ -287,14 +298,33 @@ class DatasetTab(QWidget):
             self.rows_label.setText("")
             self.path_label.setText(self.tr("Could not open {path}").format(path=path))
             self.clear_report(self.tr("No report: the file could not be read."))
+            self.openFailed.emit(path)
             self.errorOccurred.emit(exc)
 
-        from engine.data import read_preview
+        def checked(facts: Any) -> None:
+            if generation != self._generation or not self._loading:
+                return
+            if facts.rows is not None:  # counted: say so now, the table follows
+                self._counted = True
+                self.rows_label.setText(self.tr("{n:,} rows").format(n=facts.rows))
+
+        from engine.data import check_file, read_preview
 
         def preview_failed(exc: BaseException) -> None:
-            # load_table reports the same problem with more detail; wait for it.
+            # check_file or load_table reports the problem in full; wait for them.
             pass
 
+        # What needs no model (type, encoding, quoting, columns) is known in well under a
+        # second, before the heavy libraries have loaded: say it now, not when they have.
+        run_task(
+            check_file,
+            path,
+            on_result=checked,
+            on_error=failed,
+            on_finished=self.quickChecked.emit,
+            owner=self,
+            light=True,
+        )
         run_task(
             read_preview,
             path,
@@ -470,7 +500,7 @@ class DatasetTab(QWidget):
             icon = _LEVEL_ICONS.get(w.get("level", "info"), "•")
             rows.append(
                 f"<tr><td style='padding-right:6px'>{icon}</td>"
-                f"<td>{_escape(warning_text(w, r))}</td></tr>"
+                f"<td>{_escape(warning_text(w))}</td></tr>"
             )
         return "<table cellspacing='2'>" + "".join(rows) + "</table>"
 

@@ -273,10 +273,10 @@ def file_filter() -> str:
 
 
 # ----- the dataset report's warnings ----------------------------------------------------------
-#: English templates of the engine's report warnings (``engine.report``), by code. Each is
-#: filled from the report's own fields; ``warning_text`` uses it only when the English
-#: result equals the engine's message, so a changed engine text is shown as it is, never a
-#: stale translation.
+#: English templates of the engine's findings by code: the report's warnings
+#: (``engine.report.MESSAGES``) and the data issues it passes on
+#: (``engine.data.ISSUE_MESSAGES``). They are the translation sources; a test checks that
+#: each equals the engine's, so a changed engine sentence cannot keep a stale translation.
 _WARNINGS = {
     "vocabulary_cjk": QT_TRANSLATE_NOOP(
         "Engine",
@@ -291,8 +291,8 @@ _WARNINGS = {
     ),
     "imbalanced": QT_TRANSLATE_NOOP(
         "Engine",
-        "The classes are imbalanced: {big} has {n_big:,} examples, {small} only {n_small:,}. "
-        "Accuracy can look good while the small class is missed: watch macro F1.",
+        "The classes are imbalanced: {big!r} has {n_big:,} examples, {small!r} only "
+        "{n_small:,}. Accuracy can look good while the small class is missed: watch macro F1.",
     ),
     "rare_classes": QT_TRANSLATE_NOOP(
         "Engine",
@@ -322,57 +322,34 @@ _WARNINGS = {
     "small": QT_TRANSLATE_NOOP(
         "Engine", "Only {n} training rows: results will vary a lot from run to run."
     ),
+    "columns_detected": QT_TRANSLATE_NOOP(
+        "Engine", "Using column {text!r} as the text and {label!r} as the label."
+    ),
+    "validation_skipped": QT_TRANSLATE_NOOP(
+        "Engine", "Skipped {n} unusable row(s) in the validation file."
+    ),
+    "singleton_classes": QT_TRANSLATE_NOOP(
+        "Engine",
+        "{n} class(es) have a single training example ({names}): the model can hardly learn them.",
+    ),
 }
 
 
-def _warning_values(code: str, message: str, r: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """The template key and the values that fill it, from the report's fields."""
-    counts: dict[str, int] = dict(r.get("train_counts") or {})
-    if code == "vocabulary":
-        from engine.models import SUGGESTED_MODELS
+def warning_text(warning: dict[str, Any]) -> str:
+    """A report warning in the interface's language, from its code and parameters.
 
-        cjk = float(r.get("cjk_share", 0.0)) > 0.3
-        return ("vocabulary_cjk" if cjk else "vocabulary"), {
-            "model": message.split(" does not know ", 1)[0],
-            "share": float(r.get("unk_share", 0.0)),
-            "models": SUGGESTED_MODELS["zh" if cjk else "multilingual"],
-        }
-    if code == "imbalanced":
-        big = max(counts, key=lambda k: counts[k])
-        small = min((k for k in counts if counts[k] > 0), key=lambda k: counts[k])
-        values = {"big": repr(big), "n_big": counts[big], "small": repr(small)}
-        return code, {**values, "n_small": counts[small]}
-    if code == "rare_classes":
-        from engine.data import RARE_CLASS_THRESHOLD
+    A code this window does not know, or a warning saved before findings had parameters,
+    shows the engine's English message: better untranslated than wrong.
+    """
+    from engine.findings import fill
+    from engine.report import message_key
 
-        rare = list(r.get("rare_classes") or [])
-        names = ", ".join(map(repr, rare[:5])) + ("..." if len(rare) > 5 else "")
-        return code, {"n": len(rare), "threshold": RARE_CLASS_THRESHOLD, "names": names}
-    if code == "truncation":
-        return code, {"n": r.get("max_length"), "share": float(r.get("truncated_share", 0.0))}
-    field = {
-        "empty_texts": "empty_texts",
-        "missing_labels": "missing_labels",
-        "duplicates": "duplicate_texts",
-        "conflicting_labels": "conflicting_duplicates",
-        "overlap": "train_validation_overlap",
-        "small": "train_rows",
-    }[code]
-    return code, {"n": int(r.get(field) or 0)}
-
-
-def warning_text(warning: dict[str, Any], report: dict[str, Any]) -> str:
-    """A report warning in the interface's language (its engine message when unknown)."""
     code = str(warning.get("code", ""))
-    message = str(warning.get("message", ""))
-    try:
-        key, values = _warning_values(code, message, report)
-        template = _WARNINGS[key]
-        if template.format(**values) != message:
-            return message  # the engine's wording changed: show it rather than guess
-        return QCoreApplication.translate("Engine", template).format(**values)
-    except (KeyError, ValueError, TypeError, IndexError):
-        return message
+    params = warning.get("params") or {}
+    template = _WARNINGS.get(message_key(code, params)) if params else None
+    if template is None:
+        return str(warning.get("message", ""))
+    return fill(QCoreApplication.translate("Engine", template), params)
 
 
 def export_step_text(message: str) -> str:

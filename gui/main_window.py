@@ -30,6 +30,10 @@ from gui.worker import run_task, wait_for_threads
 log = logging.getLogger(__name__)
 
 SHUTDOWN_WAIT_MS = 15_000
+#: At start-up the plots and heavy imports wait at most this long for the data file's quick
+#: check (which usually answers in milliseconds), so that its findings are shown first.
+QUICK_CHECK_WAIT_MS = 500
+MINIMUM_SIZE = (960, 650)
 
 
 def compute_report(config: Any) -> tuple[dict[str, Any], Any]:
@@ -119,6 +123,7 @@ class MainWindow(QMainWindow):
         ):
             tab.errorOccurred.connect(self.show_error)
         self.dataset_tab.datasetOpened.connect(self._dataset_opened)
+        self.dataset_tab.openFailed.connect(self._dataset_failed)
         self.dataset_tab.settingsChanged.connect(self._report_timer.start)
         self.model_tab.modelChanged.connect(self._model_changed)
         self.model_tab.strategyChanged.connect(self.training_tab.set_strategy)
@@ -137,6 +142,9 @@ class MainWindow(QMainWindow):
         self._wire_runs_tab()
 
         self.setAcceptDrops(True)
+        # below this the Training tab's two plots cannot show their titles beside the
+        # settings column (docs/layout_shots.py checks every tab from here up)
+        self.setMinimumSize(*MINIMUM_SIZE)
         self.resize(1200, 820)
         self._restore_settings()
 
@@ -220,7 +228,38 @@ class MainWindow(QMainWindow):
 
     # ----- starting ------------------------------------------------------------------------
     def start(self, dataset: str | None = None, model: str | None = None) -> None:
-        """Begin the background work once the window is visible: devices, model, runs, data."""
+        """Begin the background work once the window is visible: data, model, devices, runs.
+
+        The data file comes first and the rest one event-loop turn later: its quick checks
+        (standard library only) answer in milliseconds, and building the plots and starting
+        the heavy imports below hold the GUI thread for seconds on a busy machine, so a bad
+        file is named before that, not after."""
+        started = False
+
+        def start_background() -> None:
+            nonlocal started
+            if not started:
+                started = True
+                # one more turn first, so that what the check found is painted
+                QTimer.singleShot(0, lambda: self._start_background(model))
+
+        last = str(self.settings.value("dataset/last", "") or "")
+        path = dataset or (last if last and Path(last).exists() else None)
+        if path:
+            self.dataset_tab.quickChecked.connect(start_background)
+            self.open_dataset(path)
+            QTimer.singleShot(QUICK_CHECK_WAIT_MS, start_background)  # a slow disk, a big file
+        else:
+            start_background()
+        spec = model or str(self.settings.value("model/spec", "starter") or "starter")
+        looks_local = Path(spec).expanduser().is_absolute() or spec.startswith((".", "~"))
+        if model is None and looks_local and not Path(spec).expanduser().exists():
+            spec = "starter"  # a remembered folder that is gone
+        self.model_tab.set_model(spec)
+
+    def _start_background(self, model: str | None) -> None:
+        if self._closed:
+            return
         self.dataset_tab.ensure_plots()
         self.training_tab.ensure_plots()
         self.training_tab.list_devices()
@@ -229,11 +268,6 @@ class MainWindow(QMainWindow):
         # torch, transformers with its Trainer, datasets, scikit-learn's metrics (about 3 s),
         # in the background now, so that the first Start does not spend that time
         run_task(ensure_warm, owner=self, light=True)
-        spec = model or str(self.settings.value("model/spec", "starter") or "starter")
-        looks_local = Path(spec).expanduser().is_absolute() or spec.startswith((".", "~"))
-        if model is None and looks_local and not Path(spec).expanduser().exists():
-            spec = "starter"  # a remembered folder that is gone
-        self.model_tab.set_model(spec)
         self.prediction_tab.refresh_models()
         self.runs_tab.ensure_plots()
         self.runs_tab.refresh(offer_resume=True)  # offers to resume an interrupted run
@@ -242,11 +276,6 @@ class MainWindow(QMainWindow):
 
             if (resolve_model_dir(model) / "strop.json").is_file():
                 self.prediction_tab.add_model(model)
-        last = str(self.settings.value("dataset/last", "") or "")
-        if dataset:
-            self.open_dataset(dataset)
-        elif last and Path(last).exists():
-            self.open_dataset(last)
 
     # ----- dataset --------------------------------------------------------------------------
     def open_dataset(self, path: str) -> None:
@@ -266,6 +295,11 @@ class MainWindow(QMainWindow):
         add_recent(self.settings, "dataset/recent", path)
         self._refresh_recent()
         self.compute_report()
+
+    def _dataset_failed(self, path: str) -> None:
+        """The status bar stops saying "Opening..." once the file turned out unreadable."""
+        self.status_dataset.setText(self.tr("Could not open {name}").format(name=Path(path).name))
+        self.status_dataset.setToolTip(path)
 
     # ----- model -----------------------------------------------------------------------------
     def _model_changed(self, spec: str) -> None:
@@ -438,10 +472,12 @@ class MainWindow(QMainWindow):
 
     def open_path(self, path: str) -> None:
         """A dropped path: a run folder opens as a run, a model folder as the model, else data."""
+        from engine.run_folder import RunFolder
+
         p = Path(path)
-        if p.is_dir() and (p / "config.json").is_file() and (p / "status.json").is_file():
+        if RunFolder(p).is_run:
             self.open_run(path)
-        elif p.is_dir() and (p / "config.json").is_file():
+        elif p.is_dir() and (p / "config.json").is_file():  # a model folder (Hugging Face's)
             self.model_tab.set_model(path)
             self.tabs.setCurrentWidget(self.model_tab)
         else:

@@ -39,7 +39,7 @@ def trained_models() -> list[tuple[str, str]]:
     """(description, model folder) of every past run that left a model, newest first."""
     from PySide6.QtCore import QCoreApplication
 
-    from engine.runs import MODEL, list_runs
+    from engine.runs import list_runs
     from gui.i18n import run_state_text
 
     models = []
@@ -54,7 +54,7 @@ def trained_models() -> list[tuple[str, str]]:
                 text = QCoreApplication.translate("PredictionTab", "{name} ({state})").format(
                     name=info.name, state=state
                 )
-            models.append((text, str(info.path / MODEL)))
+            models.append((text, str(info.model_path)))
     return models
 
 

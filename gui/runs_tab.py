@@ -14,7 +14,6 @@ thread) or delete it (after asking; never a run that is training).
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -114,51 +113,13 @@ def curve_names(infos: list[Any]) -> list[str]:
     ]
 
 
-def resumable(info: Any) -> bool:
-    """A stopped, failed or interrupted run with a complete checkpoint can continue."""
-    from engine.events import RunState
-
-    state = info.state
-    return state in (RunState.STOPPED, RunState.FAILED, RunState.INTERRUPTED) and bool(
-        info.last_step
-    )
-
-
-def training_on_disk(path: Path) -> bool:
-    """True when a live process (this window or another) is training the run now."""
-    from engine.events import RunState
-    from engine.runs import run_state
-
-    return run_state(path) in (RunState.PREPARING, RunState.RUNNING, RunState.STOPPING)
-
-
-def history_series(records: list[dict[str, Any]]) -> dict[str, tuple[Any, Any]]:
-    """Curves from ``metrics.jsonl`` records: ``train_loss``, ``eval_loss``, ``accuracy``
-    and ``macro_f1``, each as (steps, values) numpy arrays."""
+def history_series(folder: Any) -> dict[str, tuple[Any, Any]]:
+    """A run folder's curves (``RunFolder.curves``) as (steps, values) numpy arrays."""
     import numpy as np
 
-    points: dict[str, tuple[list[float], list[float]]] = {
-        key: ([], []) for key in ("train_loss", "eval_loss", "accuracy", "macro_f1")
-    }
-
-    def add(key: str, step: Any, value: Any) -> None:
-        if value is not None:
-            points[key][0].append(float(step))
-            points[key][1].append(float(value))
-
-    for record in records:
-        step = record.get("step")
-        if step is None:
-            continue
-        if record.get("type") == "train":
-            add("train_loss", step, record.get("loss"))
-        elif record.get("type") == "eval":
-            add("eval_loss", step, record.get("eval_loss"))
-            add("accuracy", step, record.get("accuracy"))
-            add("macro_f1", step, record.get("macro_f1"))
     return {
         key: (np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64))
-        for key, (xs, ys) in points.items()
+        for key, (xs, ys) in folder.curves.items()
     }
 
 
@@ -272,7 +233,7 @@ class RunsTableModel(QAbstractTableModel):
                 return info.dataset
             if column == 2:
                 return info.model
-            if column == 4 and resumable(info):
+            if column == 4 and info.resumable:
                 return self.tr("Can be resumed from step {step}").format(step=info.last_step)
             return str(info.path)
         if role == Qt.ItemDataRole.TextAlignmentRole and column >= 5:
@@ -610,7 +571,7 @@ class RunsTab(QWidget):
             self._offer_interrupted(infos)
         banner_run = self.resume_banner.run_dir
         if banner_run and all(
-            str(i.path) != banner_run or not resumable(i) or training_on_disk(i.path) for i in infos
+            str(i.path) != banner_run or not i.resumable or i.folder.is_training for i in infos
         ):
             self.resume_banner.withdraw()  # resumed, finished or deleted meanwhile
         self.runsListed.emit(infos)
@@ -654,7 +615,7 @@ class RunsTab(QWidget):
         for info in infos:  # newest first
             if (
                 info.state == RunState.INTERRUPTED
-                and resumable(info)
+                and info.resumable
                 and str(info.path) not in dismissed
             ):
                 self.resume_banner.offer(info)
@@ -687,7 +648,7 @@ class RunsTab(QWidget):
         one = infos[0] if len(infos) == 1 else None
         running, _run_dir = self._training()
         self.resume_button.setEnabled(
-            one is not None and resumable(one) and not running and not training_on_disk(one.path)
+            one is not None and one.resumable and not running and not one.folder.is_training
         )
         self.predict_button.setEnabled(one is not None and one.has_model)
         self.export_button.setEnabled(one is not None and one.has_model and self._exporting is None)
@@ -701,10 +662,9 @@ class RunsTab(QWidget):
             plot.getPlotItem().clear()  # also takes the curves out of the legend
 
     def _show_one(self, info: Any) -> None:
-        from engine import runs
-
+        folder = info.folder
         self.results.show()
-        status = runs.read_status(info.path)
+        status = folder.status
         lines = [
             f"<b>{info.name}</b> · {run_state_text(info.state.value)}",
             self.tr("Data: {data} · Model: {model} · Strategy: {strategy}").format(
@@ -714,15 +674,15 @@ class RunsTab(QWidget):
         if info.last_step:
             lines.append(
                 self.tr("Last checkpoint at step {step}.").format(step=info.last_step)
-                + (" " + self.tr("Press Resume to continue.") if resumable(info) else "")
+                + (" " + self.tr("Press Resume to continue.") if info.resumable else "")
             )
         if status.get("error"):
             lines.append(self.tr("Error: {error}").format(error=status["error"]))
         self.details.setText("<br>".join(lines))
         self.details.setToolTip(str(info.path))
 
-        metrics = runs.read_json(info.path / runs.METRICS)
-        if isinstance(metrics, dict) and metrics:
+        metrics = folder.metrics
+        if metrics:
             self.results.show_metrics(metrics)
         else:
             self.results.clear(self.tr("No final metrics: the run did not finish."))
@@ -744,7 +704,6 @@ class RunsTab(QWidget):
         """Redraw the curves of the runs from their ``metrics.jsonl``."""
         import pyqtgraph as pg
 
-        from engine.runs import read_metrics_log
         from gui.plots import dots, run_curves
 
         self.ensure_plots()
@@ -758,13 +717,13 @@ class RunsTab(QWidget):
         self.model.set_colours(colours)
 
         if single:
-            series = history_series(read_metrics_log(infos[0].path))
+            series = history_series(infos[0].folder)
             for key, curve in run_curves(loss, metric).items():
                 curve.setData(*series[key])
         else:
             for info, name in zip(infos, curve_names(infos), strict=True):
                 colour = colours[info.path]
-                series = history_series(read_metrics_log(info.path))
+                series = history_series(info.folder)
                 loss.plot(*series["train_loss"], pen=pg.mkPen(colour, width=1), name=name)
                 metric.plot(
                     *series["accuracy"], pen=pg.mkPen(colour, width=1), name=name, **dots(colour)
@@ -780,15 +739,13 @@ class RunsTab(QWidget):
 
     def resume_selected(self) -> None:
         info = self._one()
-        if info is not None and resumable(info):
+        if info is not None and info.resumable:
             self.resumeRequested.emit(str(info.path))
 
     def predict_with_selected(self) -> None:
-        from engine.runs import MODEL
-
         info = self._one()
         if info is not None and info.has_model:
-            self.predictRequested.emit(str(info.path / MODEL))
+            self.predictRequested.emit(str(info.model_path))
 
     def resume_or_predict(self) -> None:
         """Double-click: predict with a finished run's model, resume an unfinished one."""
@@ -797,7 +754,7 @@ class RunsTab(QWidget):
             return
         if info.has_model:
             self.predict_with_selected()
-        elif resumable(info):
+        elif info.resumable:
             self.resume_selected()
 
     def open_selected_folder(self) -> None:
@@ -808,7 +765,7 @@ class RunsTab(QWidget):
     def _busy(self, info: Any) -> str:
         """Why ``info`` cannot be deleted now ("" when it can)."""
         running, run_dir = self._training()
-        if (running and run_dir and Path(run_dir) == info.path) or training_on_disk(info.path):
+        if (running and run_dir and Path(run_dir) == info.path) or info.folder.is_training:
             return self.tr("it is training now")
         if self._exporting == str(info.path):
             return self.tr("it is being exported")
@@ -817,7 +774,6 @@ class RunsTab(QWidget):
     def delete_selected(self) -> list[str]:
         """Delete the selected runs after asking; returns the folders deleted."""
         from engine.errors import RunFolderError
-        from engine.runs import CONFIG
 
         infos = self.selected_runs()
         if not infos:
@@ -846,10 +802,11 @@ class RunsTab(QWidget):
             return []
         deleted = []
         for info in infos:
-            if not (info.path / CONFIG).is_file():  # only ever a run folder
-                continue
             try:
-                shutil.rmtree(info.path)
+                info.folder.delete()  # refuses anything but a run folder, and a training run
+            except RunFolderError as exc:
+                self.errorOccurred.emit(exc)
+                break
             except OSError as exc:
                 self.errorOccurred.emit(
                     RunFolderError(

@@ -14,6 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -98,6 +99,15 @@ class TrainingTab(QWidget):
         self.device_combo.currentIndexChanged.connect(
             lambda _i: self.deviceChanged.emit(self.device_combo.currentText())
         )
+        for combo in (self.device_combo, self.precision_combo):
+            # as wide as the column, not as the longest choice (a device name, a precision's
+            # explanation): the settings column must fit beside the plots from the window's
+            # minimum size up
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(12)
+
         form_box = QGroupBox(self.tr("Settings"))
         box_layout = QVBoxLayout(form_box)
         box_layout.addWidget(self.form)
@@ -153,7 +163,7 @@ class TrainingTab(QWidget):
         left_scroll.setWidgetResizable(True)
         left_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         left_scroll.setWidget(left)
-        left_scroll.setMinimumWidth(340)
+        left_scroll.setMinimumWidth(380)  # the spin boxes show "Auto (5e-05 for this strategy)"
         left_scroll.setMaximumWidth(430)
 
         # ----- progress -----
@@ -218,7 +228,7 @@ class TrainingTab(QWidget):
             self,
             "lossPlot",
             "accuracyPlot",
-            self.tr("Validation accuracy and macro F1 (higher is better)"),
+            self.tr("Validation scores (higher is better)"),  # the legend names them
         )
         self.buffers = {
             "train_loss": Buffer(),
@@ -242,14 +252,27 @@ class TrainingTab(QWidget):
     def data_ready(self) -> None:
         """The data file has loaded: start the run that Start asked for while it loaded."""
         if self._start_when_data_ready:
-            self._start_when_data_ready = False
+            self._set_start_pending(False)
             self.start()
 
     def data_failed(self) -> None:
         """The data file could not be loaded: forget a waiting Start (the error is shown)."""
         if self._start_when_data_ready:
-            self._start_when_data_ready = False
+            self._set_start_pending(False)
             self.state_label.clear()
+
+    @property
+    def start_pending(self) -> bool:
+        """True while Start waits for the data file to load (Stop cancels it)."""
+        return self._start_when_data_ready
+
+    def _set_start_pending(self, pending: bool) -> None:
+        """A waiting Start looks like what it is, a run about to begin: Start is off and
+        Stop, on, cancels it."""
+        self._start_when_data_ready = pending
+        self._set_running(pending)
+        if pending:
+            self.state_label.setText(self.tr("Starting when the data has loaded"))
 
     @property
     def is_running(self) -> bool:
@@ -330,8 +353,7 @@ class TrainingTab(QWidget):
             return
         if self._data_pending():
             # pressed at once after opening a file (or on a first launch): go when it is read
-            self._start_when_data_ready = True
-            self.state_label.setText(self.tr("Starting as soon as the data file has loaded…"))
+            self._set_start_pending(True)
             return
         try:
             if self._config_provider is None:
@@ -348,10 +370,10 @@ class TrainingTab(QWidget):
         if self.is_running or not self._resume_dir:
             return
         from engine.config import TrainConfig
-        from engine.runs import CONFIG
+        from engine.run_folder import RunFolder
 
         try:
-            config = TrainConfig.load(Path(self._resume_dir) / CONFIG)
+            config = TrainConfig.load(RunFolder(self._resume_dir).config_path)
         except Exception as exc:  # noqa: BLE001
             self.errorOccurred.emit(exc)
             return
@@ -382,7 +404,12 @@ class TrainingTab(QWidget):
         return worker
 
     def request_stop(self) -> None:
-        """Graceful stop: the run finishes its step and keeps a checkpoint."""
+        """Graceful stop: the run finishes its step and keeps a checkpoint. A Start still
+        waiting for the data file is simply cancelled."""
+        if self._start_when_data_ready:
+            self._set_start_pending(False)
+            self.state_label.setText(self.tr("Start cancelled."))
+            return
         if self._worker is None:
             return
         self._worker.stop.set()
@@ -473,10 +500,10 @@ class TrainingTab(QWidget):
             if event.model_dir:
                 self.modelSaved.emit(event.model_dir)
         elif isinstance(event, ev.RunFailed) and event.run_dir:
-            from engine.checkpoint import last_checkpoint
+            from engine.run_folder import RunFolder
 
             self._run_dir = event.run_dir
-            if last_checkpoint(Path(event.run_dir)) is not None:
+            if RunFolder(event.run_dir).last_checkpoint is not None:
                 self._resume_dir = event.run_dir
         self.open_folder_button.setEnabled(self._run_dir is not None)
 
@@ -559,31 +586,24 @@ class TrainingTab(QWidget):
         """Show a past run (curves, results) and offer Resume where it can continue.
 
         Returns its ``RunInfo``; raises ``RunFolderError`` when it is not a Strop run."""
-        from engine import runs
-        from engine.errors import RunFolderError
-        from engine.events import RunState
+        from engine.runs import open_run
 
-        info = runs.run_info(Path(run_dir))
-        if info is None:
-            raise RunFolderError(
-                f"{run_dir}: not a Strop run folder (no {runs.CONFIG}).",
-                hint="Choose a folder under the runs folder, one that holds config.json.",
-            )
+        info = open_run(Path(run_dir))
         if self.is_running:
             return info
+        folder = info.folder
         self._clear_curves()
         self._clear_results()
         self._run_dir = str(info.path)
-        total = int(runs.read_status(info.path).get("total_steps") or info.last_step or 0)
+        total = int(folder.status.get("total_steps") or info.last_step or 0)
         self.progress.setRange(0, max(1, total))  # where the run got to
         self.progress.setValue(min(int(info.last_step or 0), max(1, total)))
         self.detail_label.clear()
-        self.load_history(runs.read_metrics_log(info.path))
-        metrics = runs.read_json(info.path / runs.METRICS)
-        if isinstance(metrics, dict):
+        self.load_history(folder.records)
+        metrics = folder.metrics
+        if metrics:
             self.show_results(metrics)
-        can_resume = info.state in (RunState.STOPPED, RunState.FAILED, RunState.INTERRUPTED)
-        self._resume_dir = str(info.path) if can_resume and info.last_step else None
+        self._resume_dir = str(info.path) if info.resumable else None
         from gui.i18n import run_state_text
 
         state = run_state_text(info.state.value)

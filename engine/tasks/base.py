@@ -114,6 +114,12 @@ class Task(abc.ABC):
     #: Strategies the Model tab offers, as ``Strategy.parse`` reads them.
     strategies: ClassVar[tuple[str, ...]] = ("full", "top-layers:2", "head")
 
+    # ----- settings --------------------------------------------------------------------
+    def resolve_defaults(self, config: TrainConfig) -> TrainConfig:
+        """The config with this task's own choices for the settings left to "auto" (e.g. a
+        learning rate that suits its models); called once, before the data is read."""
+        return config
+
     # ----- data ------------------------------------------------------------------------
     @abc.abstractmethod
     def detect(self, path: Path) -> float:
@@ -164,10 +170,22 @@ class Task(abc.ABC):
         """The full figures of the kept model from ``Trainer.predict``'s output (per class,
         confusion matrix...), with ``main_metric`` and ``num_examples`` among them."""
 
+    def baseline(self, data: TaskData, seed: int) -> dict[str, Any] | None:
+        """A cheap yardstick fitted on the same split before the fine-tune starts (its
+        ``accuracy``, ``macro_f1``, ``seconds``), or ``None`` where the task has none."""
+        return None
+
     def after_training(
-        self, output: Any, data: TaskData, run_dir: Path, metrics: dict[str, Any]
+        self,
+        output: Any,
+        data: TaskData,
+        encoded_validation: Any,
+        run_dir: Path,
+        metrics: dict[str, Any],
     ) -> None:
-        """Write what the results views need besides ``metrics.json`` (optional)."""
+        """Add to ``metrics`` (calibration...) and write what the results views need besides
+        ``metrics.json`` (the validation predictions), from ``Trainer.predict``'s ``output``
+        on ``encoded_validation`` (optional)."""
         return None
 
     # ----- saved model -----------------------------------------------------------------
@@ -183,6 +201,18 @@ class Task(abc.ABC):
     def evaluate(self, model_dir: Path, data: str, **options: Any) -> dict[str, Any]:
         """The model's figures on a labelled file, as ``python main.py evaluate`` prints them."""
 
-    def card_sections(self, run: Any) -> dict[str, str]:
-        """Task-specific Markdown for the exported model card: ``usage``, ``data``..."""
+    # ----- export ----------------------------------------------------------------------
+    #: The file in ``resources/export/`` shipped as the export's ``predict.py``.
+    predict_script: ClassVar[str] = "predict_text_classification.py"
+
+    def export_onnx(self, model_dir: Path, out: Path, run: Any) -> Any:
+        """Export the model to ONNX at ``out`` and check it (``engine.onnx_export``); returns
+        an ``OnnxOutcome``, never raises."""
+        from engine.onnx_export import OnnxOutcome
+
+        return OnnxOutcome("skipped", f"skipped: no ONNX export for {self.name} yet.")
+
+    def card_sections(self, run: Any, labels: list[str], onnx: Any) -> dict[str, Any]:
+        """The model card's task parts (Markdown): ``summary``, ``usage``, ``data``,
+        ``evaluation``, ``limits`` (a list of sentences) and ``predict_help``."""
         return {}

@@ -100,6 +100,7 @@ class TextClassification(Task):
         kwargs = {"batched": True, "batch_size": 256, "remove_columns": [TEXT, LABEL]}
         train = data.train.map(encode, **kwargs, desc="Tokenising training data")
         val = data.validation.map(encode, **kwargs, desc="Tokenising validation data")
+        val = val.add_column("row", list(range(len(val))))
         # Validation sorted by length: evaluation batches of about one length carry little
         # padding (the order changes no metric).
         return train, val.sort("length")
@@ -146,6 +147,60 @@ class TextClassification(Task):
             output.label_ids, np.argmax(logits, axis=-1), data.labels.labels
         )
 
+    def baseline(self, data: TaskData, seed: int) -> dict[str, Any] | None:
+        from engine.baseline import fit_baseline
+        from engine.data import LABEL, TEXT
+
+        train, val = data.train[:], data.validation[:]
+        result = fit_baseline(
+            train[TEXT], train[LABEL], val[TEXT], val[LABEL], n_classes=len(data.labels), seed=seed
+        )
+        return result.to_dict()
+
+    def after_training(
+        self,
+        output: Any,
+        data: TaskData,
+        encoded_validation: Any,
+        run_dir: Path,
+        metrics: dict[str, Any],
+    ) -> None:
+        """Calibration (a temperature fitted on half the validation set, its effect measured
+        on the other half) and every validation prediction, for the error-analysis views."""
+        import numpy as np
+
+        from engine.calibration import apply_temperature, calibrate
+        from engine.data import TEXT
+        from engine.run_folder import RunFolder
+
+        logits = output.predictions
+        logits = np.asarray(logits[0] if isinstance(logits, tuple) else logits, dtype=np.float64)
+        gold = np.asarray(output.label_ids)
+        metrics["calibration"] = calibrate(logits, gold)
+        probs = apply_temperature(logits, metrics["calibration"]["temperature"])
+        # the encoded validation set is sorted by length; its "row" column says where each
+        # example stands in the validation split
+        rows = encoded_validation["row"] if "row" in encoded_validation.column_names else None
+        texts = data.validation[:][TEXT]
+        labels = data.labels.labels
+        records = []
+        for i, (p, y) in enumerate(zip(probs, gold, strict=True)):
+            row = int(rows[i]) if rows is not None else i
+            k = int(p.argmax())
+            records.append(
+                {
+                    "row": row,
+                    "text": texts[row],
+                    "label": labels[int(y)],
+                    "predicted": labels[k],
+                    "confidence": float(p[k]),
+                    "scores": {
+                        label: round(float(v), 6) for label, v in zip(labels, p, strict=True)
+                    },
+                }
+            )
+        RunFolder(run_dir).write_validation_predictions(records)
+
     def model_meta(self, data: TaskData, config: Any) -> dict[str, Any]:
         return {
             "max_length": config.max_length,
@@ -162,6 +217,259 @@ class TextClassification(Task):
         from engine.predict import evaluate
 
         return evaluate(model_dir, data, **options)
+
+    # ----- export ------------------------------------------------------------------------
+    predict_script = "predict_text_classification.py"
+
+    def export_onnx(self, model_dir: Path, out: Path, run: Any) -> Any:
+        from engine.export import data_texts
+        from engine.onnx_export import OnnxOutcome, export_and_verify, first_line
+
+        try:
+            model, tokenizer, max_length = _load_for_export(model_dir)
+        except Exception as exc:  # noqa: BLE001 - reported in the outcome, never raised
+            return OnnxOutcome("failed", f"failed: cannot load the model ({first_line(exc)}).")
+        import torch
+
+        example = tokenizer(
+            ["An example sentence to trace the model with.", "A short one."],
+            padding=True,
+            return_tensors="pt",
+        )
+        names = [n for n in tokenizer.model_input_names if n in example]
+        dynamic = torch.export.Dim.DYNAMIC
+        texts = [*PROBE_TEXTS, *data_texts(run)]
+
+        def probe() -> Any:
+            for start in range(0, len(texts), 8):
+                enc = tokenizer(
+                    texts[start : start + 8],
+                    truncation=True,
+                    max_length=max_length,
+                    padding=True,
+                    return_tensors="pt",
+                )
+                yield {n: enc[n] for n in names}
+
+        return export_and_verify(
+            model,
+            {n: example[n] for n in names},
+            {n: {0: dynamic, 1: dynamic} for n in names},
+            out,
+            probe,
+            what="texts",
+        )
+
+    def card_sections(self, run: Any, labels: list[str], onnx: Any) -> dict[str, Any]:
+        return _card_sections(run, labels, onnx)
+
+
+# Texts the ONNX check always runs, besides up to 32 from the run's own data: short, long,
+# non-ASCII and empty, in batches, so padding and truncation are exercised.
+PROBE_TEXTS = (
+    "",
+    "ok",
+    "This is absolutely wonderful, I loved every minute of it.",
+    "Terrible. It broke after two days and support never answered.",
+    "The delivery was on time but the food was cold and the portions were small.",
+    "Qualité médiocre, je ne recommande pas.",
+    "服务很好，送餐也很快。",
+    "not bad at all " * 40,
+)
+
+
+def _load_for_export(model_dir: Path) -> tuple[Any, Any, int]:
+    import json
+
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    from engine.models import quiet_transformers
+
+    quiet_transformers()
+    tokenizer = AutoTokenizer.from_pretrained(str(model_dir), local_files_only=True)
+    model = AutoModelForSequenceClassification.from_pretrained(
+        str(model_dir), local_files_only=True, use_safetensors=True, dtype=torch.float32
+    ).eval()
+    meta_file = model_dir / "strop.json"
+    meta = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.is_file() else {}
+    limit = getattr(tokenizer, "model_max_length", 512) or 512
+    if limit > 100_000:
+        limit = getattr(model.config, "max_position_embeddings", 512) or 512
+    return model, tokenizer, int(meta.get("max_length") or min(limit, 512))
+
+
+def _card_sections(run: Any, labels: list[str], onnx: Any) -> dict[str, Any]:
+    """The model card's text-classification parts."""
+    from datetime import datetime
+
+    from engine.export import base_model_name, cell, data_name, num
+    from engine.onnx_export import ONNX_FILE
+
+    meta, metrics, report = run.meta, run.metrics, run.report
+    base, hub = base_model_name(run)
+    name = data_name(run)
+    when = datetime.fromtimestamp(
+        float(run.status.get("ended") or run.status.get("updated") or run.path.stat().st_mtime)
+    ).strftime("%Y-%m-%d")
+    shown = ", ".join(f"`{label}`" for label in labels[:20]) + (", ..." if len(labels) > 20 else "")
+    summary = (
+        f"Sorts texts into {len(labels)} classes ({shown}). Fine-tuned from **{base}**"
+        + (f" (`{hub}`)" if hub and hub not in base else "")
+        + f" on `{name}` with Strop on {when}."
+    )
+    max_len = f", max_length={meta['max_length']}" if meta.get("max_length") else ""
+    usage = [
+        "```bash",
+        'python predict.py "first text" "second text"',
+        "```",
+        "",
+        "prints one JSON line per text with the top label and a probability for every class. "
+        "In Python (needs `transformers` and `torch`):",
+        "",
+        "```python",
+        "from transformers import pipeline",
+        "",
+        'classify = pipeline("text-classification", model="path/to/this/folder", top_k=None)',
+        f'print(classify(["first text"], truncation=True{max_len}))',
+        "```",
+    ]
+    if onnx.path is not None:
+        usage += [
+            "",
+            f"`{ONNX_FILE}` is the same classifier for ONNX Runtime (no PyTorch needed); it "
+            "takes the tokenizer's outputs and returns `logits` (apply a softmax for "
+            "probabilities):",
+            "",
+            "```python",
+            "import numpy as np, onnxruntime as ort",
+            "from transformers import AutoTokenizer",
+            "",
+            'tokenizer = AutoTokenizer.from_pretrained("path/to/this/folder")',
+            f'session = ort.InferenceSession("path/to/this/folder/{ONNX_FILE}")',
+            'enc = tokenizer(["first text"], truncation=True, padding=True, return_tensors="np")',
+            "names = [i.name for i in session.get_inputs()]",
+            'logits = session.run(["logits"], {n: enc[n] for n in names})[0]',
+            "probabilities = np.exp(logits - logits.max(-1, keepdims=True))",
+            "probabilities /= probabilities.sum(-1, keepdims=True)",
+            "```",
+        ]
+    data: list[str] = []
+    if report:
+        val_src = report.get("validation_source")
+        held = (
+            f"(from `{Path(str(val_src)).name}`)."
+            if val_src
+            else "(a stratified split held out from the same file)."
+        )
+        data.append(
+            f"`{name}`: {report.get('train_rows', 0):,} training rows and "
+            f"{report.get('validation_rows', 0):,} validation rows {held} Text column "
+            f"`{report.get('text_column')}`, label column `{report.get('label_column')}`."
+        )
+        data += ["", "| class | training rows | validation rows |", "|---|---:|---:|"]
+        train_counts = report.get("train_counts") or {}
+        val_counts = report.get("validation_counts") or {}
+        for label in labels:
+            data.append(
+                f"| {cell(label)} | {train_counts.get(label, 0):,} | {val_counts.get(label, 0):,} |"
+            )
+        p = report.get("token_percentiles") or {}
+        data += [
+            "",
+            f"Tokens per text: median {p.get('p50', '?')}, 95th percentile {p.get('p95', '?')}, "
+            f"longest {p.get('max', '?')}. Maximum length {report.get('max_length', '?')} tokens "
+            f"(cuts {report.get('truncated_share', 0):.1%} of texts). Unknown-token share "
+            f"{report.get('unk_share', 0):.1%}.",
+        ]
+        notes = [w for w in report.get("warnings") or [] if w.get("level") != "info"]
+        if notes:
+            data += ["", "The dataset report noted:", ""]
+            data += [f"- {w.get('message', '')}" for w in notes]
+    else:
+        data.append(f"`{name}` (the run has no dataset report).")
+    evaluation: list[str] = []
+    calibration = metrics.get("calibration") or {}
+    if calibration.get("temperature"):
+        usage += [
+            "",
+            f"The probabilities are calibrated: the classifier's last layer was divided by the "
+            f"temperature {calibration['temperature']:.3f} fitted on half the validation set "
+            f"(expected calibration error {calibration.get('ece', 0):.3f} before, "
+            f"{calibration.get('ece_after', 0):.3f} after, on the other half), so `pipeline`, "
+            "ONNX Runtime and `predict.py` all give the calibrated probabilities.",
+        ]
+    if metrics:
+        evaluation += [
+            f"On {metrics.get('num_examples', 0):,} validation texts:",
+            "",
+            "| accuracy | macro precision | macro recall | macro F1 | validation loss |",
+            "|---:|---:|---:|---:|---:|",
+            f"| {num(metrics.get('accuracy'))} | {num(metrics.get('macro_precision'))} | "
+            f"{num(metrics.get('macro_recall'))} | {num(metrics.get('macro_f1'))} | "
+            f"{num(metrics.get('eval_loss'))} |",
+            "",
+            "| class | precision | recall | F1 | support |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        for label, row in (metrics.get("per_class") or {}).items():
+            evaluation.append(
+                f"| {cell(label)} | {num(row.get('precision'))} | {num(row.get('recall'))} | "
+                f"{num(row.get('f1'))} | {row.get('support', '-')} |"
+            )
+        matrix = metrics.get("confusion_matrix")
+        names = metrics.get("labels") or labels
+        if matrix:
+            evaluation += [
+                "",
+                "Confusion matrix (rows: true class, columns: predicted class):",
+                "",
+                "| true \\ predicted | " + " | ".join(cell(n) for n in names) + " |",
+                "|---|" + "---:|" * len(names),
+            ]
+            for label, row in zip(names, matrix, strict=False):
+                evaluation.append(f"| {cell(label)} | " + " | ".join(str(v) for v in row) + " |")
+    limits = [
+        f"Intended for sorting texts like those in `{name}` into the classes above. It always "
+        "answers with one of these classes, even for a text that fits none of them; a low top "
+        "probability is a sign of such a text."
+    ]
+    if report.get("validation_source"):
+        limits.append(
+            "The figures come from a separate validation file; texts from other sources, "
+            "periods or writers may be classified less well."
+        )
+    else:
+        limits.append(
+            "The figures come from validation rows held out from the training file itself, "
+            "so they are likely optimistic for texts from other sources, periods or writers. "
+            "Check it on data of your own before relying on it."
+        )
+    if metrics.get("num_examples") and metrics["num_examples"] < 200:
+        limits.append(
+            f"Only {metrics['num_examples']} validation texts: the figures above are rough."
+        )
+    if report.get("rare_classes"):
+        rare = ", ".join(f"`{c}`" for c in report["rare_classes"][:10])
+        limits.append(f"Classes with very few training examples ({rare}) are unreliable.")
+    if (report.get("unk_share") or 0) > 0.05:
+        limits.append(
+            f"The base model's vocabulary did not cover {report['unk_share']:.0%} of the "
+            "training tokens (likely another language or script); accuracy on such text is limited."
+        )
+    if (report.get("truncated_share") or 0) > 0:
+        limits.append(
+            f"Texts longer than {report.get('max_length')} tokens are cut; only their "
+            "beginning is read."
+        )
+    return {
+        "summary": summary,
+        "usage": "\n".join(usage),
+        "data": "\n".join(data),
+        "evaluation": "\n".join(evaluation),
+        "limits": limits,
+        "predict_help": "predictions for texts given on the command line (or one per line on stdin)",
+    }
 
 
 register(TextClassification())

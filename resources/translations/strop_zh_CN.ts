@@ -470,7 +470,7 @@
     </message>
     <message>
       <source>{model} does not know {share:.0%} of this data's tokens (they become [UNK]): the text looks Chinese, Japanese or Korean, and the model's vocabulary is English. Choose a model that covers the language, such as {models}.</source>
-      <extracomment>English templates of the engine's report warnings (``engine.report``), by code. Each is filled from the report's own fields; ``warning_text`` uses it only when the English result equals the engine's message, so a changed engine text is shown as it is, never a stale translation.</extracomment>
+      <extracomment>English templates of the engine's findings by code: the report's warnings (``engine.report.MESSAGES``) and the data issues it passes on (``engine.data.ISSUE_MESSAGES``). They are the translation sources; a test checks that each equals the engine's, so a changed engine sentence cannot keep a stale translation.</extracomment>
       <translation>{model} 不认识这份数据中 {share:.0%} 的词元（它们会变成 [UNK]）：文本看起来是中文、日文或韩文，而该模型的词表是英文的。请选择一个覆盖该语言的模型，例如 {models}。</translation>
     </message>
     <message>
@@ -478,8 +478,8 @@
       <translation>{model} 不认识这份数据中 {share:.0%} 的词元（它们会变成 [UNK]）：请选择一个覆盖该语言的模型，例如 {models}。</translation>
     </message>
     <message>
-      <source>The classes are imbalanced: {big} has {n_big:,} examples, {small} only {n_small:,}. Accuracy can look good while the small class is missed: watch macro F1.</source>
-      <translation>类别不平衡：{big} 有 {n_big:,} 个样本，{small} 只有 {n_small:,} 个。即使小类别被漏掉，准确率也可能看起来不错：请关注宏平均 F1。</translation>
+      <source>The classes are imbalanced: {big!r} has {n_big:,} examples, {small!r} only {n_small:,}. Accuracy can look good while the small class is missed: watch macro F1.</source>
+      <translation>类别不平衡：{big!r} 有 {n_big:,} 个样本，{small!r} 只有 {n_small:,} 个。即使小类别被漏掉，准确率也可能看起来不错：请关注宏平均 F1。</translation>
     </message>
     <message>
       <source>{n} class(es) have fewer than {threshold} training examples ({names}): add examples, or expect them to be missed.</source>
@@ -512,6 +512,18 @@
     <message>
       <source>Only {n} training rows: results will vary a lot from run to run.</source>
       <translation>只有 {n} 行训练数据：每次运行的结果可能差别很大。</translation>
+    </message>
+    <message>
+      <source>Using column {text!r} as the text and {label!r} as the label.</source>
+      <translation>使用列 {text!r} 作为文本，列 {label!r} 作为标签。</translation>
+    </message>
+    <message>
+      <source>Skipped {n} unusable row(s) in the validation file.</source>
+      <translation>已跳过验证文件中 {n} 行无法使用的数据。</translation>
+    </message>
+    <message>
+      <source>{n} class(es) have a single training example ({names}): the model can hardly learn them.</source>
+      <translation>{n} 个类别只有一个训练样本（{names}）：模型几乎学不会它们。</translation>
     </message>
     <message>
       <source>Copying the model</source>
@@ -755,6 +767,7 @@
     <name>MainWindow</name>
     <message>
       <source>Fine-tune a pre-trained transformer into a text classifier on your own labelled data, on your own computer, offline.</source>
+      <extracomment>At start-up the plots and heavy imports wait at most this long for the data file's quick check (which usually answers in milliseconds), so that its findings are shown first.</extracomment>
       <translation>在你自己的电脑上离线使用你自己的标注数据，将预训练 Transformer 模型微调为文本分类器。</translation>
     </message>
     <message>
@@ -848,6 +861,10 @@
     <message>
       <source>Data: {name} ({rows})</source>
       <translation>数据：{name}（{rows}）</translation>
+    </message>
+    <message>
+      <source>Could not open {name}</source>
+      <translation>无法打开 {name}</translation>
     </message>
     <message>
       <source>Model: {name}</source>
@@ -1674,16 +1691,16 @@
       <translation>%v / %m 步</translation>
     </message>
     <message>
-      <source>Starting as soon as the data file has loaded…</source>
-      <translation>数据文件读取完成后立即开始训练…</translation>
-    </message>
-    <message>
       <source>The results appear here when the run ends.</source>
       <translation>运行结束后，结果会显示在这里。</translation>
     </message>
     <message>
-      <source>Validation accuracy and macro F1 (higher is better)</source>
-      <translation>验证准确率和宏平均 F1（越高越好）</translation>
+      <source>Validation scores (higher is better)</source>
+      <translation>验证指标（越高越好）</translation>
+    </message>
+    <message>
+      <source>Starting when the data has loaded</source>
+      <translation>数据加载完成后开始</translation>
     </message>
     <message>
       <source>Auto ({n} from the data)</source>
@@ -1700,6 +1717,10 @@
     <message>
       <source>Preparing…</source>
       <translation>准备中…</translation>
+    </message>
+    <message>
+      <source>Start cancelled.</source>
+      <translation>已取消开始。</translation>
     </message>
     <message>
       <source>Stopping…</source>

@@ -200,10 +200,12 @@ def test_empty_texts_and_missing_labels_are_reported_by_row() -> None:
     assert data.dropped_empty_text == 2
     issue = next(i for i in data.issues if i.code == "empty_texts")
     assert "2 row(s)" in issue.message and "row 5" in issue.message
+    assert issue.params == {"n": 2, "first_row": 5}
     data = prepare_data(str(BAD / "missing_labels.csv"))
     assert data.dropped_missing_label == 2
     issue = next(i for i in data.issues if i.code == "missing_labels")
     assert "3" in issue.message and "26" in issue.message  # rows 3 and 26
+    assert issue.params["n"] == 2 and issue.params["rows"] == [3, 26]
 
 
 def test_embedded_newlines_and_quotes_survive() -> None:
@@ -423,3 +425,60 @@ def test_fuzz_load_or_dataset_error(case: tuple[str, bytes]) -> None:
             return
         assert data.train.num_rows >= 1 and len(data.labels) >= 2
         assert data.train.column_names == [TEXT, LABEL]
+
+
+def _bad_files(tmp_path: Path) -> list[Path]:
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(bytes(range(256)) * 4)
+    xlsx = tmp_path / "sheet.xlsx"
+    xlsx.write_bytes(b"PK\x03\x04")
+    parquet = tmp_path / "cut.parquet"
+    parquet.write_bytes(b"PAR1 and then nothing")
+    wide = tmp_path / "wide.tsv"
+    wide.write_text("text\tlabel\ngood\tpos\nbad\tneg\textra\n", encoding="utf-8")
+    gbk = tmp_path / "gbk.csv"
+    gbk.write_bytes("text,label\n很好的电影,正面\n很差的电影,负面\n".encode("gb18030"))
+    return [*sorted(BAD.iterdir()), binary, xlsx, parquet, wide, gbk]
+
+
+def test_the_quick_check_says_what_the_full_load_says(tmp_path: Path) -> None:
+    """check_file (standard library only, no torch) finds the problems load_table finds in
+    the same words, accepts what it accepts, and counts the same rows."""
+    from engine.data import check_file
+
+    caught = 0
+    for path in _bad_files(tmp_path):
+        if path.suffix == ".md":
+            continue
+        try:
+            expected = load_table(path)
+        except DatasetError as exc:
+            expected = exc
+        try:
+            facts = check_file(path)
+        except DatasetError as exc:
+            assert isinstance(expected, DatasetError), (path, exc)
+            # the same words (a library's own detail in brackets may differ)
+            assert str(expected).startswith(str(exc).split(" (")[0]), (str(exc), str(expected))
+            caught += 1
+            continue
+        if not isinstance(expected, DatasetError) and facts.rows is not None:
+            assert facts.rows == expected.num_rows, path
+            assert facts.columns == list(expected.column_names), path
+    assert caught >= 9  # binary, type, parquet, quotes, ragged rows, header-only, empty JSON...
+
+
+def test_the_quick_check_imports_nothing_heavy(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; from engine.data import check_file\n"
+        f"facts = check_file({str(BAD / 'train.csv')!r})\n"
+        "heavy = [m for m in ('datasets', 'pandas', 'torch', 'pyarrow') if m in sys.modules]\n"
+        "print(facts.rows, heavy)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=ROOT
+    )
+    assert done.stdout.strip() == "24 []", done.stderr[-2000:]

@@ -37,6 +37,10 @@ RACE = textwrap.dedent(
         "import pandas",
         # a library reading a lazy name off the module, with no import statement
         "import sys; t = sys.modules.get('transformers'); t and t.PreTrainedTokenizerBase",
+        # names no list holds: the other tasks' classes, resolved lazily under the lock
+        "from transformers import AutoModelForTokenClassification, DataCollatorForTokenClassification",
+        "from transformers import AutoImageProcessor, EfficientNetForImageClassification",
+        "import sys; t = sys.modules.get('transformers'); t and t.EfficientNetConfig",
     ]
     threads = [task(b) for b in bodies]
     for t in threads: t.start()
@@ -58,19 +62,18 @@ def test_start_up_tasks_in_eight_threads_at_once_all_succeed() -> None:
         assert done.returncode == 0, done.stdout + done.stderr[-2000:]
 
 
-def test_warm_brings_in_everything_strop_uses() -> None:
+def test_warm_imports_the_packages_and_serialises_lazy_lookups() -> None:
     script = textwrap.dedent(
         f"""
         import sys
         sys.path.insert(0, {str(ROOT)!r})
-        from engine.imports import WARM, ensure_warm
+        from engine.imports import PACKAGES, ensure_warm
         assert "torch" not in sys.modules
         ensure_warm()
-        imported = set(sys.modules)
-        missing = [m for m, _ in WARM if m not in imported]
-        # each name's own module is in already: resolving it later imports nothing
-        missing += [f"{{m}}.{{n}}" for m, names in WARM for n in names
-                    if getattr(sys.modules[m], n).__module__ not in imported]
+        missing = [m for m in PACKAGES if m not in sys.modules]
+        from transformers.utils.import_utils import _LazyModule
+        if not getattr(_LazyModule, "_strop_serialised", False):
+            missing.append("the lazy-lookup lock")
         print(missing)
         sys.exit(1 if missing else 0)
         """
@@ -91,5 +94,28 @@ def test_once_warm_it_returns_without_the_lock(monkeypatch) -> None:  # noqa: AN
 
     imports.ensure_warm()
     assert imports.warmed()
-    monkeypatch.setattr(imports, "_lock", NoLock())
+    monkeypatch.setattr(imports, "LOCK", NoLock())
     imports.ensure_warm()
+
+
+def test_no_engine_module_imports_qt_or_the_gui() -> None:
+    # engine/ is plain Python (the CLI, the packaged app's check and the tests run it without
+    # a display); one Qt import anywhere in it would load PySide6 into every headless run.
+    script = textwrap.dedent(
+        f"""
+        import importlib, pkgutil, sys
+        sys.path.insert(0, {str(ROOT)!r})
+        import engine
+        names = [m.name for m in pkgutil.walk_packages(engine.__path__, "engine.")]
+        for name in names:
+            importlib.import_module(name)
+        banned = sorted(m for m in sys.modules
+                        if m.split(".")[0] in ("PySide6", "pyqtgraph", "gui"))
+        print(len(names), banned)
+        sys.exit(1 if banned or not names else 0)
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stdout + done.stderr[-2000:]

@@ -4,6 +4,7 @@ the unknown-token share that tells a user the model does not read their language
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import pytest
@@ -54,6 +55,7 @@ def test_chinese_reviews_with_the_starter_model_warn_and_name_a_model(
     assert warning.level == "problem"
     assert "all-MiniLM-L6-v2" in warning.message and f"{report.unk_share:.0%}" in warning.message
     assert "Chinese" in warning.message and "bert-base-chinese" in warning.message
+    assert warning.params["cjk"] is True and warning.params["share"] == report.unk_share
     assert "[problem]" in report.format_text() and "unknown-token share" in report.format_text()
 
 
@@ -115,6 +117,15 @@ def test_imbalance_rare_classes_and_small_data(tmp_path: Path, tiny_tokenizer) -
     assert "'positive'" in codes["imbalanced"] and "macro F1" in codes["imbalanced"]
     assert report.rare_classes == ["neutral"] and "'neutral'" in codes["rare_classes"]
     assert "small" in codes
+    params = {w.code: w.params for w in report.warnings}
+    assert params["imbalanced"] == {
+        "big": "positive",
+        "n_big": report.train_counts["positive"],
+        "small": "neutral",
+        "n_small": report.train_counts["neutral"],
+    }
+    assert params["rare_classes"]["names"] == ["neutral"]
+    assert params["small"] == {"n": report.train_rows}
 
 
 def test_truncation_share_follows_max_length(tmp_path: Path, tiny_tokenizer) -> None:
@@ -150,8 +161,12 @@ def test_report_round_trips_and_reads_well(tiny_tokenizer) -> None:
     report = compute_report(
         prepare_data(str(BAD / "chinese_labels.csv")), tiny_tokenizer, max_length=None
     )
-    again = DatasetReport.from_dict(report.to_dict())
-    assert again == report
+    again = DatasetReport.from_dict(json.loads(json.dumps(report.to_dict())))
+    assert again == report and any(w.params for w in again.warnings)
+    saved_before_params = report.to_dict()
+    for warning in saved_before_params["warnings"]:
+        del warning["params"]
+    assert all(w.params == {} for w in DatasetReport.from_dict(saved_before_params).warnings)
     text = report.format_text()
     assert "正面" in text and "负面" in text and "training rows" in text
 

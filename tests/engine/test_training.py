@@ -517,3 +517,39 @@ def test_starter_model_top_layers_find_the_minority_class(tmp_path: Path) -> Non
     # spam is about 13%: always answering "ham" scores high accuracy but a macro F1 under 0.5
     assert result.metrics["accuracy"] >= _majority_share(train_csv)
     assert result.metrics["macro_f1"] >= 0.75, result.metrics
+
+
+def test_a_finished_run_keeps_baseline_calibration_and_validation_predictions(
+    trained_run: Any,
+) -> None:
+    """The results views' evidence: the yardstick, calibration, every validation prediction."""
+    from engine.events import BaselineScored
+    from engine.run_folder import RunFolder
+
+    metrics = json.loads((trained_run.run_dir / "metrics.json").read_text(encoding="utf-8"))
+    baseline = metrics["baseline"]
+    assert 0.0 <= baseline["accuracy"] <= 1.0 and 0.0 <= baseline["macro_f1"] <= 1.0
+    assert any(isinstance(e, BaselineScored) for e in trained_run.events)
+    calibration = metrics["calibration"]
+    assert {"ece", "ece_after", "temperature"} <= set(calibration)
+    records = RunFolder(trained_run.run_dir).validation_predictions()
+    assert len(records) == metrics["num_examples"]
+    assert sorted(r["row"] for r in records) == list(range(len(records)))
+    for r in records:
+        assert r["label"] in r["scores"] and r["predicted"] in r["scores"]
+        assert r["confidence"] == pytest.approx(max(r["scores"].values()), abs=1e-5)
+    wrong = sum(r["label"] != r["predicted"] for r in records)
+    assert wrong == pytest.approx((1 - metrics["accuracy"]) * len(records), abs=0.5)
+
+
+def test_predict_marks_uncertain_texts_below_the_threshold(
+    trained_run: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from engine.cli import main
+
+    assert main(["predict", "--model", str(trained_run.run_dir), "--min-confidence", "1.0",
+                 "good movie"]) == 0  # fmt: skip
+    line = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert line["uncertain"] is True
+    assert main(["predict", "--model", str(trained_run.run_dir), "--min-confidence", "2",
+                 "good movie"]) == 2  # fmt: skip

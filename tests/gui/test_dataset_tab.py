@@ -135,3 +135,38 @@ def test_a_million_rows_show_their_first_rows_fast_and_scroll(qtbot: Any, tmp_pa
     assert tab.model.headerData(n - 1, Qt.Orientation.Vertical) == str(n)
     assert isinstance(tab.model._dataset, datasets.Dataset)
     assert time.monotonic() - started < 1.0
+
+
+def test_problems_that_need_no_model_show_before_the_heavy_imports(
+    qtbot: Any, window: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    import threading
+
+    import gui.worker
+
+    # the heavy libraries "still importing": every task but the light ones waits here
+    released = threading.Event()
+    monkeypatch.setattr(gui.worker, "ensure_warm", lambda: released.wait(60))
+    try:
+        unclosed = tmp_path / "unclosed.csv"
+        unclosed.write_text('text,label\n"good film,positive\n', encoding="utf-8")
+        window.open_dataset(str(unclosed))
+        assert "Opening" in window.status_dataset.text()
+        qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=5_000)
+        assert "quoted text is never closed" in window.banner.message
+        assert "row 1" in window.banner.message
+        assert window.status_dataset.text() == "Could not open unclosed.csv"
+        assert not window.dataset_tab.loading
+
+        rows = tmp_path / "many.csv"
+        rows.write_text(
+            "text,label\n" + "".join(f"review {i},{'ab'[i % 2]}\n" for i in range(3000)),
+            encoding="utf-8",
+        )
+        window.open_dataset(str(rows))
+        qtbot.waitUntil(lambda: window.dataset_tab.rows_label.text() == "3,000 rows", timeout=5_000)
+        assert window.dataset_tab.loading  # the table itself waits for the heavy imports
+    finally:
+        released.set()
+    wait_loaded(qtbot, window)
+    assert window.dataset_tab.path == str(rows)

@@ -211,3 +211,22 @@ def test_a_model_that_needs_remote_code_is_refused_until_allowed(
     qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=30_000)
     assert "trust_remote_code" in window.banner.message
     assert window.model_tab.info is None
+
+
+def test_every_tab_fits_from_the_minimum_window_size(qtbot: Any, window: Any) -> None:
+    """No horizontal scroll bar in the Training tab's settings column, no cut plot title."""
+    from PySide6.QtWidgets import QScrollArea
+
+    from gui.main_window import MINIMUM_SIZE
+
+    assert (window.minimumWidth(), window.minimumHeight()) == MINIMUM_SIZE
+    window.training_tab.ensure_plots()
+    for size in (MINIMUM_SIZE, (1366, 768)):
+        window.resize(*size)
+        window.tabs.setCurrentWidget(window.training_tab)
+        qtbot.wait(50)
+        settings = window.training_tab.findChild(QScrollArea, "trainingSettingsScroll")
+        assert not settings.horizontalScrollBar().isVisible(), size
+        for plot in (window.training_tab.loss_plot, window.training_tab.metric_plot):
+            title = plot.getPlotItem().titleLabel
+            assert title.item.boundingRect().width() <= plot.width(), (size, title.text)

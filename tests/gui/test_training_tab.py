@@ -238,12 +238,30 @@ def test_start_pressed_while_the_file_loads_starts_once_it_has(
     assert window.dataset_tab.loading  # the table loads in the background
     tab.max_steps_spin.setValue(2)
     tab.start_button.click()  # at once, as on a first launch
-    assert not tab.is_running
-    assert "as soon as the data file has loaded" in tab.state_label.text()
+    assert not tab.is_running and tab.start_pending
+    assert tab.state_label.text() == "Starting when the data has loaded"
+    # it looks like a run about to begin: Start is off, Stop would cancel it
+    assert not tab.start_button.isEnabled() and tab.stop_button.isEnabled()
     assert not window.banner.isVisible()
     qtbot.waitUntil(lambda: tab.is_running, timeout=120_000)
     qtbot.waitUntil(lambda: not tab.is_running, timeout=120_000)
     assert tab.resumable_run is None and tab.run_dir  # it ran, and finished
+
+
+def test_stop_cancels_a_start_waiting_for_the_data(
+    qtbot: Any, window: Any, sentiment_csv: Path
+) -> None:
+    window.open_dataset(str(sentiment_csv))
+    tab = window.training_tab
+    assert window.dataset_tab.loading
+    tab.start_button.click()
+    assert tab.start_pending and tab.stop_button.isEnabled()
+    tab.stop_button.click()
+    assert not tab.start_pending and tab.state_label.text() == "Start cancelled."
+    assert tab.start_button.isEnabled() and not tab.stop_button.isEnabled()
+    qtbot.waitUntil(lambda: not window.dataset_tab.loading, timeout=120_000)
+    qtbot.wait(50)  # the loaded signal has been handled: still nothing starts
+    assert not tab.is_running and tab.start_button.isEnabled()
 
 
 def test_a_file_that_fails_to_load_forgets_the_waiting_start(
@@ -255,5 +273,6 @@ def test_a_file_that_fails_to_load_forgets_the_waiting_start(
     tab = window.training_tab
     tab.start_button.click()
     qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=60_000)
-    assert not tab.is_running
-    assert "as soon as" not in tab.state_label.text()
+    assert not tab.is_running and not tab.start_pending
+    assert tab.start_button.isEnabled() and not tab.stop_button.isEnabled()
+    assert "when the data has loaded" not in tab.state_label.text()
