@@ -396,14 +396,12 @@ def _trial(
     )  # fmt: skip
     model.load_state_dict(saved)  # the timing steps must not count as training
     del saved
-    eval_rows = [setup.val_ds[i] for i in range(min(64, setup.val_ds.num_rows))]
-    eval_batch = collate(
-        [{k: r[k] for k in r if k in ("input_ids", "attention_mask", "token_type_ids", "labels")}
-         for r in eval_rows]
-    )  # fmt: skip
+    # the shortest and the longest of the validation rows (sorted by length), as the run's
+    # estimate does: one batch of typical rows would miss the long ones
     per_row = estimate.measure_eval_seconds_per_row(
-        model, eval_batch, device=device, repeats=1, stop=stop
-    )
+        model, estimate.evaluation_batches(setup.val_ds, config.batch_size, count=2),
+        collate=collate, device=device, stop=stop,
+    )  # fmt: skip
     base = dict(model=setup.spec, strategy=strategy, unknown_share=setup.fit.unknown_share,
                 fits_language=setup.fit.fits)  # fmt: skip
     if step_seconds is None or per_row is None:
