@@ -186,7 +186,7 @@ def check_models(models: Sequence[str], *, allow_pickle: bool = False) -> None:
         try:
             resolve_model(spec, allow_pickle=allow_pickle)
         except ModelLoadError as exc:
-            missing.append(f"{spec} ({exc.message})")
+            missing.append(f"{spec} ({exc.message.rstrip('.')})")
     if missing:
         raise ModelLoadError(
             f"Not on this computer: {'; '.join(missing)}.",
