@@ -402,6 +402,12 @@ class TrainingTab(QWidget):
         except Exception as exc:  # noqa: BLE001 - shown in words, nothing starts
             self.errorOccurred.emit(exc)
             return
+        from gui.language_dialog import check_language_before_start
+
+        # a model that does not read the data's language: ask first (go on, switch, import)
+        if not check_language_before_start(self.window()):
+            return
+        # on battery, a long run (or one not measured yet) asks before it starts
         if not self._battery_allows(config):
             return
         self.start_run(config)

@@ -1,6 +1,93 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
   <context>
+    <name>CatalogueView</name>
+    <message>
+      <source>Model</source>
+      <translation>模型</translation>
+    </message>
+    <message>
+      <source>Languages</source>
+      <translation>语言</translation>
+    </message>
+    <message>
+      <source>Parameters</source>
+      <translation>参数量</translation>
+    </message>
+    <message>
+      <source>Download</source>
+      <translation>下载</translation>
+    </message>
+    <message>
+      <source>Licence</source>
+      <translation>许可证</translation>
+    </message>
+    <message>
+      <source>Speed (CPU)</source>
+      <translation>速度（CPU）</translation>
+    </message>
+    <message>
+      <source>On this computer</source>
+      <translation>本机已有</translation>
+    </message>
+    <message>
+      <source>Use</source>
+      <translation>使用</translation>
+    </message>
+    <message>
+      <source>Import model…</source>
+      <translation>导入模型…</translation>
+    </message>
+    <message>
+      <source>Copy a model folder or .zip made on another computer into Strop's models.</source>
+      <translation>把在另一台电脑上准备好的模型文件夹或 .zip 复制到 Strop 的模型中。</translation>
+    </message>
+    <message>
+      <source>Your data is in '{language}': models that read it come first.</source>
+      <translation>您的数据语言为“{language}”：能读懂该语言的模型排在前面。</translation>
+    </message>
+    <message>
+      <source>Open a data file to rank the models for its language.</source>
+      <translation>打开数据文件后，模型会按其语言排序。</translation>
+    </message>
+    <message>
+      <source>many</source>
+      <translation>多语言</translation>
+    </message>
+    <message>
+      <source>{m:.0f} M</source>
+      <translation>{m:.0f} M</translation>
+    </message>
+    <message>
+      <source>{mb:,} MB</source>
+      <translation>{mb:,} MB</translation>
+    </message>
+    <message>
+      <source>fast</source>
+      <translation>快</translation>
+    </message>
+    <message>
+      <source>medium</source>
+      <translation>中等</translation>
+    </message>
+    <message>
+      <source>slow</source>
+      <translation>慢</translation>
+    </message>
+    <message>
+      <source>yes</source>
+      <translation>是</translation>
+    </message>
+    <message>
+      <source>no</source>
+      <translation>否</translation>
+    </message>
+    <message>
+      <source>Does not read your data's language.</source>
+      <translation>读不懂您数据的语言。</translation>
+    </message>
+  </context>
+  <context>
     <name>Coaching</name>
     <message>
       <source>Overfitting: the validation loss rose for {n} evaluations after step {from_step} while the training loss kept falling. The best checkpoint, from step {best_step}, was kept; fewer epochs or more data would help.</source>
@@ -46,6 +133,125 @@
     <message>
       <source>entity F1</source>
       <translation>实体 F1</translation>
+    </message>
+  </context>
+  <context>
+    <name>CompareView</name>
+    <message>
+      <source>Try the starter model, and every other model on this computer that reads your data's language, with each strategy, for a short while on a sample, plus a simple baseline (TF-IDF + logistic regression). The best validation macro F1 is recommended.</source>
+      <translation>在数据样本上，用入门模型以及本机上其他每个能读懂您数据语言的模型、配合每种策略各短暂训练一次，并加上一个简单基线（TF-IDF + 逻辑回归）。推荐验证集宏 F1 最高者。</translation>
+    </message>
+    <message>
+      <source> s</source>
+      <translation> 秒</translation>
+    </message>
+    <message>
+      <source>Budget: </source>
+      <translation>时间预算：</translation>
+    </message>
+    <message>
+      <source>How long the whole comparison may take.</source>
+      <translation>整个比较最多可用的时间。</translation>
+    </message>
+    <message>
+      <source>Compare</source>
+      <translation>比较</translation>
+    </message>
+    <message>
+      <source>Stop</source>
+      <translation>停止</translation>
+    </message>
+    <message>
+      <source>Model</source>
+      <translation>模型</translation>
+    </message>
+    <message>
+      <source>Strategy</source>
+      <translation>策略</translation>
+    </message>
+    <message>
+      <source>Accuracy</source>
+      <translation>准确率</translation>
+    </message>
+    <message>
+      <source>Macro F1</source>
+      <translation>宏平均 F1</translation>
+    </message>
+    <message>
+      <source>Trial time</source>
+      <translation>试训时间</translation>
+    </message>
+    <message>
+      <source>Full run (estimate)</source>
+      <translation>完整训练（估计）</translation>
+    </message>
+    <message>
+      <source>Use this model and strategy</source>
+      <translation>使用此模型和策略</translation>
+    </message>
+    <message>
+      <source>Models for this language…</source>
+      <translation>适合该语言的模型…</translation>
+    </message>
+    <message>
+      <source>Import model…</source>
+      <translation>导入模型…</translation>
+    </message>
+    <message>
+      <source>No data file is open.</source>
+      <translation>尚未打开数据文件。</translation>
+    </message>
+    <message>
+      <source>Comparing… each line appears when its trial is done.</source>
+      <translation>正在比较…每个候选试训完成后即显示一行。</translation>
+    </message>
+    <message>
+      <source>The comparison could not run: see the message above.</source>
+      <translation>比较无法进行：请看上方的消息。</translation>
+    </message>
+    <message>
+      <source>Stopping after the current step…</source>
+      <translation>将在当前步骤完成后停止…</translation>
+    </message>
+    <message>
+      <source>Baseline: TF-IDF + logistic regression</source>
+      <translation>基线：TF-IDF + 逻辑回归</translation>
+    </message>
+    <message>
+      <source>skipped</source>
+      <translation>已跳过</translation>
+    </message>
+    <message>
+      <source>Not tried: {reason}</source>
+      <translation>未试训：{reason}</translation>
+    </message>
+    <message>
+      <source>{steps} steps on {rows:,} training rows</source>
+      <translation>在 {rows:,} 行训练数据上训练 {steps} 步</translation>
+    </message>
+    <message>
+      <source>{share:.0%} of the tokens are unknown to this model's vocabulary.</source>
+      <translation>{share:.0%} 的词元不在此模型的词表中。</translation>
+    </message>
+    <message>
+      <source>{n} candidate(s) measured…</source>
+      <translation>已测量 {n} 个候选…</translation>
+    </message>
+    <message>
+      <source>Stopped: the table shows what was measured.</source>
+      <translation>已停止：表中为已测得的结果。</translation>
+    </message>
+    <message>
+      <source>Done in {time}.</source>
+      <translation>完成，用时 {time}。</translation>
+    </message>
+    <message>
+      <source>Recommended: the best validation macro F1.</source>
+      <translation>推荐：验证集宏 F1 最高。</translation>
+    </message>
+    <message>
+      <source>The simple baseline scored best (macro F1 {f1:.3f}): no model tried here reads this data well enough. Strop does not save the baseline; it is a yardstick. Get a model that reads '{language}' text - for example {names} - by downloading it or importing it from another computer.</source>
+      <translation>简单基线得分最高（宏 F1 {f1:.3f}）：这里试过的模型都读不好这份数据。Strop 不会保存基线，它只是一把标尺。请获取一个能读懂“{language}”文本的模型（例如 {names}）：下载，或从另一台电脑导入。</translation>
     </message>
   </context>
   <context>
@@ -251,8 +457,12 @@
       <translation>正在分析数据</translation>
     </message>
     <message>
-      <source>Tokenising</source>
-      <translation>正在分词</translation>
+      <source>Preparing the examples</source>
+      <translation>正在准备样本</translation>
+    </message>
+    <message>
+      <source>Fitting the baseline</source>
+      <translation>正在拟合基线</translation>
     </message>
     <message>
       <source>Building the model</source>
@@ -603,6 +813,69 @@
     </message>
   </context>
   <context>
+    <name>LanguageMismatchDialog</name>
+    <message>
+      <source>This model may not read your data</source>
+      <translation>此模型可能读不懂您的数据</translation>
+    </message>
+    <message>
+      <source>character</source>
+      <translation>字</translation>
+    </message>
+    <message>
+      <source>word</source>
+      <translation>词</translation>
+    </message>
+    <message>
+      <source>The model's byte-level vocabulary splits each {unit} of your data into {pieces:.1f} pieces: it has seen little '{language}' text.</source>
+      <translation>此模型的字节级词表把您数据中的每个{unit}切成 {pieces:.1f} 段：它几乎没见过“{language}”文本。</translation>
+    </message>
+    <message>
+      <source>{share:.0%} of the tokens of your data are unknown to this model's vocabulary ([UNK]): it would learn from too little of the text. Your data is in '{language}'.</source>
+      <translation>您数据中 {share:.0%} 的词元不在此模型的词表中（[UNK]）：它只能从很少的文本中学习。您的数据语言为“{language}”。</translation>
+    </message>
+    <message>
+      <source>Train anyway</source>
+      <translation>仍然训练</translation>
+    </message>
+    <message>
+      <source>Choose another model</source>
+      <translation>选择其他模型</translation>
+    </message>
+    <message>
+      <source>Import model…</source>
+      <translation>导入模型…</translation>
+    </message>
+    <message>
+      <source>The simple baseline's score on this data is still being computed…</source>
+      <translation>简单基线在此数据上的得分仍在计算中…</translation>
+    </message>
+    <message>
+      <source>For comparison, a simple baseline (TF-IDF + logistic regression) reaches accuracy {acc:.1%} and macro F1 {f1:.3f} on this data in {s:.1f} s.</source>
+      <translation>作为对比，简单基线（TF-IDF + 逻辑回归）在此数据上 {s:.1f} 秒内达到准确率 {acc:.1%}、宏 F1 {f1:.3f}。</translation>
+    </message>
+    <message>
+      <source>The catalogue has no model for this language; import one you have.</source>
+      <translation>模型目录中没有适合该语言的模型；请导入您已有的模型。</translation>
+    </message>
+    <message>
+      <source>on this computer</source>
+      <translation>本机已有</translation>
+    </message>
+    <message>
+      <source>{mb:,} MB download</source>
+      <translation>需下载 {mb:,} MB</translation>
+    </message>
+    <message>
+      <source>{m:.0f} M parameters</source>
+      <translation>{m:.0f} M 参数</translation>
+    </message>
+    <message>
+      <source>Models that read this language:</source>
+      <translation>能读懂该语言的模型：</translation>
+    </message>
+  </context>
+  <context>
     <name>MainWindow</name>
     <message>
       <source>Fine-tune a pre-trained transformer into a text classifier on your own labelled data, on your own computer, offline.</source>
@@ -853,6 +1126,10 @@
       <translation>设备：</translation>
     </message>
     <message>
+      <source>Your data:</source>
+      <translation>您的数据：</translation>
+    </message>
+    <message>
       <source>Full fine-tuning</source>
       <translation>全量微调</translation>
     </message>
@@ -893,6 +1170,26 @@
       <translation>安全</translation>
     </message>
     <message>
+      <source>Compare on my data</source>
+      <translation>在我的数据上比较</translation>
+    </message>
+    <message>
+      <source>Catalogue</source>
+      <translation>模型目录</translation>
+    </message>
+    <message>
+      <source>Import model</source>
+      <translation>导入模型</translation>
+    </message>
+    <message>
+      <source>Import a model folder…</source>
+      <translation>导入模型文件夹…</translation>
+    </message>
+    <message>
+      <source>Import a model .zip…</source>
+      <translation>导入模型 .zip…</translation>
+    </message>
+    <message>
       <source>Choose a model folder</source>
       <translation>选择模型文件夹</translation>
     </message>
@@ -927,6 +1224,46 @@
     <message>
       <source>Type a model id to download, such as org/name.</source>
       <translation>请输入要下载的模型 ID，例如 org/name。</translation>
+    </message>
+    <message>
+      <source>Checking how this model reads your data…</source>
+      <translation>正在检查此模型能否读懂您的数据…</translation>
+    </message>
+    <message>
+      <source>does not fit: {share:.0%} unknown tokens for '{language}' text.</source>
+      <translation>不适合：“{language}”文本中 {share:.0%} 的词元未知。</translation>
+    </message>
+    <message>
+      <source>does not fit: read as bytes, not words ('{language}').</source>
+      <translation>不适合：按字节而非词读取（“{language}”）。</translation>
+    </message>
+    <message>
+      <source>'{language}' text, {share:.1%} unknown tokens: fits.</source>
+      <translation>“{language}”文本，{share:.1%} 的词元未知：适合。</translation>
+    </message>
+    <message>
+      <source>Import a model folder</source>
+      <translation>导入模型文件夹</translation>
+    </message>
+    <message>
+      <source>Import a model .zip</source>
+      <translation>导入模型 .zip</translation>
+    </message>
+    <message>
+      <source>Zip archives (*.zip)</source>
+      <translation>Zip 压缩包 (*.zip)</translation>
+    </message>
+    <message>
+      <source>Importing {path}…</source>
+      <translation>正在导入 {path}…</translation>
+    </message>
+    <message>
+      <source>Importing: {done:,.0f} of {total:,.0f} MB</source>
+      <translation>正在导入：{done:,.0f} / {total:,.0f} MB</translation>
+    </message>
+    <message>
+      <source>Nothing was imported: see the message above.</source>
+      <translation>未导入任何内容：请看上方的消息。</translation>
     </message>
   </context>
   <context>

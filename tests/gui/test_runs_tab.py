@@ -424,7 +424,7 @@ def test_a_past_run_has_the_error_analysis_coaching_and_main_metric(
     results = tab.results
     # the baseline card: the engine fitted one before the fine-tune
     assert "baseline" in results.baseline_label.text()
-    coaching = tab.findChild(QLabel, "coachingLabel")
+    coaching = tab.findChild(QLabel, "runCoachingLabel")
     assert coaching is results.coaching_label
     predictions = [
         json.loads(line)
