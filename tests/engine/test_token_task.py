@@ -228,3 +228,43 @@ def test_bad_input_exits_2_with_one_line(
     assert code == 2
     assert len(err) == 1 and "record 1" in err[0] and "no tokens" in err[0]
     assert not (tmp_path / "run").exists()
+
+
+# ----- merging windows back into sentences ----------------------------------------------
+def test_window_order_follows_trainers_length_grouped_evaluation(ner_model: Path) -> None:
+    """Trainer's evaluation order is recovered only when every row's gold labels fit."""
+    import numpy as np
+    import torch
+    from transformers import AutoTokenizer
+    from transformers.trainer_pt_utils import get_length_grouped_indices
+
+    from engine.data import LabelMap
+    from engine.tasks.token_classification import TokenExtra, window_order
+    from engine.token_align import encode
+
+    rng = random.Random(4)
+    sentences = [sentence(rng) for _ in range(150)]
+    tokenizer = AutoTokenizer.from_pretrained(str(ner_model))
+    labels = LabelMap(("O", "B-LOC", "I-LOC", "B-PER", "I-PER"))
+    windows = encode(sentences, tokenizer, labels.label2id, 8, stride=2, with_words=True)
+    windows = windows.add_column("length", [len(r) for r in windows["input_ids"]])
+    extra = TokenExtra(tokens=None, validation_windows=windows, batch_size=16, seed=5)
+    generator = torch.Generator().manual_seed(5)
+    order = get_length_grouped_indices(windows["length"], 64, generator=generator)
+    width = max(windows["length"])
+    gold = np.full((len(windows), width), -100)
+    for row, index in enumerate(order):
+        gold[row, : windows["length"][index]] = windows["labels"][index]
+    assert window_order(gold, windows, extra) == list(order)
+    assert window_order(gold[: len(windows) // 2], windows, extra) is None
+    gold[0, 1] = (gold[0, 1] + 1) % 5  # one label that fits no order
+    assert window_order(gold, windows, extra) is None
+
+
+def test_report_cli_describes_the_entities(
+    ner_model: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = write_conll(tmp_path / "x.conll", 30, 2)
+    assert main(["report", "--data", str(data), "--model", str(ner_model)]) == 0
+    text = capsys.readouterr().out
+    assert "conll, tags in IOB2" in text and "PER" in text and "LOC" in text
