@@ -268,3 +268,16 @@ def test_report_cli_describes_the_entities(
     assert main(["report", "--data", str(data), "--model", str(ner_model)]) == 0
     text = capsys.readouterr().out
     assert "conll, tags in IOB2" in text and "PER" in text and "LOC" in text
+
+
+def test_token_defaults_are_valid_settings_and_fill_an_auto_learning_rate(tmp_path: Path) -> None:
+    from engine.config import TrainConfig
+
+    task = tasks.get("token-classification")
+    data = write_conll(tmp_path / "x.conll", 4, 0)
+    config = TrainConfig(data=str(data), **task.defaults()).validate()
+    assert config.batch_size == 32 and config.epochs == 5
+    auto = task.resolve_defaults(TrainConfig(data=str(data), strategy="head"))
+    assert auto.learning_rate == 1e-3
+    given = task.resolve_defaults(TrainConfig(data=str(data), learning_rate=2e-5))
+    assert given.learning_rate == 2e-5
