@@ -269,9 +269,7 @@ class TokenPredictor:
         return len(texts)
 
 
-def read_texts_to_tag(
-    path: str | os.PathLike[str], text_column: str | None = None
-) -> list[str]:
+def read_texts_to_tag(path: str | os.PathLike[str], text_column: str | None = None) -> list[str]:
     """Texts to tag from a file: a ``.txt`` holds one text per line (blank lines skipped);
     other files are tables read by ``engine.data.read_texts``."""
     source = Path(path).expanduser()

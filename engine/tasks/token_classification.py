@@ -130,13 +130,16 @@ class TokenClassification(Task):
         from engine.token_align import DEFAULT_STRIDE, encode
 
         max_length = config.max_length or 128
-        options = {
-            "stride": int(config.extra.get("stride", DEFAULT_STRIDE)),
-            "label_all_subtokens": bool(config.extra.get("label_all_subtokens", False)),
-        }
+        stride = int(config.extra.get("stride", DEFAULT_STRIDE))
+        every = bool(config.extra.get("label_all_subtokens", False))
         label2id = data.labels.label2id
-        train = encode(data.train, processor, label2id, max_length, **options)
-        val = encode(data.validation, processor, label2id, max_length, with_words=True, **options)
+        train = encode(
+            data.train, processor, label2id, max_length, stride=stride, label_all_subtokens=every
+        )
+        val = encode(
+            data.validation, processor, label2id, max_length,
+            stride=stride, label_all_subtokens=every, with_words=True,
+        )  # fmt: skip
         train = train.add_column("length", [len(ids) for ids in train["input_ids"]])
         val = val.add_column("length", [len(ids) for ids in val["input_ids"]])
         # Validation sorted by length: evaluation batches of about one length carry little
