@@ -583,12 +583,12 @@ def _warn_language_mismatch(config: Any) -> None:
             config.data, config.model, validation=config.validation,
             text_column=config.text_column, label_column=config.label_column,
             allow_pickle=config.allow_pickle, trust_remote_code=config.trust_remote_code,
-            seed=config.seed,
+            seed=config.seed, with_baseline=False,  # the run fits it and prints its score
         )  # fmt: skip
     except StropError:
         return
-    if check.mismatch:
-        print(check.warning(), file=sys.stderr, flush=True)
+    if check.mismatch:  # with the run's progress on stdout; stderr keeps its one error line
+        print(check.warning(), flush=True)
 
 
 COMMANDS = {
