@@ -27,10 +27,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from bench.common import machine  # noqa: E402
 
-DEFAULT_DATA = next(
-    (p for p in (ROOT.parent / "shared", ROOT.parents[1] / "shared") if p.is_dir()),
-    ROOT.parent / "shared",
-) / "datasets" / "flowers5"
+DEFAULT_DATA = (
+    next(
+        (p for p in (ROOT.parent / "shared", ROOT.parents[1] / "shared") if p.is_dir()),
+        ROOT.parent / "shared",
+    )
+    / "datasets"
+    / "flowers5"
+)
 
 
 def _subset(data: Path, classes: list[str], limit: int, dest: Path) -> Path:
