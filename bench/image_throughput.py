@@ -65,6 +65,9 @@ def main() -> None:
     parser.add_argument("--epochs", type=float, default=None)
     parser.add_argument("--strategy", default=None)
     parser.add_argument("--workers", type=int, default=None, help="DataLoader workers (spawned)")
+    parser.add_argument("--learning-rate", type=float, default=None)
+    parser.add_argument("--precision", default=None, help="auto | fp32 | bf16")
+    parser.add_argument("--out", default=None, help="run folder (default: a temporary one)")
     args = parser.parse_args()
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -90,10 +93,12 @@ def main() -> None:
             ("epochs", args.epochs),
             ("strategy", args.strategy),
             ("dataloader_workers", args.workers),
+            ("learning_rate", args.learning_rate),
+            ("precision", args.precision),
         )
         if v is not None
     }
-    config = TrainConfig(data=str(data), output=str(tmp / "run"), **changes)
+    config = TrainConfig(data=str(data), output=args.out or str(tmp / "run"), **changes)
     t0 = time.perf_counter()
     result = train(config)
     run_s = time.perf_counter() - t0

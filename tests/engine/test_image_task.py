@@ -97,6 +97,10 @@ def test_train_writes_a_run_the_engine_reads(run: dict[str, Path]) -> None:
     assert tasks.for_model(out / "model").name == "image-classification"
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert report["counts"]["train"] == {"blue": 8, "red": 8}
+    from engine.tasks.image_classification import ImageReport
+
+    text = ImageReport.from_dict(report).format_text()
+    assert "16 training images, 4 validation images" in text and "blue: 8 train" in text
     records = [
         json.loads(line) for line in (out / "validation_predictions.jsonl").read_text().splitlines()
     ]
