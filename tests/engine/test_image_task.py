@@ -223,7 +223,7 @@ def test_image_defaults_replace_the_text_ones() -> None:
     full = task.resolve_defaults(TrainConfig(data="x", device="cpu"))
     assert full.learning_rate == 5e-4 and full.dataloader_workers == 0
     head = task.resolve_defaults(TrainConfig(data="x", device="cpu", strategy="head"))
-    assert head.learning_rate == 3e-3
+    assert head.learning_rate == 1e-2
     mine = task.resolve_defaults(TrainConfig(data="x", device="cpu", learning_rate=1e-5))
     assert mine.learning_rate == 1e-5
 
