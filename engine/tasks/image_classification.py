@@ -111,11 +111,27 @@ class ImageClassification(Task):
 
     # ----- settings ----------------------------------------------------------------------
     def resolve_defaults(self, config: Any) -> Any:
-        """A CNN's learning rate for the strategy when left to auto; decoding workers on a GPU
-        (on a CPU, workers would take cores from the training itself)."""
+        """The image defaults for what the person left as it was: the ``head`` strategy and a
+        CNN's learning rate for the strategy; decoding workers on a GPU (on a CPU, workers
+        would take cores from the training itself).
+
+        Strategy: the shared default ``full`` with the learning rate left to auto becomes
+        ``head`` (give ``--strategy full`` with a ``--learning-rate`` to train every weight).
+        Measured on flowers5, two classes, 240 training / 80 validation images, default 3
+        epochs (24 steps of 32), best checkpoint: head at 1e-2 95.0% (daisy/dandelion) and
+        90.0% (roses/tulips); full at 5e-4 92.5% and about 70%; full at 3e-4 90%; full at
+        1e-4 88.75%. With so few steps, training every weight moves the features more than
+        it fits the new classes; head also trains ~2x faster (no backward pass through the
+        backbone)."""
+        from engine.config import Strategy
+
         changes: dict[str, Any] = {}
+        strategy = config.parsed_strategy
+        if strategy.kind == "full" and config.learning_rate is None:
+            changes["strategy"] = "head"
+            strategy = Strategy.parse("head")
         if config.learning_rate is None:
-            changes["learning_rate"] = IMAGE_LEARNING_RATES[config.parsed_strategy.kind]
+            changes["learning_rate"] = IMAGE_LEARNING_RATES[strategy.kind]
         if config.dataloader_workers == 0 and config.device != "cpu":
             import os
 

@@ -220,12 +220,15 @@ def test_image_defaults_replace_the_text_ones() -> None:
     from engine.config import TrainConfig
 
     task = tasks.get("image-classification")
-    full = task.resolve_defaults(TrainConfig(data="x", device="cpu"))
-    assert full.learning_rate == 5e-4 and full.dataloader_workers == 0
-    head = task.resolve_defaults(TrainConfig(data="x", device="cpu", strategy="head"))
-    assert head.learning_rate == 1e-2
-    mine = task.resolve_defaults(TrainConfig(data="x", device="cpu", learning_rate=1e-5))
-    assert mine.learning_rate == 1e-5
+    default = task.resolve_defaults(TrainConfig(data="x", device="cpu"))
+    assert default.strategy == "head" and default.learning_rate == 1e-2
+    assert default.dataloader_workers == 0  # on a CPU the cores train
+    top = task.resolve_defaults(TrainConfig(data="x", device="cpu", strategy="top-layers:2"))
+    assert top.strategy == "top-layers:2" and top.learning_rate == 1e-3
+    mine = task.resolve_defaults(
+        TrainConfig(data="x", device="cpu", strategy="full", learning_rate=1e-5)
+    )
+    assert mine.strategy == "full" and mine.learning_rate == 1e-5
 
 
 def test_head_strategy_keeps_frozen_batchnorm_statistics(run: dict[str, Path]) -> None:
