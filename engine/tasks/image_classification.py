@@ -119,8 +119,8 @@ class ImageClassification(Task):
         ``head`` (give ``--strategy full`` with a ``--learning-rate`` to train every weight).
         Measured on flowers5, two classes, 240 training / 80 validation images, default 3
         epochs (24 steps of 32), best checkpoint: head at 1e-2 95.0% (daisy/dandelion) and
-        90.0% (roses/tulips); full at 5e-4 92.5% and about 70%; full at 3e-4 90%; full at
-        1e-4 88.75%. With so few steps, training every weight moves the features more than
+        90.0% (roses/tulips); full at 5e-4 92.5% and 91.25%; full at 3e-4 91.25% and at
+        1e-4 88.75% (daisy/dandelion). With so few steps, training every weight moves the features more than
         it fits the new classes; head also trains ~2x faster (no backward pass through the
         backbone)."""
         from engine.config import Strategy
