@@ -105,7 +105,8 @@ def main() -> None:
     metrics = result.metrics
     saved = json.loads((result.run_dir / "config.json").read_text(encoding="utf-8"))
     listed = read_image_data(str(data), validation_split=saved["validation_split"])
-    images_trained = saved["batch_size"] * metrics["step"]
+    # the last batch of an epoch can be short: count images, not batch_size * steps
+    images_trained = float(metrics["epoch"]) * len(listed.train)
 
     predictor = tasks.get("image-classification").load_predictor(result.model_dir)
     paths = [p for p, _ in listed.validation]
