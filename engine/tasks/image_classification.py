@@ -126,6 +126,10 @@ class ImageClassification(Task):
         from engine.config import Strategy
 
         changes: dict[str, Any] = {}
+        if config.model == "starter":
+            # named for what it is: the run config, strop.json and the model card then say
+            # the image starter, not the text one (whose hub id the card would otherwise give)
+            changes["model"] = STARTER_SPEC
         strategy = config.parsed_strategy
         if strategy.kind == "full" and config.learning_rate is None:
             changes["strategy"] = "head"

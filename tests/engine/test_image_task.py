@@ -153,6 +153,7 @@ def test_export_loads_in_the_pipeline_and_onnx_is_verified(
     assert (dest / "predict.py").is_file() and (dest / "README.md").is_file()
     card = (dest / "README.md").read_text(encoding="utf-8")
     assert "image-classification" in card and "validation images" in card
+    assert "MiniLM" not in card  # the text starter is not this model's base
     from engine.image_predict import ImagePredictor
 
     image = str(run["data"] / "blue" / "blue1.png")
@@ -222,6 +223,7 @@ def test_image_defaults_replace_the_text_ones() -> None:
     task = tasks.get("image-classification")
     default = task.resolve_defaults(TrainConfig(data="x", device="cpu"))
     assert default.strategy == "head" and default.learning_rate == 1e-2
+    assert default.model == "starter-image"  # resolve_model: the converted EfficientNet-Lite0
     assert default.dataloader_workers == 0  # on a CPU the cores train
     top = task.resolve_defaults(TrainConfig(data="x", device="cpu", strategy="top-layers:2"))
     assert top.strategy == "top-layers:2" and top.learning_rate == 1e-3
