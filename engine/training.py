@@ -387,6 +387,13 @@ def _run(ctx: RunContext) -> RunResult:
         report_to="none",
         disable_tqdm=True,
         dataloader_num_workers=config.dataloader_workers,
+        # spawned, not forked, where the task asks (images): safe under the window's QThread
+        # and in the frozen app; text runs keep the platform's default
+        dataloader_multiprocessing_context=(
+            "spawn"
+            if config.dataloader_workers > 0 and getattr(task, "spawn_workers", False)
+            else None
+        ),
         dataloader_pin_memory=on_gpu,
         remove_unused_columns=task.has_lengths,
         ddp_find_unused_parameters=False,
