@@ -210,9 +210,7 @@ class ProgressPrinter:
         if isinstance(event, ev.PhaseChanged):
             self._line(f"... {event.message}")
         elif isinstance(event, ev.ReportReady):
-            from engine.report import DatasetReport
-
-            self._line(DatasetReport.from_dict(event.report).format_text())
+            self._line(event.text)
         elif isinstance(event, ev.RunStarted):
             resumed = (
                 f", resumed at step {event.resumed_from_step}" if event.resumed_from_step else ""

@@ -115,7 +115,11 @@ def prepare_run(config: TrainConfig, emit: EventSink = ignore) -> Prepared:
     info = describe_model(source)
     emit(PhaseChanged("report", "Measuring the data"))
     report = task.report(data, processor, config, info)
-    emit(ReportReady(report=report.to_dict(), model=dataclasses.asdict(info)))
+    emit(
+        ReportReady(
+            report=report.to_dict(), model=dataclasses.asdict(info), text=report.format_text()
+        )
+    )
     return Prepared(data=data, source=source, processor=processor, info=info, report=report)
 
 
