@@ -41,6 +41,7 @@ from engine.events import (
     ignore,
 )
 from engine.tasks import Prepared, Task
+from engine.tasks.base import FinalEvaluation
 
 MODEL_META = "strop.json"
 log = logging.getLogger(__name__)
@@ -503,7 +504,7 @@ def _run(ctx: RunContext) -> RunResult:
     metrics["device"] = device
     metrics["precision"] = precision
     if main:
-        task.after_training(output, data, val_ds, run_dir, metrics)
+        task.after_training(FinalEvaluation(output, data, val_ds, run_dir, metrics))
         if baseline is not None:
             metrics["baseline"] = baseline
     _save_model(trainer, ctx, model_dir, metrics=metrics)

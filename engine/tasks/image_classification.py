@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.tasks import register
-from engine.tasks.base import Task, TaskData
+from engine.tasks.base import FinalEvaluation, Task, TaskData
 
 #: ``--model`` spec of the bundled image starter (``engine.models.resolve_model`` maps it).
 STARTER_SPEC = "starter-image"  # engine.models.STARTER_IMAGE_MODEL (imported lazily there)
@@ -304,70 +304,30 @@ class ImageClassification(Task):
 
     # ----- metrics -----------------------------------------------------------------------
     def eval_metrics(self, labels: Any) -> Callable[[Any], dict[str, float]]:
-        import numpy as np
+        from engine.metrics import label_eval_metrics
 
-        from engine.metrics import quick_metrics
-
-        num_labels = len(labels)
-
-        def compute(pred: Any) -> dict[str, float]:
-            logits = pred.predictions
-            logits = logits[0] if isinstance(logits, tuple) else logits
-            return quick_metrics(pred.label_ids, np.argmax(logits, axis=-1), num_labels)
-
-        return compute
+        return label_eval_metrics(len(labels))  # type: ignore[no-any-return]
 
     def final_metrics(self, output: Any, data: TaskData) -> dict[str, Any]:
-        import numpy as np
+        from engine.metrics import label_final_metrics
 
-        from engine.metrics import classification_metrics
+        return label_final_metrics(output, data.labels.labels)
 
-        logits = output.predictions
-        logits = logits[0] if isinstance(logits, tuple) else logits
-        return classification_metrics(
-            output.label_ids, np.argmax(logits, axis=-1), data.labels.labels
-        )
-
-    def after_training(
-        self,
-        output: Any,
-        data: TaskData,
-        encoded_validation: Any,
-        run_dir: Path,
-        metrics: dict[str, Any],
-    ) -> None:
+    def after_training(self, final: FinalEvaluation) -> None:
         """Calibration and every validation prediction (by image path), as for texts."""
-        import numpy as np
-
-        from engine.calibration import apply_temperature, calibrate
+        from engine.metrics import calibrated_predictions
         from engine.run_folder import RunFolder
 
-        logits = output.predictions
-        logits = np.asarray(logits[0] if isinstance(logits, tuple) else logits, dtype=np.float64)
-        gold = np.asarray(output.label_ids)
-        metrics["calibration"] = calibrate(logits, gold)
-        probs = apply_temperature(logits, metrics["calibration"]["temperature"])
-        labels = data.labels.labels
-        failed = set(getattr(encoded_validation, "failed", []))
+        failed = set(getattr(final.encoded_validation, "failed", []))
         if failed:
-            metrics["unreadable_validation_images"] = len(failed)
-        records = []
-        # The validation set is not reordered: row i is data.validation[i].
-        for row, (p, y) in enumerate(zip(probs, gold, strict=True)):
-            k = int(p.argmax())
-            records.append(
-                {
-                    "row": row,
-                    "path": data.validation[row][0],
-                    "label": labels[int(y)],
-                    "predicted": labels[k],
-                    "confidence": float(p[k]),
-                    "scores": {
-                        label: round(float(v), 6) for label, v in zip(labels, p, strict=True)
-                    },
-                }
-            )
-        RunFolder(run_dir).write_validation_predictions(records)
+            final.metrics["unreadable_validation_images"] = len(failed)
+        paths = [item[0] for item in final.data.validation]
+        # the validation set is not reordered: output row i is data.validation[i]
+        calibration, records = calibrated_predictions(
+            final.output, final.data.labels.labels, paths, "path", range(len(paths))
+        )
+        final.metrics["calibration"] = calibration
+        RunFolder(final.run_dir).write_validation_predictions(records)
 
     # ----- saved model -------------------------------------------------------------------
     def model_meta(self, data: TaskData, config: Any) -> dict[str, Any]:
