@@ -232,3 +232,30 @@ def export_text_model(
         probe,
         what="texts",
     )
+
+
+def load_text_model(model_dir: Path, auto_class: str) -> tuple[Any, Any, int]:
+    """A saved model that reads a tokenizer's outputs, in fp32 for export, its tokenizer and
+    the max length it was trained with (``strop.json``, else the model's own limit)."""
+    import json
+
+    import torch
+    import transformers
+
+    from engine.models import quiet_transformers
+
+    quiet_transformers()
+    tokenizer = transformers.AutoTokenizer.from_pretrained(str(model_dir), local_files_only=True)
+    model = (
+        getattr(transformers, auto_class)
+        .from_pretrained(
+            str(model_dir), local_files_only=True, use_safetensors=True, dtype=torch.float32
+        )
+        .eval()
+    )
+    meta_file = model_dir / "strop.json"
+    meta = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.is_file() else {}
+    limit = getattr(tokenizer, "model_max_length", 512) or 512
+    if limit > 100_000:
+        limit = getattr(model.config, "max_position_embeddings", 512) or 512
+    return model, tokenizer, int(meta.get("max_length") or min(limit, 512))

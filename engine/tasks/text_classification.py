@@ -183,10 +183,10 @@ class TextClassification(Task):
 
     def export_onnx(self, model_dir: Path, out: Path, run: Any) -> Any:
         from engine.export import data_texts
-        from engine.onnx_export import OnnxOutcome, export_text_model, first_line
+        from engine.onnx_export import OnnxOutcome, export_text_model, first_line, load_text_model
 
         try:
-            model, tokenizer, max_length = _load_for_export(model_dir)
+            model, tokenizer, max_length = load_text_model(model_dir, self.auto_model)
         except Exception as exc:  # noqa: BLE001 - reported in the outcome, never raised
             return OnnxOutcome("failed", f"failed: cannot load the model ({first_line(exc)}).")
         return export_text_model(
@@ -212,27 +212,6 @@ PROBE_TEXTS = (
     "服务很好，送餐也很快。",
     "not bad at all " * 40,
 )
-
-
-def _load_for_export(model_dir: Path) -> tuple[Any, Any, int]:
-    import json
-
-    import torch
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer
-
-    from engine.models import quiet_transformers
-
-    quiet_transformers()
-    tokenizer = AutoTokenizer.from_pretrained(str(model_dir), local_files_only=True)
-    model = AutoModelForSequenceClassification.from_pretrained(
-        str(model_dir), local_files_only=True, use_safetensors=True, dtype=torch.float32
-    ).eval()
-    meta_file = model_dir / "strop.json"
-    meta = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.is_file() else {}
-    limit = getattr(tokenizer, "model_max_length", 512) or 512
-    if limit > 100_000:
-        limit = getattr(model.config, "max_position_embeddings", 512) or 512
-    return model, tokenizer, int(meta.get("max_length") or min(limit, 512))
 
 
 def _card_sections(run: Any, labels: list[str], onnx: Any) -> dict[str, Any]:
