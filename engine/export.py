@@ -29,6 +29,7 @@ import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -277,6 +278,41 @@ def hub_id(spec: str) -> str | None:
     return None
 
 
+def label_evaluation(metrics: dict[str, Any], labels: list[str], noun: str) -> list[str]:
+    """The card's evaluation for one label per example (texts, images): the overall
+    figures, a row per class and the confusion matrix, as Markdown lines."""
+    out = [
+        f"On {metrics.get('num_examples', 0):,} validation {noun}:",
+        "",
+        "| accuracy | macro precision | macro recall | macro F1 | validation loss |",
+        "|---:|---:|---:|---:|---:|",
+        f"| {num(metrics.get('accuracy'))} | {num(metrics.get('macro_precision'))} | "
+        f"{num(metrics.get('macro_recall'))} | {num(metrics.get('macro_f1'))} | "
+        f"{num(metrics.get('eval_loss'))} |",
+        "",
+        "| class | precision | recall | F1 | support |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for label, row in (metrics.get("per_class") or {}).items():
+        out.append(
+            f"| {cell(label)} | {num(row.get('precision'))} | {num(row.get('recall'))} | "
+            f"{num(row.get('f1'))} | {row.get('support', '-')} |"
+        )
+    matrix = metrics.get("confusion_matrix")
+    names = metrics.get("labels") or labels
+    if matrix:
+        out += [
+            "",
+            "Confusion matrix (rows: true class, columns: predicted class):",
+            "",
+            "| true \\ predicted | " + " | ".join(cell(n) for n in names) + " |",
+            "|---|" + "---:|" * len(names),
+        ]
+        for label, row in zip(names, matrix, strict=False):
+            out.append(f"| {cell(label)} | " + " | ".join(str(v) for v in row) + " |")
+    return out
+
+
 def base_model_name(run: Run) -> tuple[str, str | None]:
     """The base model as the card names it (never a local path), and its hub id if any."""
     spec = str(run.meta.get("base_model") or run.config.get("model") or "?")
@@ -285,6 +321,24 @@ def base_model_name(run: Run) -> tuple[str, str | None]:
         name = Path(name).name
     hub = run.meta.get("base_hub_id") or hub_id(spec)
     return name, hub
+
+
+def trained_on(run: Run) -> str:
+    """The day the run ended, as the card's summary says it."""
+    stamp = run.status.get("ended") or run.status.get("updated") or run.path.stat().st_mtime
+    return datetime.fromtimestamp(float(stamp)).strftime("%Y-%m-%d")
+
+
+def class_summary(
+    labels: list[str], noun: str, base: str, hub: str | None, data: str, run: Run
+) -> str:
+    """The card's first sentence for a task that sorts examples into classes."""
+    shown = ", ".join(f"`{label}`" for label in labels[:20]) + (", ..." if len(labels) > 20 else "")
+    return (
+        f"Sorts {noun} into {len(labels)} classes ({shown}). Fine-tuned from **{base}**"
+        + (f" (`{hub}`)" if hub and hub not in base else "")
+        + f" on `{data}` with Strop on {trained_on(run)}."
+    )
 
 
 def data_name(run: Run) -> str:

@@ -9,7 +9,6 @@ folder of thousands. Heavy imports stay inside functions.
 
 from __future__ import annotations
 
-import csv
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -148,47 +147,37 @@ class ImagePredictor:
         stop: threading.Event | None,
     ) -> int:
         """Predict ``paths`` in chunks into ``out`` (staged as .part, then os.replace)."""
-        out_path = Path(out).expanduser()
-        tmp = out_path.with_name(out_path.name + ".part")
+        from engine.tables import csv_output
+
         total = len(paths)
         written = 0
         extra = [k for k in (rows[0] if rows else {}) if k != "path"]
         chunk = max(self.batch_size * 4, 128)
-        try:
-            with open(tmp, "w", encoding="utf-8", newline="") as f:
-                writer = csv.writer(f)
-                writer.writerow(
-                    ["path", *extra, "label", *[f"p_{label}" for label in self.labels], "error"]
-                )
-                for start in range(0, total, chunk):
-                    if stop is not None and stop.is_set():
-                        break
-                    part = paths[start : start + chunk]
-                    readable = iter(self.predict([p for p in part if p is not None]))
-                    preds = [next(readable) if p is not None else dict(_OUTSIDE) for p in part]
-                    for src, pred in zip(rows[start : start + chunk], preds, strict=True):
-                        scores = pred["scores"]
-                        writer.writerow(
-                            [
-                                src["path"],
-                                *[src[k] for k in extra],
-                                pred["label"] or "",
-                                *[
-                                    f"{scores[label]:.6f}" if scores else ""
-                                    for label in self.labels
-                                ],
-                                pred.get("error", ""),
-                            ]
-                        )
-                    written += len(part)
-                    if progress:
-                        progress(written, total)
-            os.replace(tmp, out_path)
-        except OSError as exc:
-            tmp.unlink(missing_ok=True)
-            raise DatasetError(
-                f"{out_path}: cannot write predictions ({exc.strerror or exc})."
-            ) from None
+        with csv_output(out) as writer:
+            writer.writerow(
+                ["path", *extra, "label", *[f"p_{label}" for label in self.labels], "error"]
+            )
+            for start in range(0, total, chunk):
+                if stop is not None and stop.is_set():
+                    break
+                part = paths[start : start + chunk]
+                readable = iter(self.predict([p for p in part if p is not None]))
+                preds = [next(readable) if p is not None else dict(_OUTSIDE) for p in part]
+                for src, pred in zip(rows[start : start + chunk], preds, strict=True):
+                    scores = pred["scores"]
+                    probs = [f"{scores[label]:.6f}" if scores else "" for label in self.labels]
+                    writer.writerow(
+                        [
+                            src["path"],
+                            *[src[k] for k in extra],
+                            pred["label"] or "",
+                            *probs,
+                            pred.get("error", ""),
+                        ]
+                    )
+                written += len(part)
+                if progress:
+                    progress(written, total)
         return written
 
     def predict_folder(

@@ -259,3 +259,20 @@ def load_text_model(model_dir: Path, auto_class: str) -> tuple[Any, Any, int]:
     if limit > 100_000:
         limit = getattr(model.config, "max_position_embeddings", 512) or 512
     return model, tokenizer, int(meta.get("max_length") or min(limit, 512))
+
+
+def export_saved_text_model(
+    model_dir: Path,
+    out: Path,
+    auto_class: str,
+    texts: list[str],
+    *,
+    example: list[str] | None = None,
+) -> OnnxOutcome:
+    """``load_text_model`` then ``export_text_model``; a model that does not load is a
+    failed outcome, never an exception."""
+    try:
+        model, tokenizer, max_length = load_text_model(model_dir, auto_class)
+    except Exception as exc:  # noqa: BLE001 - reported in the outcome, never raised
+        return OnnxOutcome("failed", f"failed: cannot load the model ({first_line(exc)}).")
+    return export_text_model(model, tokenizer, out, texts, max_length=max_length, example=example)

@@ -6,7 +6,6 @@ keeps it warm. Texts are batched by length, so padding stays small.
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import threading
@@ -209,44 +208,27 @@ class Predictor:
         """Predict every text of a data file into a CSV: the text, the label, one probability
         column per class. Returns the number of rows written. Raises ``DatasetError``."""
         from engine.data import read_texts
+        from engine.tables import csv_output
 
         ds, column = read_texts(path, text_column)
         total = ds.num_rows
-        out_path = Path(out).expanduser()
-        tmp = out_path.with_name(out_path.name + ".part")
         written = 0
         chunk = max(batch_size * 4, 1024)  # rows read, predicted and written at a time
-        try:
-            with open(tmp, "w", encoding="utf-8", newline="") as f:
-                writer = csv.writer(f)
-                extra = ["uncertain"] if min_confidence is not None else []
-                writer.writerow(["text", "label", *extra, *[f"p_{label}" for label in self.labels]])
-                for start in range(0, total, chunk):
-                    if stop is not None and stop.is_set():
-                        break
-                    texts = ds[start : start + chunk][column]
-                    preds = self.predict(
-                        texts, batch_size=batch_size, min_confidence=min_confidence
-                    )
-                    for pred in preds:
-                        flag = [str(pred.uncertain).lower()] if pred.uncertain is not None else []
-                        writer.writerow(
-                            [
-                                pred.text,
-                                pred.label,
-                                *flag,
-                                *[f"{pred.scores[label]:.6f}" for label in self.labels],
-                            ]
-                        )
-                    written += len(texts)
-                    if progress:
-                        progress(written, total)
-            os.replace(tmp, out_path)
-        except OSError as exc:
-            tmp.unlink(missing_ok=True)
-            raise DatasetError(
-                f"{out_path}: cannot write predictions ({exc.strerror or exc})."
-            ) from None
+        with csv_output(out) as writer:
+            extra = ["uncertain"] if min_confidence is not None else []
+            writer.writerow(["text", "label", *extra, *[f"p_{label}" for label in self.labels]])
+            for start in range(0, total, chunk):
+                if stop is not None and stop.is_set():
+                    break
+                texts = ds[start : start + chunk][column]
+                preds = self.predict(texts, batch_size=batch_size, min_confidence=min_confidence)
+                for pred in preds:
+                    flag = [str(pred.uncertain).lower()] if pred.uncertain is not None else []
+                    scores = [f"{pred.scores[label]:.6f}" for label in self.labels]
+                    writer.writerow([pred.text, pred.label, *flag, *scores])
+                written += len(texts)
+                if progress:
+                    progress(written, total)
         return written
 
 

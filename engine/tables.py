@@ -14,7 +14,8 @@ import csv
 import logging
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -566,3 +567,21 @@ def _head_encoding(path: Path) -> str:
 
 def _cell(value: Any) -> str:
     return "" if value is None else str(value)
+
+
+@contextmanager
+def csv_output(out: str | os.PathLike[str]) -> Iterator[Any]:
+    """A ``csv.writer`` on ``out``, written in full or not at all: rows go to ``OUT.part``,
+    renamed into place at the end; a file that cannot be written raises ``DatasetError``
+    naming it and leaves nothing behind."""
+    out_path = Path(out).expanduser()
+    tmp = out_path.with_name(out_path.name + ".part")
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="") as f:
+            yield csv.writer(f)
+        os.replace(tmp, out_path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise DatasetError(
+            f"{out_path}: cannot write predictions ({exc.strerror or exc})."
+        ) from None

@@ -229,3 +229,22 @@ class Task(abc.ABC):
         """The model card's task parts (Markdown): ``summary``, ``usage``, ``data``,
         ``evaluation``, ``limits`` (a list of sentences) and ``predict_help``."""
         return {}
+
+
+class LabelPerExample(Task):
+    """A task that gives each example one label (a text, an image): macro F1 as the main
+    metric (with unbalanced classes accuracy can look fine while a small class is missed),
+    accuracy beside it, per-class figures and a confusion matrix at the end."""
+
+    main_metric = "macro_f1"
+    metrics_shown = ("macro_f1", "accuracy")
+
+    def eval_metrics(self, labels: LabelMap) -> Callable[[Any], dict[str, float]]:
+        from engine.metrics import label_eval_metrics
+
+        return label_eval_metrics(len(labels))  # type: ignore[no-any-return]
+
+    def final_metrics(self, output: Any, data: TaskData) -> dict[str, Any]:
+        from engine.metrics import label_final_metrics
+
+        return label_final_metrics(output, data.labels.labels)

@@ -12,13 +12,12 @@ once into a Hugging Face folder (``engine.image_model.starter_image_model_path``
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from engine.tasks import register
-from engine.tasks.base import FinalEvaluation, Task, TaskData
+from engine.tasks.base import FinalEvaluation, LabelPerExample, TaskData
 
 #: ``--model`` spec of the bundled image starter (``engine.models.resolve_model`` maps it).
 STARTER_SPEC = "starter-image"  # engine.models.STARTER_IMAGE_MODEL (imported lazily there)
@@ -91,14 +90,9 @@ class ImageReport:
         return "\n".join(lines)
 
 
-class ImageClassification(Task):
+class ImageClassification(LabelPerExample):
     name = "image-classification"
     title = "Image classification"
-    # Macro F1, as for texts: with unbalanced classes accuracy can look fine while a small class
-    # is missed; on balanced data the two agree. One main metric across the classification
-    # tasks also keeps the Runs table and candidate ranking comparable.
-    main_metric = "macro_f1"
-    metrics_shown = ("macro_f1", "accuracy")
     auto_model = "AutoModelForImageClassification"
     architecture_suffixes = ("ForImageClassification",)
     starter_model = STARTER_SPEC
@@ -303,16 +297,6 @@ class ImageClassification(Task):
         return collate_images
 
     # ----- metrics -----------------------------------------------------------------------
-    def eval_metrics(self, labels: Any) -> Callable[[Any], dict[str, float]]:
-        from engine.metrics import label_eval_metrics
-
-        return label_eval_metrics(len(labels))  # type: ignore[no-any-return]
-
-    def final_metrics(self, output: Any, data: TaskData) -> dict[str, Any]:
-        from engine.metrics import label_final_metrics
-
-        return label_final_metrics(output, data.labels.labels)
-
     def after_training(self, final: FinalEvaluation) -> None:
         """Calibration and every validation prediction (by image path), as for texts."""
         from engine.metrics import calibrated_predictions
@@ -465,9 +449,8 @@ def run_images(run: Any, limit: int = 8) -> list[str]:
 
 def _card_sections(run: Any, labels: list[str], onnx: Any) -> dict[str, Any]:
     """The model card's image-classification parts."""
-    from datetime import datetime
 
-    from engine.export import base_model_name, cell, data_name, num
+    from engine.export import base_model_name, cell, class_summary, data_name, label_evaluation
     from engine.onnx_export import ONNX_FILE
 
     metrics, report = run.metrics, run.report
@@ -475,15 +458,7 @@ def _card_sections(run: Any, labels: list[str], onnx: Any) -> dict[str, Any]:
     if run.meta.get("base_model") in ("starter", STARTER_SPEC):
         base, hub = "EfficientNet-Lite0 (ImageNet, the Strop starter)", None
     name = data_name(run)
-    when = datetime.fromtimestamp(
-        float(run.status.get("ended") or run.status.get("updated") or run.path.stat().st_mtime)
-    ).strftime("%Y-%m-%d")
-    shown = ", ".join(f"`{label}`" for label in labels[:20]) + (", ..." if len(labels) > 20 else "")
-    summary = (
-        f"Sorts images into {len(labels)} classes ({shown}). Fine-tuned from **{base}**"
-        + (f" (`{hub}`)" if hub and hub not in base else "")
-        + f" on `{name}` with Strop on {when}."
-    )
+    summary = class_summary(labels, "images", base, hub, name, run)
     usage = [
         "```bash",
         "python predict.py photo1.jpg photo2.png",
@@ -551,23 +526,7 @@ def _card_sections(run: Any, labels: list[str], onnx: Any) -> dict[str, Any]:
         data.append(f"`{name}` (the run has no dataset report).")
     evaluation: list[str] = []
     if metrics:
-        evaluation += [
-            f"On {metrics.get('num_examples', 0):,} validation images:",
-            "",
-            "| accuracy | macro precision | macro recall | macro F1 | validation loss |",
-            "|---:|---:|---:|---:|---:|",
-            f"| {num(metrics.get('accuracy'))} | {num(metrics.get('macro_precision'))} | "
-            f"{num(metrics.get('macro_recall'))} | {num(metrics.get('macro_f1'))} | "
-            f"{num(metrics.get('eval_loss'))} |",
-            "",
-            "| class | precision | recall | F1 | support |",
-            "|---|---:|---:|---:|---:|",
-        ]
-        for label, row in (metrics.get("per_class") or {}).items():
-            evaluation.append(
-                f"| {cell(label)} | {num(row.get('precision'))} | {num(row.get('recall'))} | "
-                f"{num(row.get('f1'))} | {row.get('support', '-')} |"
-            )
+        evaluation += label_evaluation(metrics, labels, "images")
     limits = [
         f"Intended for images like those in `{name}`. It always answers with one of the "
         "classes above, even for an image that shows none of them; a low top probability is a "

@@ -7,22 +7,19 @@ reading tables (``engine.data``), the report (``engine.report``), models and str
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from engine.tasks import register
-from engine.tasks.base import FinalEvaluation, Task, TaskData
+from engine.tasks.base import FinalEvaluation, LabelPerExample, TaskData
 
 #: Suffixes read as tables (``engine.data.SUFFIX_FORMATS``); ``.txt`` reads as CSV.
 _TABLE_SUFFIXES = (".csv", ".tsv", ".tab", ".json", ".jsonl", ".ndjson", ".parquet", ".pq")
 
 
-class TextClassification(Task):
+class TextClassification(LabelPerExample):
     name = "text-classification"
     title = "Text classification"
-    main_metric = "macro_f1"
-    metrics_shown = ("macro_f1", "accuracy")
     auto_model = "AutoModelForSequenceClassification"
     architecture_suffixes = ("ForSequenceClassification",)
 
@@ -122,16 +119,6 @@ class TextClassification(Task):
             processor, pad_to_multiple_of=8 if device == "cuda" else None
         )
 
-    def eval_metrics(self, labels: Any) -> Callable[[Any], dict[str, float]]:
-        from engine.metrics import label_eval_metrics
-
-        return label_eval_metrics(len(labels))  # type: ignore[no-any-return]
-
-    def final_metrics(self, output: Any, data: TaskData) -> dict[str, Any]:
-        from engine.metrics import label_final_metrics
-
-        return label_final_metrics(output, data.labels.labels)
-
     def baseline(self, data: TaskData, seed: int) -> dict[str, Any] | None:
         from engine.baseline import fit_baseline
         from engine.data import LABEL, TEXT
@@ -183,15 +170,10 @@ class TextClassification(Task):
 
     def export_onnx(self, model_dir: Path, out: Path, run: Any) -> Any:
         from engine.export import data_texts
-        from engine.onnx_export import OnnxOutcome, export_text_model, first_line, load_text_model
+        from engine.onnx_export import export_saved_text_model
 
-        try:
-            model, tokenizer, max_length = load_text_model(model_dir, self.auto_model)
-        except Exception as exc:  # noqa: BLE001 - reported in the outcome, never raised
-            return OnnxOutcome("failed", f"failed: cannot load the model ({first_line(exc)}).")
-        return export_text_model(
-            model, tokenizer, out, [*PROBE_TEXTS, *data_texts(run)], max_length=max_length
-        )
+        texts = [*PROBE_TEXTS, *data_texts(run)]
+        return export_saved_text_model(model_dir, out, self.auto_model, texts)
 
     def card_sections(self, run: Any, labels: list[str], onnx: Any) -> dict[str, Any]:
         return _card_sections(run, labels, onnx)
@@ -216,23 +198,14 @@ PROBE_TEXTS = (
 
 def _card_sections(run: Any, labels: list[str], onnx: Any) -> dict[str, Any]:
     """The model card's text-classification parts."""
-    from datetime import datetime
 
-    from engine.export import base_model_name, cell, data_name, num
+    from engine.export import base_model_name, cell, class_summary, data_name, label_evaluation
     from engine.onnx_export import ONNX_FILE
 
     meta, metrics, report = run.meta, run.metrics, run.report
     base, hub = base_model_name(run)
     name = data_name(run)
-    when = datetime.fromtimestamp(
-        float(run.status.get("ended") or run.status.get("updated") or run.path.stat().st_mtime)
-    ).strftime("%Y-%m-%d")
-    shown = ", ".join(f"`{label}`" for label in labels[:20]) + (", ..." if len(labels) > 20 else "")
-    summary = (
-        f"Sorts texts into {len(labels)} classes ({shown}). Fine-tuned from **{base}**"
-        + (f" (`{hub}`)" if hub and hub not in base else "")
-        + f" on `{name}` with Strop on {when}."
-    )
+    summary = class_summary(labels, "texts", base, hub, name, run)
     max_len = f", max_length={meta['max_length']}" if meta.get("max_length") else ""
     usage = [
         "```bash",
@@ -315,35 +288,7 @@ def _card_sections(run: Any, labels: list[str], onnx: Any) -> dict[str, Any]:
             "ONNX Runtime and `predict.py` all give the calibrated probabilities.",
         ]
     if metrics:
-        evaluation += [
-            f"On {metrics.get('num_examples', 0):,} validation texts:",
-            "",
-            "| accuracy | macro precision | macro recall | macro F1 | validation loss |",
-            "|---:|---:|---:|---:|---:|",
-            f"| {num(metrics.get('accuracy'))} | {num(metrics.get('macro_precision'))} | "
-            f"{num(metrics.get('macro_recall'))} | {num(metrics.get('macro_f1'))} | "
-            f"{num(metrics.get('eval_loss'))} |",
-            "",
-            "| class | precision | recall | F1 | support |",
-            "|---|---:|---:|---:|---:|",
-        ]
-        for label, row in (metrics.get("per_class") or {}).items():
-            evaluation.append(
-                f"| {cell(label)} | {num(row.get('precision'))} | {num(row.get('recall'))} | "
-                f"{num(row.get('f1'))} | {row.get('support', '-')} |"
-            )
-        matrix = metrics.get("confusion_matrix")
-        names = metrics.get("labels") or labels
-        if matrix:
-            evaluation += [
-                "",
-                "Confusion matrix (rows: true class, columns: predicted class):",
-                "",
-                "| true \\ predicted | " + " | ".join(cell(n) for n in names) + " |",
-                "|---|" + "---:|" * len(names),
-            ]
-            for label, row in zip(names, matrix, strict=False):
-                evaluation.append(f"| {cell(label)} | " + " | ".join(str(v) for v in row) + " |")
+        evaluation += label_evaluation(metrics, labels, "texts")
     limits = [
         f"Intended for sorting texts like those in `{name}` into the classes above. It always "
         "answers with one of these classes, even for a text that fits none of them; a low top "

@@ -257,20 +257,11 @@ class TokenClassification(Task):
     predict_script = "predict_token_classification.py"
 
     def export_onnx(self, model_dir: Path, out: Path, run: Any) -> Any:
-        from engine.onnx_export import OnnxOutcome, export_text_model, first_line, load_text_model
+        from engine.onnx_export import export_saved_text_model
 
-        try:
-            model, tokenizer, max_length = load_text_model(model_dir, self.auto_model)
-        except Exception as exc:  # noqa: BLE001 - reported in the outcome, never raised
-            return OnnxOutcome("failed", f"failed: cannot load the model ({first_line(exc)}).")
-        return export_text_model(
-            model,
-            tokenizer,
-            out,
-            [*PROBE_TEXTS, *validation_texts(run)],
-            max_length=max_length,
-            example=["John lives in New York .", "A short one ."],
-        )
+        texts = [*PROBE_TEXTS, *validation_texts(run)]
+        example = ["John lives in New York .", "A short one ."]
+        return export_saved_text_model(model_dir, out, self.auto_model, texts, example=example)
 
     def card_sections(self, run: Any, labels: list[str], onnx: Any) -> dict[str, Any]:
         return _card_sections(run, labels, onnx)
