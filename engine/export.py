@@ -341,6 +341,40 @@ def class_summary(
     )
 
 
+def calibration_note(metrics: dict[str, Any]) -> list[str]:
+    """The card's sentence on calibration, when the run calibrated its probabilities."""
+    calibration = metrics.get("calibration") or {}
+    if not calibration.get("temperature"):
+        return []
+    return [
+        "",
+        f"The probabilities are calibrated: the classifier's last layer was divided by the "
+        f"temperature {calibration['temperature']:.3f} fitted on half the validation set "
+        f"(expected calibration error {calibration.get('ece', 0):.3f} before, "
+        f"{calibration.get('ece_after', 0):.3f} after, on the other half), so `pipeline`, "
+        "ONNX Runtime and `predict.py` all give the calibrated probabilities.",
+    ]
+
+
+def onnx_tokenizer_usage(example: str) -> list[str]:
+    """The card's recipe for running a tokenizer model's ONNX file (``example``: the
+    tokenizer call on a first input)."""
+    return [
+        "```python",
+        "import numpy as np, onnxruntime as ort",
+        "from transformers import AutoTokenizer",
+        "",
+        'tokenizer = AutoTokenizer.from_pretrained("path/to/this/folder")',
+        f'session = ort.InferenceSession("path/to/this/folder/{ONNX_FILE}")',
+        f"enc = {example}",
+        "names = [i.name for i in session.get_inputs()]",
+        'logits = session.run(["logits"], {n: enc[n] for n in names})[0]',
+        "probabilities = np.exp(logits - logits.max(-1, keepdims=True))",
+        "probabilities /= probabilities.sum(-1, keepdims=True)",
+        "```",
+    ]
+
+
 def data_name(run: Run) -> str:
     return Path(str(run.config.get("data") or run.report.get("source") or "?")).name
 

@@ -450,7 +450,14 @@ def run_images(run: Any, limit: int = 8) -> list[str]:
 def _card_sections(run: Any, labels: list[str], onnx: Any) -> dict[str, Any]:
     """The model card's image-classification parts."""
 
-    from engine.export import base_model_name, cell, class_summary, data_name, label_evaluation
+    from engine.export import (
+        base_model_name,
+        calibration_note,
+        cell,
+        class_summary,
+        data_name,
+        label_evaluation,
+    )
     from engine.onnx_export import ONNX_FILE
 
     metrics, report = run.metrics, run.report
@@ -492,15 +499,7 @@ def _card_sections(run: Any, labels: list[str], onnx: Any) -> dict[str, Any]:
             'logits = session.run(["logits"], {"pixel_values": pixels["pixel_values"]})[0]',
             "```",
         ]
-    calibration = metrics.get("calibration") or {}
-    if calibration.get("temperature"):
-        usage += [
-            "",
-            f"The probabilities are calibrated: the classifier was divided by the temperature "
-            f"{calibration['temperature']:.3f} fitted on half the validation set (expected "
-            f"calibration error {calibration.get('ece', 0):.3f} before, "
-            f"{calibration.get('ece_after', 0):.3f} after, on the other half).",
-        ]
+    usage += calibration_note(metrics)
     data: list[str] = []
     if report:
         n = report.get("num_images") or {}

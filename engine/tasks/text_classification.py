@@ -199,7 +199,15 @@ PROBE_TEXTS = (
 def _card_sections(run: Any, labels: list[str], onnx: Any) -> dict[str, Any]:
     """The model card's text-classification parts."""
 
-    from engine.export import base_model_name, cell, class_summary, data_name, label_evaluation
+    from engine.export import (
+        base_model_name,
+        calibration_note,
+        cell,
+        class_summary,
+        data_name,
+        label_evaluation,
+        onnx_tokenizer_usage,
+    )
     from engine.onnx_export import ONNX_FILE
 
     meta, metrics, report = run.meta, run.metrics, run.report
@@ -229,18 +237,9 @@ def _card_sections(run: Any, labels: list[str], onnx: Any) -> dict[str, Any]:
             "takes the tokenizer's outputs and returns `logits` (apply a softmax for "
             "probabilities):",
             "",
-            "```python",
-            "import numpy as np, onnxruntime as ort",
-            "from transformers import AutoTokenizer",
-            "",
-            'tokenizer = AutoTokenizer.from_pretrained("path/to/this/folder")',
-            f'session = ort.InferenceSession("path/to/this/folder/{ONNX_FILE}")',
-            'enc = tokenizer(["first text"], truncation=True, padding=True, return_tensors="np")',
-            "names = [i.name for i in session.get_inputs()]",
-            'logits = session.run(["logits"], {n: enc[n] for n in names})[0]',
-            "probabilities = np.exp(logits - logits.max(-1, keepdims=True))",
-            "probabilities /= probabilities.sum(-1, keepdims=True)",
-            "```",
+            *onnx_tokenizer_usage(
+                'tokenizer(["first text"], truncation=True, padding=True, return_tensors="np")'
+            ),
         ]
     data: list[str] = []
     if report:
@@ -277,16 +276,7 @@ def _card_sections(run: Any, labels: list[str], onnx: Any) -> dict[str, Any]:
     else:
         data.append(f"`{name}` (the run has no dataset report).")
     evaluation: list[str] = []
-    calibration = metrics.get("calibration") or {}
-    if calibration.get("temperature"):
-        usage += [
-            "",
-            f"The probabilities are calibrated: the classifier's last layer was divided by the "
-            f"temperature {calibration['temperature']:.3f} fitted on half the validation set "
-            f"(expected calibration error {calibration.get('ece', 0):.3f} before, "
-            f"{calibration.get('ece_after', 0):.3f} after, on the other half), so `pipeline`, "
-            "ONNX Runtime and `predict.py` all give the calibrated probabilities.",
-        ]
+    usage += calibration_note(metrics)
     if metrics:
         evaluation += label_evaluation(metrics, labels, "texts")
     limits = [

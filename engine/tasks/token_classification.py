@@ -365,7 +365,7 @@ def _card_sections(run: Any, labels: list[str], onnx: Any) -> dict[str, Any]:
     """The model card's token-classification parts."""
     from datetime import datetime
 
-    from engine.export import base_model_name, cell, data_name, num
+    from engine.export import base_model_name, cell, data_name, num, onnx_tokenizer_usage
     from engine.onnx_export import ONNX_FILE
 
     metrics, report = run.metrics, run.report
@@ -407,16 +407,9 @@ def _card_sections(run: Any, labels: list[str], onnx: Any) -> dict[str, Any]:
             "the tokenizer's outputs and returns `logits` per sub-word (apply a softmax over "
             "the last axis for probabilities; a word takes its first sub-word's tag):",
             "",
-            "```python",
-            "import numpy as np, onnxruntime as ort",
-            "from transformers import AutoTokenizer",
-            "",
-            'tokenizer = AutoTokenizer.from_pretrained("path/to/this/folder")',
-            f'session = ort.InferenceSession("path/to/this/folder/{ONNX_FILE}")',
-            'enc = tokenizer(["Angela Merkel visited Paris."], return_tensors="np")',
-            "names = [i.name for i in session.get_inputs()]",
-            'logits = session.run(["logits"], {n: enc[n] for n in names})[0]',
-            "```",
+            *onnx_tokenizer_usage(
+                'tokenizer(["Angela Merkel visited Paris."], return_tensors="np")'
+            ),
         ]
     data: list[str] = []
     if report:
