@@ -47,9 +47,12 @@ def entity_colour(label: str, labels: Sequence[str], dark: bool) -> str:
     return dark_colour if dark else light_colour
 
 
-def spans_html(text: str, spans: Sequence[tuple[int, int, str, str]]) -> str:
-    """``text`` as HTML with each ``(start, end, background, tooltip)`` span highlighted;
-    overlapping or out-of-range spans are skipped."""
+def spans_html(
+    text: str, spans: Sequence[tuple[int, int, str, str]], *, labelled: bool = False
+) -> str:
+    """``text`` as HTML with each ``(start, end, background, tooltip)`` span highlighted
+    (``labelled``: the tooltip also follows the span in small bold type, as annotation tools
+    show an entity's type); overlapping or out-of-range spans are skipped."""
     out: list[str] = []
     at = 0
     for start, end, background, tip in sorted(spans):
@@ -57,6 +60,8 @@ def spans_html(text: str, spans: Sequence[tuple[int, int, str, str]]) -> str:
             continue
         out.append(html.escape(text[at:start]))
         piece = html.escape(text[start:end])
+        if labelled:
+            piece += f" <small><b>{html.escape(tip)}</b></small>"
         style = f"background-color:{background};" if background else ""
         out.append(f'<span style="{style}" title="{html.escape(tip)}">{piece}</span>')
         at = end
@@ -100,21 +105,4 @@ class HighlightView(QTextBrowser):
             tip = str(e["label"]) + (f" {float(e['score']):.0%}" if "score" in e else "")
             colour = entity_colour(str(e["label"]), names, dark)
             self.spans.append((int(e["start"]), int(e["end"]), colour, tip))
-        self.setHtml(_with_labels(text, self.spans))
-
-
-def _with_labels(text: str, spans: Sequence[tuple[int, int, str, str]]) -> str:
-    """Entity spans followed by their type in small capitals, as annotation tools show them."""
-    out: list[str] = []
-    at = 0
-    for start, end, background, tip in sorted(spans):
-        if start < at or end > len(text) or start >= end:
-            continue
-        out.append(html.escape(text[at:start]))
-        out.append(
-            f'<span style="background-color:{background};" title="{html.escape(tip)}">'
-            f"{html.escape(text[start:end])} <small><b>{html.escape(tip)}</b></small></span>"
-        )
-        at = end
-    out.append(html.escape(text[at:]))
-    return "".join(out).replace("\n", "<br>")
+        self.setHtml(spans_html(text, self.spans, labelled=True))

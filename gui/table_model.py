@@ -119,3 +119,22 @@ class DataTableModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal:
             return self._columns[section] if 0 <= section < len(self._columns) else None
         return str(section + 1)  # rows counted from 1 below the header, like a spreadsheet
+
+
+def select_rows_read_only(table: Any, stretch: int = 0) -> None:
+    """A ``QTableWidget`` that selects one whole row at a time, cannot be edited, has no row
+    numbers, and gives column ``stretch`` the spare width (the others fit their contents)."""
+    from PySide6.QtWidgets import QAbstractItemView, QHeaderView
+
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().hide()
+    header = table.horizontalHeader()
+    for col in range(table.columnCount()):
+        mode = (
+            QHeaderView.ResizeMode.Stretch
+            if col == stretch
+            else QHeaderView.ResizeMode.ResizeToContents
+        )
+        header.setSectionResizeMode(col, mode)
