@@ -1,0 +1,112 @@
+"""Report findings of the token and image tasks in the interface's language, from their codes.
+
+The engine's findings are ``{"code", "level", "params"}`` (``engine.token_data.Finding`` and
+the image report's); the window never parses English. A code this window does not know is
+shown as the code with its parameters: better untranslated than wrong.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication
+
+_LEVEL_ICONS = {"problem": "✖", "warning": "⚠", "info": "ℹ"}
+
+
+def _templates() -> dict[str, str]:
+    tr = QCoreApplication.translate
+    return {
+        "scheme_i_after_o": tr(
+            "Findings",
+            "{count:,} entities start with I- instead of B- (tags in {scheme}); they are read "
+            "as the start of a new entity.",
+        ),
+        "scheme_type_change": tr(
+            "Findings",
+            "{count:,} times the type changes inside an entity (tags in {scheme}); the new "
+            "type is read as a new entity.",
+        ),
+        "long_sentences": tr(
+            "Findings",
+            "{count:,} sentences ({share:.1%}) are longer than {max_length} sub-words; they are "
+            "split into overlapping windows, not cut.",
+        ),
+        "unseen_validation_types": tr(
+            "Findings",
+            "Validation has entity types never seen in training: {types}. The model cannot "
+            "learn them.",
+        ),
+        "rare_entity_type": tr(
+            "Findings",
+            "Only {count} training examples of {type}: the model will rarely find it. Label "
+            "more if you can.",
+        ),
+        "no_entities": tr(
+            "Findings", "The training data has no entities at all: there is nothing to learn."
+        ),
+        "unreadable_images": tr(
+            "Findings", "{count:,} files could not be read as images and are skipped ({first})."
+        ),
+        "duplicate_images": tr(
+            "Findings", "{count:,} images have the same bytes as another image ({first})."
+        ),
+        "duplicates_across_splits": tr(
+            "Findings",
+            "{count:,} validation images are also in training ({first}): the score will look "
+            "better than it is.",
+        ),
+        "tiny_images": tr(
+            "Findings", "{count:,} images are smaller than {min_side} pixels on a side ({first})."
+        ),
+        "extreme_aspect": tr(
+            "Findings",
+            "{count:,} images are more than {ratio}× wider than tall or taller than wide "
+            "({first}); the centre crop loses much of them.",
+        ),
+        "few_images": tr(
+            "Findings", "Only {count} training images of {label}: add more if you can."
+        ),
+        "class_imbalance": tr(
+            "Findings",
+            "The largest class has {ratio:.0f}× more images than the smallest.",
+        ),
+    }
+
+
+class _Params(dict):  # type: ignore[type-arg]
+    """Formatting parameters; a missing one shows as ``?`` instead of raising."""
+
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def finding_text(finding: dict[str, Any]) -> str:
+    """One finding as a sentence in the interface's language."""
+    code = str(finding.get("code", ""))
+    params = dict(finding.get("params") or {})
+    for key, value in list(params.items()):
+        if isinstance(value, list | tuple):
+            params[key] = ", ".join(map(str, value))
+    template = _templates().get(code)
+    if template is not None:
+        try:
+            return template.format_map(_Params(params))
+        except (ValueError, TypeError):
+            pass
+    shown = ", ".join(f"{k}={v}" for k, v in params.items())
+    return f"{code} ({shown})" if shown else code
+
+
+def findings_html(findings: list[dict[str, Any]], nothing: str) -> str:
+    """Problems first, then warnings, then notes, each with its symbol; ``nothing`` when
+    there are none."""
+    if not findings:
+        return "✔ " + nothing
+    order = {"problem": 0, "warning": 1, "info": 2}
+    rows = []
+    for f in sorted(findings, key=lambda f: order.get(str(f.get("level", "info")), 3)):
+        icon = _LEVEL_ICONS.get(str(f.get("level", "info")), "•")
+        text = finding_text(f).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        rows.append(f"<tr><td style='padding-right:6px'>{icon}</td><td>{text}</td></tr>")
+    return "<table cellspacing='2'>" + "".join(rows) + "</table>"
