@@ -170,3 +170,117 @@ def test_problems_that_need_no_model_show_before_the_heavy_imports(
         released.set()
     wait_loaded(qtbot, window)
     assert window.dataset_tab.path == str(rows)
+
+
+# ----- every task: the detected task, entities, thumbnails ------------------------------------
+def write_conll(path: Path, sentences: int = 30) -> Path:
+    """A small CoNLL file; sentence 3 breaks the scheme (an I- right after O)."""
+    blocks = []
+    for i in range(sentences):
+        tags = ["B-PER", "I-PER", "O", "O", "B-LOC"]
+        if i == 3:
+            tags = ["O", "I-ORG", "O", "O", "B-LOC"]
+        words = [f"Ann{i}", "Lee", "visited", "lovely", "Paris"]
+        blocks.append("\n".join(f"{w}\t{t}" for w, t in zip(words, tags, strict=True)))
+    path.write_text("\n\n".join(blocks) + "\n", encoding="utf-8")
+    return path
+
+
+def write_images(root: Path, per_class: int, classes: tuple[str, ...] = ("cat", "dog")) -> Path:
+    """Class folders of small PNGs (one image encoded once, its bytes copied: fast)."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+    from PySide6.QtGui import QColor, QImage
+
+    for n, name in enumerate(classes):
+        image = QImage(200, 150, QImage.Format.Format_RGB32)
+        image.fill(QColor(200 * n, 100, 50))
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        image.save(buffer, "PNG")
+        folder = root / name
+        folder.mkdir(parents=True)
+        for i in range(per_class):
+            (folder / f"{name}{i:05d}.png").write_bytes(bytes(data.data()))
+    return root
+
+
+def open_in_tab(qtbot: Any, path: Path, task: str | None = None) -> Any:
+    from gui.dataset_tab import DatasetTab
+
+    tab = DatasetTab()
+    qtbot.addWidget(tab)
+    tab.resize(1000, 700)
+    tab.show()
+    tab.open_file(str(path), task=task)
+    qtbot.waitUntil(lambda: tab.path is not None, timeout=30_000)
+    return tab
+
+
+def test_named_entity_data_shows_sentences_with_entities_and_scheme_problems(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    tab = open_in_tab(qtbot, write_conll(tmp_path / "ner.conll"))
+    assert tab.findChild(type(tab.task_combo), "taskCombo").currentData() == "token-classification"
+    preview = tab.findChild(type(tab.entity_preview), "entityPreview")
+    assert tab.preview_stack.currentWidget() is preview
+    # each sentence a line, each entity followed by its type
+    assert preview.toPlainText().startswith("Ann0 Lee PER visited lovely Paris LOC\nAnn1 Lee PER")
+    assert preview.spans[0][:2] == (0, 8) and preview.spans[0][3] == "PER"
+    assert not tab.columns_box.isVisible()
+    # counts per type and split, and the I- after O found and said in words, not as a code
+    assert "LOC" in tab.summary_label.text() and "PER" in tab.summary_label.text()
+    assert "I- instead of B-" in tab.warnings_label.text()
+    assert "ORG" in tab.warnings_label.text()  # the example quotes the broken tags
+    assert "30 sentences" in tab.rows_label.text()
+    settings = tab.data_settings()
+    assert settings["task"] == "token-classification"
+    assert settings["text_column"] is None and settings["label_column"] is None
+
+
+def test_the_person_can_change_the_task(qtbot: Any, tmp_path: Path, sentiment_csv: Path) -> None:
+    from engine.imports import ensure_warm
+
+    ensure_warm()  # as the window does at start: the whole table waits for it
+    tab = open_in_tab(qtbot, sentiment_csv)
+    assert tab.task == "text-classification"
+    assert tab.preview_stack.currentWidget() is tab.table
+    assert tab.data_settings()["task"] == "text-classification"
+    conll = write_conll(tmp_path / "ner.txt")
+    tab.open_file(str(conll), task="text-classification")  # forced: read as a table
+    qtbot.waitUntil(lambda: tab.path is not None or not tab.loading, timeout=60_000)
+    index = tab.task_combo.findData("token-classification")
+    tab.task_combo.setCurrentIndex(index)
+    tab.task_combo.activated.emit(index)
+    qtbot.waitUntil(lambda: tab.path is not None and bool(tab.entity_preview.spans), timeout=30_000)
+    assert tab.data_settings()["task"] == "token-classification"
+
+
+def test_an_image_folder_shows_thumbnails_per_class(qtbot: Any, tmp_path: Path) -> None:
+    root = write_images(tmp_path / "pets", per_class=12)
+    tab = open_in_tab(qtbot, root)
+    assert tab.task == "image-classification"
+    grid = tab.findChild(type(tab.image_grid.view), "imageGrid")
+    assert tab.preview_stack.currentWidget() is tab.image_grid
+    assert tab.image_grid.classes() == ["cat", "dog"]
+    assert grid.model().rowCount() == 12
+    qtbot.waitUntil(lambda: tab.image_grid.grid_model.cached >= 12, timeout=20_000)
+    icon = grid.model().index(0, 0).data(Qt.ItemDataRole.DecorationRole)
+    assert icon.width() == 96  # scaled to the thumbnail size, aspect kept
+    assert "24 images" in tab.rows_label.text()
+    assert "<b>24</b> training images" in tab.summary_label.text()
+    tab.image_grid.class_combo.setCurrentIndex(1)
+    assert grid.model().index(0, 0).data() == "dog00000.png"
+
+
+def test_a_big_image_folder_opens_at_once_and_decodes_only_what_is_seen(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    root = write_images(tmp_path / "many", per_class=4000)
+    started = time.perf_counter()
+    tab = open_in_tab(qtbot, root)
+    assert time.perf_counter() - started < 5
+    assert tab.image_grid.grid_model.rowCount() == 4000
+    qtbot.waitUntil(lambda: tab.image_grid.grid_model.cached > 0, timeout=20_000)
+    qtbot.wait(500)
+    assert tab.image_grid.grid_model.cached < 400  # the visible ones, not 8,000
