@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from engine.distributed import is_main_process, rank, shutdown
 from engine.errors import StropError, TrainingError
@@ -23,7 +23,7 @@ EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, status 2, like every bad input
+    def error(self, message: str) -> NoReturn:  # one line, status 2, like every bad input
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
 
 
@@ -441,6 +441,7 @@ def cmd_import_model(args: argparse.Namespace) -> int:
     if sys.stderr.isatty():
         sys.stderr.write("\n")
     print(dest)
+    return EXIT_OK
 
 
 def cmd_explain(args: argparse.Namespace) -> int:

@@ -601,7 +601,7 @@ class TrainConfig:
 
         model = self.model
         if model != STARTER_MODEL and Path(model).expanduser().exists():
-            model = absolute(model)
+            model = absolute(model) or model
         return self.replace(
             data=absolute(self.data) or "",
             validation=absolute(self.validation),

@@ -153,12 +153,11 @@ def export_and_verify(
             out,
         )
     compare = compare or max_abs_diff
+    error: str | None = None
     try:
         diff, seen = compare(out, model, probe(), probabilities)
     except Exception as exc:  # noqa: BLE001
         diff, seen, error = None, 0, first_line(exc)
-    else:
-        error = None
     if diff is None or not diff <= tolerance:
         remove_onnx(out)
         why = error or f"its probabilities differ from PyTorch's by up to {diff:.2e}"

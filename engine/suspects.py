@@ -359,10 +359,10 @@ def _apply(records: list[Any], label_col: str, decisions: dict[int, str | None])
 
 
 def _write_csv(src: Path, dst: Path, label_col: str, decisions: dict[int, str | None]) -> int:
-    from engine.data import _sniff_delimiter, detect_encoding, file_format
+    from engine.data import detect_encoding, file_format, sniff_delimiter
 
     encoding = detect_encoding(src)
-    delimiter = "\t" if file_format(src) == "tsv" else _sniff_delimiter(src, encoding)
+    delimiter = "\t" if file_format(src) == "tsv" else sniff_delimiter(src, encoding)
     with open(src, encoding=encoding, newline="") as f:
         head = f.readline()
         f.seek(0)

@@ -199,7 +199,7 @@ def detect_format(path: str | os.PathLike[str]) -> tuple[str, float]:
             return "label-studio", 1.0 if has_spans else 0.6
         return "none", 0.0
     if stripped.startswith("{"):
-        kinds = Counter()
+        kinds: Counter[str] = Counter()
         for line in head.splitlines()[:_SNIFF_RECORDS]:
             if not line.strip():
                 continue
@@ -322,7 +322,7 @@ def _jsonl_records(path: Path) -> list[tuple[int, Any]]:
             records.append((number, json.loads(line)))
         except ValueError as exc:
             raise DatasetError(
-                f"{path}, line {number}: not a JSON record ({exc.msg}).",
+                f"{path}, line {number}: not a JSON record ({getattr(exc, 'msg', exc)}).",
                 hint="Each line of a JSON Lines file must be one complete JSON object.",
             ) from exc
     return records

@@ -91,7 +91,7 @@ class StropTrainer(Trainer):
         return sampler
 
     def _save_checkpoint(self, model: Any, trial: Any) -> None:  # noqa: D401
-        run_dir = Path(self.args.output_dir)
+        run_dir = Path(str(self.args.output_dir))
         name = f"checkpoint-{self.state.global_step}"
         # The loss is logged every few steps; never save weights a diverged step has
         # poisoned since the last log (every rank agrees before any writes).
@@ -116,7 +116,7 @@ class StropTrainer(Trainer):
         dist.barrier()
         self._strop_staging = True
         original_get_output_dir = self._get_output_dir
-        self._get_output_dir = lambda trial=None: str(staging_root)  # type: ignore[method-assign]
+        self._get_output_dir = lambda trial=None: str(staging_root)  # type: ignore[method-assign,misc]
         try:
             super()._save_checkpoint(model, trial)
             best = self.state.best_model_checkpoint  # every rank loads the best at the end

@@ -410,7 +410,7 @@ def _run(ctx: RunContext) -> RunResult:
     )
     trainer.remove_callback(PrinterCallback)  # we report through events
     trainer.remove_callback(ProgressCallback)
-    trainer.strop_checkpoint_files = {
+    trainer.strop_checkpoint_files = {  # type: ignore[attr-defined]
         "strop_config.json": config.to_json(),
         "strop_labels.json": json.dumps(
             {"task": task.name, "labels": list(data.labels.labels)}, ensure_ascii=False
@@ -484,7 +484,7 @@ def _run(ctx: RunContext) -> RunResult:
     metrics["task"] = task.name
     metrics["main_metric"] = task.main_metric
     metrics["score"] = float(metrics.get(task.main_metric, 0.0))
-    metrics["eval_loss"] = float(output.metrics.get("test_loss", float("nan")))
+    metrics["eval_loss"] = float((output.metrics or {}).get("test_loss", float("nan")))
     metrics["step"] = step
     metrics["epoch"] = float(trainer.state.epoch or 0.0)
     metrics["best_checkpoint"] = trainer.state.best_model_checkpoint
