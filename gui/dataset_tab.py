@@ -137,6 +137,15 @@ def load_token_preview(path: str, validation_split: float) -> dict[str, Any]:
     return {"report": report, "sentences": sentences, "types": data.entity_types}
 
 
+def load_image_report(path: str, validation_split: float) -> dict[str, Any]:
+    """The image data report (``engine.image_data.image_report``: class counts, sizes,
+    duplicates, unreadable, tiny and extreme-aspect images); it needs no model."""
+    from engine.image_data import image_report, read_image_data
+
+    report = image_report(read_image_data(path, validation_split=validation_split))
+    return {**report, "task": IMAGE, "source": path}
+
+
 def join_sentences(
     sentences: list[tuple[str, list[dict[str, Any]]]],
 ) -> tuple[str, list[dict[str, Any]]]:
@@ -519,6 +528,25 @@ class DatasetTab(QWidget):
             self.rows_label.setText(self.tr("{n:,} images").format(n=len(items)))
             self.show_report(image_counts(items, path))
             self._opened(path)
+            run_task(
+                load_image_report,
+                path,
+                self.split_spin.value() / 100.0,
+                on_result=reported,
+                on_error=report_failed,
+                owner=self,
+                light=True,
+            )
+
+        def reported(report: dict[str, Any]) -> None:
+            if generation == self._generation and self._path == path:
+                self.show_report(report)
+
+        def report_failed(exc: BaseException) -> None:
+            # the thumbnails stay: the problem (one class, no images...) is said above them
+            if generation == self._generation:
+                self.clear_report(self.tr("No report: see the message above."))
+                self.errorOccurred.emit(exc)
 
         run_task(
             list_images,
@@ -788,15 +816,26 @@ class DatasetTab(QWidget):
 
         self._report = r
         self.report_status.hide()
-        train = r.get("train_counts") or {}
-        val = r.get("validation_counts") or {}
+        counts = r.get("counts") or {}
+        train = r.get("train_counts") or counts.get("train") or {}
+        val = r.get("validation_counts") or counts.get("validation") or {}
         labels = list(r.get("labels") or sorted(set(train) | set(val)))
         text = self.tr(
             "<b>{train:,}</b> training images, <b>{val:,}</b> validation images; "
             "<b>{n}</b> classes."
         ).format(train=sum(train.values()), val=sum(val.values()), n=len(labels))
-        if not val:
-            text += " " + self.tr("Without a validation folder, a share is held out per class.")
+        sizes = r.get("sizes") or {}
+        if "width" in sizes and "height" in sizes:
+            text += "<br>" + self.tr(
+                "Image sizes (a sample of {n:,}): median {w:.0f}×{h:.0f} pixels, smallest side "
+                "{small}, largest side {large}."
+            ).format(
+                n=sizes.get("sampled", 0),
+                w=sizes["width"]["median"],
+                h=sizes["height"]["median"],
+                small=min(sizes["width"]["min"], sizes["height"]["min"]),
+                large=max(sizes["width"]["max"], sizes["height"]["max"]),
+            )
         self.summary_label.setText(text)
         self._draw_counts({"labels": labels, "train_counts": train, "validation_counts": val})
         self.length_plot.getPlotItem().clear()

@@ -7,6 +7,7 @@ shown as the code with its parameters: better untranslated than wrong.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
@@ -45,31 +46,31 @@ def _templates() -> dict[str, str]:
         "no_entities": tr(
             "Findings", "The training data has no entities at all: there is nothing to learn."
         ),
-        "unreadable_images": tr(
-            "Findings", "{count:,} files could not be read as images and are skipped ({first})."
+        "skipped_files": tr(
+            "Findings", "{count:,} files cannot be used and are skipped (first: {first})."
         ),
-        "duplicate_images": tr(
-            "Findings", "{count:,} images have the same bytes as another image ({first})."
+        "unreadable_images": tr(
+            "Findings",
+            "{count:,} of {sampled:,} images looked at cannot be decoded (first: {first}).",
+        ),
+        "duplicates_within_split": tr(
+            "Findings",
+            "{count:,} images in {split} have the same bytes as another one (first: {first}).",
         ),
         "duplicates_across_splits": tr(
             "Findings",
-            "{count:,} validation images are also in training ({first}): the score will look "
-            "better than it is.",
+            "{count:,} images are in both training and validation (first: {first}): the score "
+            "will look better than it is.",
         ),
         "tiny_images": tr(
-            "Findings", "{count:,} images are smaller than {min_side} pixels on a side ({first})."
+            "Findings",
+            "{count:,} of {sampled:,} images looked at are under {min_side} pixels on a side "
+            "(first: {first}).",
         ),
         "extreme_aspect": tr(
             "Findings",
-            "{count:,} images are more than {ratio}× wider than tall or taller than wide "
-            "({first}); the centre crop loses much of them.",
-        ),
-        "few_images": tr(
-            "Findings", "Only {count} training images of {label}: add more if you can."
-        ),
-        "class_imbalance": tr(
-            "Findings",
-            "The largest class has {ratio:.0f}× more images than the smallest.",
+            "{count:,} of {sampled:,} images looked at are more than {ratio}× wider than tall "
+            "or taller than wide (first: {first}); the centre crop loses much of them.",
         ),
     }
 
@@ -84,7 +85,18 @@ class _Params(dict):  # type: ignore[type-arg]
 def finding_text(finding: dict[str, Any]) -> str:
     """One finding as a sentence in the interface's language."""
     code = str(finding.get("code", ""))
-    params = dict(finding.get("params") or {})
+    # token findings nest their parameters; the image report's sit beside the code
+    params = dict(finding.get("params") or {}) or {
+        k: v for k, v in finding.items() if k not in ("code", "level", "examples")
+    }
+    examples = finding.get("examples") or []
+    if examples:
+        first = examples[0]
+        while isinstance(first, list | tuple) and first:
+            first = first[0]
+        if isinstance(first, dict):
+            first = first.get("path") or next(iter(first.values()), "")
+        params.setdefault("first", Path(str(first)).name)
     for key, value in list(params.items()):
         if isinstance(value, list | tuple):
             params[key] = ", ".join(map(str, value))
@@ -105,8 +117,8 @@ def findings_html(findings: list[dict[str, Any]], nothing: str) -> str:
         return "✔ " + nothing
     order = {"problem": 0, "warning": 1, "info": 2}
     rows = []
-    for f in sorted(findings, key=lambda f: order.get(str(f.get("level", "info")), 3)):
-        icon = _LEVEL_ICONS.get(str(f.get("level", "info")), "•")
+    for f in sorted(findings, key=lambda f: order.get(str(f.get("level", "warning")), 3)):
+        icon = _LEVEL_ICONS.get(str(f.get("level", "warning")), "•")
         text = finding_text(f).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         rows.append(f"<tr><td style='padding-right:6px'>{icon}</td><td>{text}</td></tr>")
     return "<table cellspacing='2'>" + "".join(rows) + "</table>"

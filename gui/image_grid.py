@@ -66,9 +66,12 @@ def list_images(path: str | os.PathLike[str]) -> list[tuple[str, str, str]]:
     engine's reader, which resolves its paths."""
     root = Path(path)
     if root.is_file():
-        from engine.image_data import read_image_table  # type: ignore[attr-defined]
+        from engine.image_data import read_image_data
 
-        return [(str(p), str(label), "train") for p, label in read_image_table(root)]
+        data = read_image_data(root)
+        return [(p, data.labels[y], "train") for p, y in data.train] + [
+            (p, data.labels[y], "validation") for p, y in data.validation
+        ]
     subdirs = {d.name.lower(): d for d in _class_dirs(root)}
     splits = [(name, subdirs[key]) for key, name in _SPLIT_DIRS.items() if key in subdirs]
     if not any(name == "train" for name, _ in splits):

@@ -135,6 +135,13 @@ def predict_file(
     progress: Any = None,
     task: str = TEXT,
 ) -> tuple[Any, str, int]:
+    """Predict a whole file (or, for image models, a folder of images or a CSV of paths)
+    into ``out``; ``stop`` cancels between batches, keeping what was written."""
+    if task == IMAGE:
+        # a folder of images, or a CSV/Parquet listing image paths, to a CSV
+        predictor = predictor or load_predictor(model_path, task)
+        predict = predictor.predict_folder if Path(source).is_dir() else predictor.predict_csv
+        return predictor, model_path, predict(source, out, progress=progress, stop=stop)
     if predictor is None or not hasattr(predictor, "predict_file"):
         if task == TEXT:
             predictor = load_predictor(model_path, task)

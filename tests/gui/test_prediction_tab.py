@@ -284,6 +284,12 @@ def test_image_models_take_an_image_and_show_a_bar_per_class(
         def predict(self, paths: list[str]) -> list[dict[str, Any]]:
             return [{"path": p, "label": "cat", "scores": {"cat": 0.8, "dog": 0.2}} for p in paths]
 
+        def predict_folder(self, folder: str, out: str, **kwargs: Any) -> int:
+            names = sorted(p.name for p in Path(folder).glob("*.png"))
+            Path(out).write_text("path,label\n" + "".join(f"{n},cat\n" for n in names))
+            kwargs["progress"](len(names), len(names))
+            return len(names)
+
     fake = types.ModuleType("engine.image_predict")
     fake.ImagePredictor = FakeImagePredictor  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "engine.image_predict", fake)
@@ -301,3 +307,12 @@ def test_image_models_take_an_image_and_show_a_bar_per_class(
     assert tab.result_label.text() == "cat · 80.0%"
     assert tab.probabilities() == {"cat": 0.8, "dog": 0.2}
     assert "images" in tab.file_button.text()
+    # a folder of images to a CSV
+    out = tmp_path / "out.csv"
+    fake_dialogs.open_folder_result = str(tmp_path)
+    fake_dialogs.save_file_result = str(out)
+    with qtbot.waitSignal(tab.fileDone, timeout=20_000) as blocker:
+        tab.file_button.click()
+    assert blocker.args == [1]
+    assert out.read_text().splitlines() == ["path,label", "photo.png,cat"]
+    qtbot.waitUntil(lambda: not tab.busy, timeout=10_000)
