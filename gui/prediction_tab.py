@@ -413,6 +413,8 @@ class PredictionTab(QWidget):
         self._task = task
         text, token, image = task == TEXT, task == TOKEN, task == IMAGE
         self.input_stack.setCurrentWidget(self.image_area if image else self.input)
+        # a text box stays a few lines high; a picture takes the room it is given
+        self.input_stack.setMaximumHeight(16777215 if image else self.input.maximumHeight())
         self.live_check.setVisible(not image)
         for widget in (self.min_confidence_spin, self.min_confidence_label):
             widget.setVisible(text)
