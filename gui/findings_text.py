@@ -16,58 +16,57 @@ _LEVEL_ICONS = {"problem": "✖", "warning": "⚠", "info": "ℹ"}
 
 
 def _templates() -> dict[str, str]:
-    tr = QCoreApplication.translate
+    """The sentence of each code in the interface's language (context ``Findings``)."""
     return {
-        "scheme_i_after_o": tr(
+        "scheme_i_after_o": QCoreApplication.translate(
             "Findings",
             "{count:,} entities start with I- instead of B- (tags in {scheme}); they are read "
             "as the start of a new entity.",
         ),
-        "scheme_type_change": tr(
+        "scheme_type_change": QCoreApplication.translate(
             "Findings",
             "{count:,} times the type changes inside an entity (tags in {scheme}); the new "
             "type is read as a new entity.",
         ),
-        "long_sentences": tr(
+        "long_sentences": QCoreApplication.translate(
             "Findings",
             "{count:,} sentences ({share:.1%}) are longer than {max_length} sub-words; they are "
             "split into overlapping windows, not cut.",
         ),
-        "unseen_validation_types": tr(
+        "unseen_validation_types": QCoreApplication.translate(
             "Findings",
-            "Validation has entity types never seen in training: {types}. The model cannot "
-            "learn them.",
+            "Validation has entity types never seen in training: {types}. The model cannot learn them.",
         ),
-        "rare_entity_type": tr(
+        "rare_entity_type": QCoreApplication.translate(
             "Findings",
             "Only {count} training examples of {type}: the model will rarely find it. Label "
             "more if you can.",
         ),
-        "no_entities": tr(
+        "no_entities": QCoreApplication.translate(
             "Findings", "The training data has no entities at all: there is nothing to learn."
         ),
-        "skipped_files": tr(
+        "skipped_files": QCoreApplication.translate(
             "Findings", "{count:,} files cannot be used and are skipped (first: {first})."
         ),
-        "unreadable_images": tr(
+        "unreadable_images": QCoreApplication.translate(
             "Findings",
             "{count:,} of {sampled:,} images looked at cannot be decoded (first: {first}).",
         ),
-        "duplicates_within_split": tr(
+        "duplicates_within_split": QCoreApplication.translate(
             "Findings",
             "{count:,} images in {split} have the same bytes as another one (first: {first}).",
         ),
-        "duplicates_across_splits": tr(
+        "duplicates_across_splits": QCoreApplication.translate(
             "Findings",
             "{count:,} images are in both training and validation (first: {first}): the score "
             "will look better than it is.",
         ),
-        "tiny_images": tr(
+        "tiny_images": QCoreApplication.translate(
             "Findings",
             "{count:,} of {sampled:,} images looked at are under {min_side} pixels on a side "
             "(first: {first}).",
         ),
-        "extreme_aspect": tr(
+        "extreme_aspect": QCoreApplication.translate(
             "Findings",
             "{count:,} of {sampled:,} images looked at are more than {ratio}× wider than tall "
             "or taller than wide (first: {first}); the centre crop loses much of them.",
@@ -97,6 +96,12 @@ def finding_text(finding: dict[str, Any]) -> str:
         if isinstance(first, dict):
             first = first.get("path") or next(iter(first.values()), "")
         params.setdefault("first", Path(str(first)).name)
+    if params.get("split") in ("train", "validation"):
+        params["split"] = (
+            QCoreApplication.translate("Findings", "training")
+            if params["split"] == "train"
+            else QCoreApplication.translate("Findings", "validation")
+        )
     for key, value in list(params.items()):
         if isinstance(value, list | tuple):
             params[key] = ", ".join(map(str, value))

@@ -23,7 +23,8 @@ def image_filter() -> str:
     from PySide6.QtCore import QCoreApplication
 
     patterns = " ".join(f"*{s}" for s in sorted(IMAGE_SUFFIXES))
-    return f"{QCoreApplication.translate('ImageDropArea', 'Images')} ({patterns})"
+    name = QCoreApplication.translate("ImageDropArea", "Images")
+    return f"{name} ({patterns})"
 
 
 def _image_path(event: QDragEnterEvent | QDropEvent) -> str | None:
