@@ -744,6 +744,7 @@ class DatasetTab(QWidget):
         self._report = report
         self.report_status.hide()
         self.summary_label.setText(self._summary_html(report))
+        self._counts_title(self.tr("Examples per class"))
         self._draw_counts(report)
         self._draw_lengths(report)
         self.warnings_label.setText(self._warnings_html(report))
@@ -784,6 +785,7 @@ class DatasetTab(QWidget):
                 )
             )
         self.summary_label.setText("<br>".join(lines))
+        self._counts_title(self.tr("Entities per type"))
         self._draw_counts({"labels": kinds, "train_counts": train, "validation_counts": val})
         self.length_plot.getPlotItem().clear()
         findings = list(r.get("findings", []))
@@ -837,6 +839,7 @@ class DatasetTab(QWidget):
                 large=max(sizes["width"]["max"], sizes["height"]["max"]),
             )
         self.summary_label.setText(text)
+        self._counts_title(self.tr("Images per class"))
         self._draw_counts({"labels": labels, "train_counts": train, "validation_counts": val})
         self.length_plot.getPlotItem().clear()
         if r.get("preliminary"):
@@ -896,6 +899,12 @@ class DatasetTab(QWidget):
                 f"<td>{_escape(warning_text(w))}</td></tr>"
             )
         return "<table cellspacing='2'>" + "".join(rows) + "</table>"
+
+    def _counts_title(self, title: str) -> None:
+        from gui.theme import style_plot
+
+        if self.class_plot.property("stropPlotTitle") != title:
+            style_plot(self.class_plot, title)
 
     def _draw_counts(self, r: dict[str, Any]) -> None:
         import numpy as np

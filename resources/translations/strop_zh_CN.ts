@@ -199,6 +199,10 @@
       <translation>各类型实体数（训练 / 验证）：{counts}。</translation>
     </message>
     <message>
+      <source>Entities per type</source>
+      <translation>各类型的实体数</translation>
+    </message>
+    <message>
       <source>Nothing to worry about in this data.</source>
       <translation>这份数据没有需要担心的问题。</translation>
     </message>
@@ -217,6 +221,10 @@
     <message>
       <source>Image sizes (a sample of {n:,}): median {w:.0f}×{h:.0f} pixels, smallest side {small}, largest side {large}.</source>
       <translation>图片尺寸（抽样 {n:,} 张）：中位数 {w:.0f}×{h:.0f} 像素，最短边 {small}，最长边 {large}。</translation>
+    </message>
+    <message>
+      <source>Images per class</source>
+      <translation>各类别的图片数</translation>
     </message>
     <message>
       <source>Checking the images (sizes, duplicates)…</source>

@@ -290,3 +290,17 @@ def test_a_big_image_folder_opens_at_once_and_decodes_only_what_is_seen(
     qtbot.wait(500)
     assert tab.image_grid.grid_model.cached < 400  # the visible ones, not 6,000
     qtbot.waitUntil(lambda: "sizes" in (tab.report or {}), timeout=60_000)  # the report follows
+
+
+def test_the_run_config_carries_the_task(qtbot: Any, window: Any, tmp_path: Path) -> None:
+    conll = write_conll(tmp_path / "ner.conll")
+    window.open_dataset(str(conll))
+    qtbot.waitUntil(lambda: window.dataset_tab.path == str(conll), timeout=30_000)
+    config = window.build_config()
+    assert config.task == "token-classification"
+    assert config.data == str(conll) and config.text_column is None
+    # the window's report (with the model's tokenizer) arrives, or says what is missing
+    qtbot.waitUntil(
+        lambda: "long_share" in (window.dataset_tab.report or {}) or window.banner.isVisible(),
+        timeout=60_000,
+    )
