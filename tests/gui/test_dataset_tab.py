@@ -304,3 +304,19 @@ def test_the_run_config_carries_the_task(qtbot: Any, window: Any, tmp_path: Path
         lambda: "long_share" in (window.dataset_tab.report or {}) or window.banner.isVisible(),
         timeout=60_000,
     )
+
+
+def test_the_window_opens_an_image_folder_with_its_thumbnails(
+    qtbot: Any, make_window: Any, tmp_path: Path
+) -> None:
+    """What ``python main.py --dataset FOLDER`` does: the window starts on the folder."""
+    root = write_images(tmp_path / "pets", per_class=6)
+    window = make_window(dataset=str(root))
+    tab = window.dataset_tab
+    qtbot.waitUntil(lambda: tab.image_grid.grid_model.cached >= 6, timeout=60_000)
+    grid = window.findChild(type(tab.image_grid.view), "imageGrid")
+    assert grid.isVisible() and grid.model().rowCount() == 6
+    assert window.build_config().task == "image-classification"
+    qtbot.waitUntil(
+        lambda: "sizes" in (tab.report or {}) or window.banner.isVisible(), timeout=60_000
+    )
