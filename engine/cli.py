@@ -96,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--no-onnx", action="store_true", help="leave out the ONNX export")
     _add_model_commands(sub)
     _add_insight_parsers(sub)
+    _add_compare_command(sub)
     return parser
 
 
@@ -287,6 +288,8 @@ def cmd_train(args: argparse.Namespace) -> int:
             allow_pickle=config.allow_pickle,
             trust_remote_code=config.trust_remote_code,
         )
+    if not args.resume and is_main_process():
+        _warn_language_mismatch(config)
     stop = threading.Event()
     _install_stop_signals(stop)
     main = is_main_process()  # under torchrun / accelerate launch only rank 0 prints progress
@@ -497,7 +500,85 @@ def cmd_suspects(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# ----- compare, and the language warning of train ------------------------------------------
+def _add_compare_command(sub: Any) -> None:
+    """``compare``: short trials of models x strategies within a time budget, plus a baseline."""
+    from engine.compare import DEFAULT_BUDGET, DEFAULT_STRATEGIES
+
+    c = sub.add_parser(
+        "compare",
+        help="try models and strategies briefly on your data and recommend one (JSON lines)",
+    )
+    c.add_argument("--data", required=True)
+    c.add_argument("--validation")
+    c.add_argument("--text-column")
+    c.add_argument("--label-column")
+    c.add_argument(
+        "--models",
+        help="comma-separated models as --model takes them (default: the starter plus every "
+        "model on this computer whose vocabulary fits the data's language)",
+    )
+    c.add_argument(
+        "--strategies",
+        default=",".join(DEFAULT_STRATEGIES),
+        help=f"comma-separated strategies (default: {','.join(DEFAULT_STRATEGIES)})",
+    )
+    c.add_argument(
+        "--budget",
+        type=float,
+        default=DEFAULT_BUDGET,
+        help=f"seconds for the whole comparison (default: {DEFAULT_BUDGET:g})",
+    )
+    c.add_argument("--seed", type=int, default=42)
+    _add_trust_flags(c)
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from engine.compare import compare
+
+    stop = threading.Event()
+    _install_stop_signals(stop)
+
+    def show(result: Any) -> None:
+        print(json.dumps(result.to_dict(), ensure_ascii=False), flush=True)
+
+    models = args.models.split(",") if args.models is not None else None
+    result = compare(
+        args.data, validation=args.validation, models=models, strategies=args.strategies,
+        budget=args.budget, on_result=show, stop=stop, text_column=args.text_column,
+        label_column=args.label_column, seed=args.seed, allow_pickle=args.allow_pickle,
+        trust_remote_code=args.trust_remote_code,
+    )  # fmt: skip
+    print(json.dumps(result.summary(), ensure_ascii=False), flush=True)
+    return EXIT_OK
+
+
+def _warn_language_mismatch(config: Any) -> None:
+    """Before ``train``: when the model's vocabulary does not fit the data's language, say
+    so on stderr (unknown share, the baseline's score, models for the language) and go on:
+    a script must never hang on a question. Any problem reading data or model is left to
+    ``train``, which reports it properly."""
+    from engine import tasks
+    from engine.compare import TEXT_TASK, check_language
+
+    try:
+        task = tasks.get(config.task) if config.task else tasks.detect(config.data)
+        if task.name != TEXT_TASK:
+            return
+        check = check_language(
+            config.data, config.model, validation=config.validation,
+            text_column=config.text_column, label_column=config.label_column,
+            allow_pickle=config.allow_pickle, trust_remote_code=config.trust_remote_code,
+            seed=config.seed,
+        )  # fmt: skip
+    except StropError:
+        return
+    if check.mismatch:
+        print(check.warning(), file=sys.stderr, flush=True)
+
+
 COMMANDS = {
+    "compare": cmd_compare,
     "train": cmd_train,
     "evaluate": cmd_evaluate,
     "predict": cmd_predict,

@@ -99,6 +99,10 @@ class RunInfo:
     duration: float | None
     last_step: int | None
     has_model: bool
+    task: str = "text-classification"
+    main_metric: str = "macro_f1"
+    score: float | None = None
+    """The task's main metric: the final one, or the best evaluation's so far."""
 
     @property
     def name(self) -> str:
@@ -128,10 +132,13 @@ def run_info(path: Path) -> RunInfo | None:
     metrics = folder.metrics or {}
     accuracy = metrics.get("accuracy")
     macro_f1 = metrics.get("macro_f1")
-    if accuracy is None:  # unfinished: best evaluation so far
+    main_metric = str(metrics.get("main_metric") or status.get("main_metric") or "macro_f1")
+    score = metrics.get("score", metrics.get(main_metric))
+    if accuracy is None and score is None:  # unfinished: best evaluation so far
         best = folder.best_evaluation()
         if best is not None:
             accuracy, macro_f1 = best.get("accuracy"), best.get("macro_f1")
+            score = best.get("score", best.get(main_metric))
     started = status.get("started") or folder.path.stat().st_mtime
     ended = status.get("ended")
     return RunInfo(
@@ -146,6 +153,9 @@ def run_info(path: Path) -> RunInfo | None:
         duration=(float(ended) - float(started)) if ended else status.get("train_seconds"),
         last_step=folder.last_step,
         has_model=folder.has_model,
+        task=str(config.get("task") or "text-classification"),
+        main_metric=main_metric,
+        score=float(score) if score is not None else macro_f1,
     )
 
 

@@ -220,7 +220,8 @@ def phase_text(phase: str, message: str) -> str:
         "data": QCoreApplication.translate("Engine", "Loading the data"),
         "model": QCoreApplication.translate("Engine", "Loading the model"),
         "report": QCoreApplication.translate("Engine", "Measuring the data"),
-        "tokenize": QCoreApplication.translate("Engine", "Tokenising"),
+        "tokenize": QCoreApplication.translate("Engine", "Preparing the examples"),
+        "baseline": QCoreApplication.translate("Engine", "Fitting the baseline"),
         "build": QCoreApplication.translate("Engine", "Building the model"),
         "evaluate": QCoreApplication.translate("Engine", "Evaluating the best model"),
     }

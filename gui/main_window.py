@@ -127,6 +127,8 @@ class MainWindow(QMainWindow):
         self.dataset_tab.settingsChanged.connect(self._report_timer.start)
         self.model_tab.modelChanged.connect(self._model_changed)
         self.model_tab.strategyChanged.connect(self.training_tab.set_strategy)
+        self.model_tab.set_data_provider(self.dataset_tab.data_settings)
+        self.dataset_tab.datasetOpened.connect(self.model_tab.data_changed)
         self.training_tab.set_strategy(self.model_tab.strategy())
         self.training_tab.set_config_provider(self.build_config)
         self.training_tab.set_data_pending_probe(lambda: self.dataset_tab.loading)
@@ -166,6 +168,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.open_action)
         file_menu.addAction(self.open_run_action)
         file_menu.addMenu(self.recent_menu)
+        file_menu.addMenu(self.model_tab.import_menu)
         file_menu.addSeparator()
         self.settings_action = QAction(self.tr("&Settings…"), self)
         self.settings_action.setObjectName("settingsAction")
@@ -218,6 +221,8 @@ class MainWindow(QMainWindow):
         runs.set_training_probe(lambda: (self.training_tab.is_running, self.training_tab.run_dir))
         runs.resumeRequested.connect(self.resume_run)
         runs.predictRequested.connect(self.predict_with)
+        runs.retrainRequested.connect(self.retrain_on)
+        self.training_tab.results.retrainRequested.connect(self.retrain_on)
         runs.runsChanged.connect(lambda: self.prediction_tab.refresh_models())
         self.training_tab.runStarting.connect(runs.resume_banner.withdraw)
         self.training_tab.runStarting.connect(lambda: runs.refresh())
@@ -280,6 +285,13 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.dataset_tab)
         self.status_dataset.setText(self.tr("Opening {name}…").format(name=Path(path).name))
         self.dataset_tab.open_file(path)
+
+    def retrain_on(self, path: str) -> None:
+        """Open a corrected copy of the data and train on it once it has loaded."""
+        if self.training_tab.is_running:
+            return
+        self.open_dataset(path)
+        self.training_tab.start()  # pending until the Dataset tab has read the file
 
     def _dataset_opened(self, path: str) -> None:
         self.status_dataset.setText(

@@ -1,5 +1,13 @@
 """The Model tab: which pre-trained model to start from, what it is, and how much to train.
 
+Below the choice, evidence for it: Compare (``gui.compare_view``) tries models and
+strategies briefly on the open data and recommends one; the catalogue
+(``gui.catalogue_view``) lists well-known models ranked for the data's language; Import
+copies a model made on another computer. The data's language is detected in the background
+when data open, and the chosen model's vocabulary fit (with the baseline's score when it
+does not fit) whenever data or model change: Start asks before a mismatched run
+(``gui.language_dialog``).
+
 Sources: the starter model (bundled), a folder on this computer, a model already in the
 Hugging Face cache, or a hub id downloaded on an explicit click (with a progress bar; an
 offline machine gets a plain message, never a timeout). Describing a model reads only its
@@ -8,9 +16,11 @@ config and weight headers, off the GUI thread.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCursor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -19,15 +29,19 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QProgressBar,
     QPushButton,
     QSpinBox,
     QStackedWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from gui import dialogs
+from gui.catalogue_view import CatalogueView
+from gui.compare_view import CompareView
 from gui.worker import run_task
 
 SOURCES = ("starter", "folder", "cache", "hub")
@@ -70,12 +84,18 @@ def download(repo_id: str, progress: Any = None) -> str:
 
 class ModelTab(QWidget):
     """Signals: ``modelChanged(spec)`` when a model is chosen, ``strategyChanged(text)``,
-    ``infoReady(ModelInfo)``, ``errorOccurred(exception)``."""
+    ``infoReady(ModelInfo)``, ``errorOccurred(exception)``, ``languageDetected(code)``,
+    ``languageChecked(LanguageCheck)`` (the model's fit to the data),
+    ``candidateChosen(model, strategy)`` (Use on a compared row), ``modelImported(path)``."""
 
     modelChanged = Signal(str)
     strategyChanged = Signal(str)
     infoReady = Signal(object)
     errorOccurred = Signal(object)
+    languageDetected = Signal(str)
+    languageChecked = Signal(object)
+    candidateChosen = Signal(str, str)
+    modelImported = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -84,6 +104,12 @@ class ModelTab(QWidget):
         self._info: Any = None
         self._generation = 0
         self._device_label = self.tr("Automatic")
+        self._data_provider: Callable[[], dict[str, Any]] | None = None
+        self._language: str | None = None
+        self._language_generation = 0
+        self._check_generation = 0
+        self._check: Any = None
+        self._check_key: tuple[Any, ...] | None = None
 
         # ----- where the model comes from -----
         self.source_combo = QComboBox()
@@ -192,6 +218,10 @@ class ModelTab(QWidget):
             value.setWordWrap(True)
             self.values[key] = value
             form.addRow(title, value)
+        self.fit_label = QLabel("–")
+        self.fit_label.setObjectName("languageFitLabel")
+        self.fit_label.setWordWrap(True)
+        form.addRow(self.tr("Your data:"), self.fit_label)
 
         # ----- strategy -----
         self.strategy_combo = QComboBox()
@@ -250,9 +280,40 @@ class ModelTab(QWidget):
         right = QVBoxLayout()
         right.addWidget(info_box)
         right.addStretch(1)
-        layout = QHBoxLayout(self)
-        layout.addLayout(left, 3)
-        layout.addLayout(right, 2)
+        # ----- evidence: compare, catalogue, import -----
+        self.compare_view = CompareView()
+        self.catalogue_view = CatalogueView()
+        self.choice_tabs = QTabWidget()
+        self.choice_tabs.setObjectName("modelChoiceTabs")
+        self.choice_tabs.addTab(self.compare_view, self.tr("Compare on my data"))
+        self.choice_tabs.addTab(self.catalogue_view, self.tr("Catalogue"))
+        self.import_menu = QMenu(self.tr("Import model"), self)
+        self.import_menu.setObjectName("importModelMenu")
+        self.import_folder_action = QAction(self.tr("Import a model folder…"), self)
+        self.import_folder_action.setObjectName("importModelFolderAction")
+        self.import_folder_action.triggered.connect(self.choose_import_folder)
+        self.import_zip_action = QAction(self.tr("Import a model .zip…"), self)
+        self.import_zip_action.setObjectName("importModelZipAction")
+        self.import_zip_action.triggered.connect(self.choose_import_zip)
+        self.import_menu.addAction(self.import_folder_action)
+        self.import_menu.addAction(self.import_zip_action)
+        self.catalogue_view.import_button.setMenu(self.import_menu)
+        self.compare_view.import_button.setMenu(self.import_menu)
+        self.compare_view.candidateChosen.connect(self.use_candidate)
+        self.compare_view.showCatalogue.connect(lambda: self.show_catalogue())
+        self.compare_view.errorOccurred.connect(self.errorOccurred.emit)
+        self.catalogue_view.useModel.connect(self.set_model)
+        self.catalogue_view.downloadModel.connect(self.download_hub_model)
+        self.catalogue_view.errorOccurred.connect(self.errorOccurred.emit)
+        self.catalogue_view.importRequested.connect(self.choose_import)
+        self.compare_view.importRequested.connect(self.choose_import)
+
+        top = QHBoxLayout()
+        top.addLayout(left, 3)
+        top.addLayout(right, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.choice_tabs, 1)
         self._strategy_changed()
         self._safety_changed()
 
@@ -316,6 +377,7 @@ class ModelTab(QWidget):
         self._info = None
         self.modelChanged.emit(spec)
         self.describe()
+        self.refresh_language_check()
 
     def _select_source_for(self, spec: str) -> None:
         from pathlib import Path
@@ -403,6 +465,7 @@ class ModelTab(QWidget):
 
         def done(repo_id: str) -> None:
             self.refresh_cache()
+            self.catalogue_view.refresh()
             self.set_model(repo_id)
 
         def finished() -> None:
@@ -463,3 +526,202 @@ class ModelTab(QWidget):
             "trust_remote_code": self.trust_check.isChecked(),
             "allow_pickle": self.pickle_check.isChecked(),
         }
+
+    # ----- the data's language, and the model's fit to it ---------------------------------
+    def set_data_provider(self, provider: Callable[[], dict[str, Any]]) -> None:
+        """``provider()`` gives the open data's settings (``data``, ``validation``, columns;
+        ``DatasetTab.data_settings``); it raises when no data is open."""
+        self._data_provider = provider
+        self.compare_view.set_data_provider(provider)
+
+    def _data_settings(self) -> dict[str, Any] | None:
+        if self._data_provider is None:
+            return None
+        try:
+            return self._data_provider()
+        except Exception:  # noqa: BLE001 - no data open (yet): nothing to check
+            return None
+
+    @property
+    def language(self) -> str | None:
+        """The open data's language (ISO 639-1), once detected."""
+        return self._language
+
+    def data_changed(self, *_: Any) -> None:
+        """Data opened or its columns changed: detect its language in the background, rank
+        the catalogue for it, and check the model's fit again."""
+        from engine.compare import detect_data_language
+
+        settings = self._data_settings()
+        if settings is None:
+            return
+        self._language_generation += 1
+        generation = self._language_generation
+
+        def detected(code: str) -> None:
+            if generation != self._language_generation:
+                return
+            self._language = code
+            self.compare_view.set_language(code)
+            self.catalogue_view.set_language(code)
+            self.languageDetected.emit(code)
+
+        run_task(
+            detect_data_language, settings["data"], settings.get("text_column"),
+            on_result=detected, on_error=lambda _exc: None, owner=self,
+        )  # fmt: skip
+        self.refresh_language_check()
+
+    def _check_key_for(self, settings: dict[str, Any]) -> tuple[Any, ...]:
+        return (
+            settings["data"], settings.get("validation"), settings.get("text_column"),
+            settings.get("label_column"), self._spec, self.pickle_check.isChecked(),
+        )  # fmt: skip
+
+    def _check_options(self, settings: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "validation": settings.get("validation"),
+            "text_column": settings.get("text_column"),
+            "label_column": settings.get("label_column"),
+            "allow_pickle": self.pickle_check.isChecked(),
+            "trust_remote_code": self.trust_check.isChecked(),
+        }
+
+    def refresh_language_check(self) -> None:
+        """Measure the model's vocabulary fit to the data in the background (and, when it
+        does not fit, the baseline's score); ``languageChecked`` says when it is known."""
+        from engine.compare import check_language
+
+        settings = self._data_settings()
+        if settings is None:
+            return
+        self._check_generation += 1
+        generation = self._check_generation
+        key = self._check_key_for(settings)
+        self.fit_label.setText(self.tr("Checking how this model reads your data…"))
+
+        def checked(check: Any) -> None:
+            if generation == self._check_generation:
+                self._set_check(key, check)
+
+        def failed(_exc: BaseException) -> None:  # data or model errors are shown elsewhere
+            if generation == self._check_generation:
+                self.fit_label.setText("–")
+
+        run_task(
+            check_language, settings["data"], self._spec, **self._check_options(settings),
+            on_result=checked, on_error=failed, owner=self,
+        )  # fmt: skip
+
+    def _set_check(self, key: tuple[Any, ...], check: Any) -> None:
+        from gui.theme import warning_text_colour
+
+        self._check, self._check_key = check, key
+        if check.mismatch:
+            self.fit_label.setText(
+                self.tr("does not fit: {share:.0%} unknown tokens for '{language}' text.").format(
+                    share=check.fit.unknown_share, language=check.language
+                )
+                if not check.fit.byte_level
+                else self.tr("does not fit: read as bytes, not words ('{language}').").format(
+                    language=check.language
+                )
+            )
+            colour = warning_text_colour(self.palette()).name()
+            self.fit_label.setStyleSheet(f"color: {colour}; font-weight: bold;")
+        else:
+            self.fit_label.setText(
+                self.tr("'{language}' text, {share:.1%} unknown tokens: fits.").format(
+                    language=check.language, share=check.fit.unknown_share
+                )
+            )
+            self.fit_label.setStyleSheet("")
+        self.languageChecked.emit(check)
+
+    def language_check_now(self) -> Any:
+        """The model's fit to the open data, for Start: the background result when it is
+        for the current choices, else measured now (without the baseline, which follows in
+        the background). ``None`` without data, or when data or model cannot be read."""
+        from engine.compare import check_language
+
+        settings = self._data_settings()
+        if settings is None:
+            return None
+        key = self._check_key_for(settings)
+        if self._check is not None and self._check_key == key:
+            return self._check
+        try:
+            check = check_language(
+                settings["data"], self._spec, with_baseline=False,
+                **self._check_options(settings),
+            )  # fmt: skip
+        except Exception:  # noqa: BLE001 - the run reports data and model errors itself
+            return None
+        if check.mismatch:
+            self.refresh_language_check()  # the baseline's score, for the dialog
+        return check
+
+    # ----- compare, catalogue, import -------------------------------------------------------
+    def use_candidate(self, model: str, strategy: str) -> None:
+        """Use a compared candidate: its model and strategy here, its strategy in the
+        Training tab (through ``strategyChanged``)."""
+        self.set_strategy(strategy)
+        if model != self._spec:
+            self.set_model(model)
+        self.candidateChosen.emit(model, strategy)
+
+    def show_catalogue(self, select: str | None = None) -> None:
+        self.choice_tabs.setCurrentWidget(self.catalogue_view)
+        if select:
+            self.catalogue_view.select_id(select)
+
+    def download_hub_model(self, repo_id: str) -> None:
+        """Download a catalogue model through the hub page's Download."""
+        self.source_combo.setCurrentIndex(SOURCES.index("hub"))
+        self.hub_edit.setText(repo_id)
+        self.start_download()
+
+    def choose_import(self) -> None:
+        """Offer folder or .zip (the menu of the Import buttons)."""
+        self.import_menu.popup(QCursor.pos())
+
+    def choose_import_folder(self) -> None:
+        path = dialogs.open_folder(self, self.tr("Import a model folder"))
+        if path:
+            self.import_model(path)
+
+    def choose_import_zip(self) -> None:
+        path = dialogs.open_file(
+            self, self.tr("Import a model .zip"), self.tr("Zip archives (*.zip)")
+        )
+        if path:
+            self.import_model(path)
+
+    def import_model(self, path: str) -> None:
+        """Copy a model folder or .zip into Strop's models in the background, then list and
+        select it."""
+        from engine.model_import import import_model
+
+        self.info_status.setText(self.tr("Importing {path}…").format(path=path))
+
+        def progress(done: int, total: int) -> None:
+            self.info_status.setText(
+                self.tr("Importing: {done:,.0f} of {total:,.0f} MB").format(
+                    done=done / 1e6, total=total / 1e6
+                )
+            )
+
+        def imported(dest: Any) -> None:
+            self.refresh_cache()
+            self.catalogue_view.refresh()
+            self.modelImported.emit(str(dest))
+            self.set_model(str(dest))
+
+        def failed(exc: BaseException) -> None:
+            self.info_status.setText(self.tr("Nothing was imported: see the message above."))
+            self.errorOccurred.emit(exc)
+
+        run_task(
+            import_model, path, allow_pickle=self.pickle_check.isChecked(),
+            on_result=imported, on_error=failed, on_progress=progress, owner=self,
+        )  # fmt: skip

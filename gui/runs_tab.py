@@ -123,6 +123,12 @@ def history_series(folder: Any) -> dict[str, tuple[Any, Any]]:
     }
 
 
+def run_score(info: Any) -> tuple[float | None, str]:
+    """A run's score on its task's main metric and the metric's name (``RunInfo`` reads
+    them once, off the GUI thread, with the listing)."""
+    return info.score, info.main_metric
+
+
 def swatch(rgb: tuple[int, int, int], size: int = 12) -> QIcon:
     """A square of colour that keeps its colour in a selected row (a plain ``QColor``
     decoration is tinted by the selection)."""
@@ -145,7 +151,7 @@ class RunsTableModel(QAbstractTableModel):
         QT_TRANSLATE_NOOP("RunsTableModel", "Strategy"),
         QT_TRANSLATE_NOOP("RunsTableModel", "Status"),
         QT_TRANSLATE_NOOP("RunsTableModel", "Best accuracy"),
-        QT_TRANSLATE_NOOP("RunsTableModel", "Macro F1"),
+        QT_TRANSLATE_NOOP("RunsTableModel", "Score"),
         QT_TRANSLATE_NOOP("RunsTableModel", "Duration"),
     )
 
@@ -153,6 +159,7 @@ class RunsTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._runs: list[Any] = []
         self._colours: dict[Path, QIcon] = {}
+        self._scores: dict[Path, tuple[float | None, str]] = {}
 
     def set_colours(self, colours: dict[Path, tuple[int, int, int]]) -> None:
         """Curve colours of overlaid runs, shown as a swatch in their first cell."""
@@ -167,7 +174,13 @@ class RunsTableModel(QAbstractTableModel):
     def set_runs(self, runs: list[Any]) -> None:
         self.beginResetModel()
         self._runs = list(runs)
+        self._scores = {info.path: run_score(info) for info in self._runs}
         self.endResetModel()
+
+    def score(self, info: Any) -> tuple[float | None, str]:
+        """The run's main-metric score and the metric's name (``run_score``)."""
+        found = self._scores.get(info.path)
+        return found if found is not None else run_score(info)
 
     @property
     def runs(self) -> list[Any]:
@@ -203,7 +216,8 @@ class RunsTableModel(QAbstractTableModel):
         if column == 5:
             return f"{info.accuracy:.1%}" if info.accuracy is not None else "–"
         if column == 6:
-            return f"{info.macro_f1:.3f}" if info.macro_f1 is not None else "–"
+            value, _metric = self.score(info)
+            return f"{value:.3f}" if value is not None else "–"
         return duration(info.duration) if info.duration is not None else "–"
 
     def _sort_key(self, info: Any, column: int) -> Any:
@@ -212,7 +226,8 @@ class RunsTableModel(QAbstractTableModel):
         if column == 5:
             return -1.0 if info.accuracy is None else float(info.accuracy)
         if column == 6:
-            return -1.0 if info.macro_f1 is None else float(info.macro_f1)
+            value, _metric = self.score(info)
+            return -1.0 if value is None else float(value)
         if column == 7:
             return -1.0 if info.duration is None else float(info.duration)
         return self._text(info, column).lower()
@@ -235,6 +250,10 @@ class RunsTableModel(QAbstractTableModel):
                 return info.model
             if column == 4 and info.resumable:
                 return self.tr("Can be resumed from step {step}").format(step=info.last_step)
+            if column == 6:
+                return self.tr("The task's main metric: {metric}").format(
+                    metric=self.score(info)[1]
+                )
             return str(info.path)
         if role == Qt.ItemDataRole.TextAlignmentRole and column >= 5:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -323,15 +342,28 @@ class _ExportProgress(QObject):
     step = Signal(int, int, str)
 
 
+def prefix_object_names(root: QWidget, prefix: str) -> None:
+    """Give every named child of ``root`` (and ``root``) the ``prefix`` it lacks:
+    ``coachingLabel`` becomes ``runCoachingLabel``; Qt's own ``qt_...`` names stay."""
+    from PySide6.QtCore import QObject
+
+    for child in [root, *root.findChildren(QObject)]:
+        name = child.objectName()
+        if name and not name.startswith((prefix, "qt_")):
+            child.setObjectName(prefix + name[0].upper() + name[1:])
+
+
 class RunsTab(QWidget):
     """Signals: ``errorOccurred(exception)``; ``resumeRequested(run_dir)``;
-    ``predictRequested(model_dir)``; ``runsChanged()`` when runs were deleted;
+    ``predictRequested(model_dir)``; ``retrainRequested(data_path)`` to train on a corrected
+    copy of a run's data; ``runsChanged()`` when runs were deleted;
     ``runsListed(list)`` after each listing; ``exportProgress(done, total, message)`` and
     ``exported(ExportResult)`` while and when an export runs."""
 
     errorOccurred = Signal(object)
     resumeRequested = Signal(str)
     predictRequested = Signal(str)
+    retrainRequested = Signal(str)
     runsChanged = Signal()
     runsListed = Signal(list)
     exportProgress = Signal(int, int, str)
@@ -471,14 +503,19 @@ class RunsTab(QWidget):
             "runConfusionTable",
             "runPerClassTable",
             Qt.Orientation.Vertical,
+            misclassified_name="runMisclassifiedTable",
         )
+        # a widget in both the Training and the Runs tab takes a "run" prefix here
+        prefix_object_names(self.results, "run")
+        self.results.retrainRequested.connect(self.retrainRequested.emit)
+        self.results.errorOccurred.connect(self.errorOccurred.emit)
         plots = QWidget()
         self._plots_layout = QHBoxLayout(plots)
         self._plots_layout.setContentsMargins(0, 0, 0, 0)
         bottom_split = QSplitter(Qt.Orientation.Horizontal)
         bottom_split.addWidget(plots)
         bottom_split.addWidget(self.results)
-        bottom_split.setStretchFactor(0, 3)
+        bottom_split.setStretchFactor(0, 1)
         bottom_split.setStretchFactor(1, 1)
         bottom = QWidget()
         bottom_layout = QVBoxLayout(bottom)
@@ -683,7 +720,7 @@ class RunsTab(QWidget):
 
         metrics = folder.metrics
         if metrics:
-            self.results.show_metrics(metrics)
+            self.results.show_run(folder.path, metrics)
         else:
             self.results.clear(self.tr("No final metrics: the run did not finish."))
         self._draw([info], single=True)

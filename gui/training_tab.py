@@ -192,6 +192,7 @@ class TrainingTab(QWidget):
         self.results = ResultsView(
             "trainingResults", "finalMetricsLabel", "confusionMatrixTable", "perClassTable"
         )
+        self.results.errorOccurred.connect(self.errorOccurred.emit)
         self.metrics_label = self.results.metrics_label
         self.confusion_table = self.results.confusion_table
         self.per_class_table = self.results.per_class_table
@@ -363,6 +364,11 @@ class TrainingTab(QWidget):
         except Exception as exc:  # noqa: BLE001 - shown in words, nothing starts
             self.errorOccurred.emit(exc)
             return
+        from gui.language_dialog import check_language_before_start
+
+        # a model that does not read the data's language: ask first (go on, switch, import)
+        if not check_language_before_start(self.window()):
+            return
         self.start_run(config)
 
     def resume(self) -> None:
@@ -483,7 +489,7 @@ class TrainingTab(QWidget):
                     time=duration(event.metrics.get("train_seconds")),
                 )
             )
-            self.show_results(event.metrics)
+            self.results.show_run(event.run_dir, event.metrics)
             self.modelSaved.emit(event.model_dir)
         elif isinstance(event, ev.RunStopped):
             self._resume_dir = event.run_dir if event.checkpoint else None
@@ -602,7 +608,7 @@ class TrainingTab(QWidget):
         self.load_history(folder.records)
         metrics = folder.metrics
         if metrics:
-            self.show_results(metrics)
+            self.results.show_run(info.path, metrics)
         self._resume_dir = str(info.path) if info.resumable else None
         from gui.i18n import run_state_text
 

@@ -1,6 +1,260 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
   <context>
+    <name>CatalogueView</name>
+    <message>
+      <source>Model</source>
+      <translation>模型</translation>
+    </message>
+    <message>
+      <source>Languages</source>
+      <translation>语言</translation>
+    </message>
+    <message>
+      <source>Parameters</source>
+      <translation>参数量</translation>
+    </message>
+    <message>
+      <source>Download</source>
+      <translation>下载</translation>
+    </message>
+    <message>
+      <source>Licence</source>
+      <translation>许可证</translation>
+    </message>
+    <message>
+      <source>Speed (CPU)</source>
+      <translation>速度（CPU）</translation>
+    </message>
+    <message>
+      <source>On this computer</source>
+      <translation>本机已有</translation>
+    </message>
+    <message>
+      <source>Use</source>
+      <translation>使用</translation>
+    </message>
+    <message>
+      <source>Import model…</source>
+      <translation>导入模型…</translation>
+    </message>
+    <message>
+      <source>Copy a model folder or .zip made on another computer into Strop's models.</source>
+      <translation>把在另一台电脑上准备好的模型文件夹或 .zip 复制到 Strop 的模型中。</translation>
+    </message>
+    <message>
+      <source>Your data is in '{language}': models that read it come first.</source>
+      <translation>您的数据语言为“{language}”：能读懂该语言的模型排在前面。</translation>
+    </message>
+    <message>
+      <source>Open a data file to rank the models for its language.</source>
+      <translation>打开数据文件后，模型会按其语言排序。</translation>
+    </message>
+    <message>
+      <source>many</source>
+      <translation>多语言</translation>
+    </message>
+    <message>
+      <source>{m:.0f} M</source>
+      <translation>{m:.0f} M</translation>
+    </message>
+    <message>
+      <source>{mb:,} MB</source>
+      <translation>{mb:,} MB</translation>
+    </message>
+    <message>
+      <source>fast</source>
+      <translation>快</translation>
+    </message>
+    <message>
+      <source>medium</source>
+      <translation>中等</translation>
+    </message>
+    <message>
+      <source>slow</source>
+      <translation>慢</translation>
+    </message>
+    <message>
+      <source>yes</source>
+      <translation>是</translation>
+    </message>
+    <message>
+      <source>no</source>
+      <translation>否</translation>
+    </message>
+    <message>
+      <source>Does not read your data's language.</source>
+      <translation>读不懂您数据的语言。</translation>
+    </message>
+  </context>
+  <context>
+    <name>Coaching</name>
+    <message>
+      <source>Overfitting: the validation loss rose for {n} evaluations after step {from_step} while the training loss kept falling. The best checkpoint, from step {best_step}, was kept; fewer epochs or more data would help.</source>
+      <extracomment>The translated templates by code, each a call with its literal English source (which lupdate extracts). A test checks the English equals the engine's, so a changed engine sentence cannot keep a stale translation.</extracomment>
+      <translation>过拟合：第 {from_step} 步之后，验证损失连续 {n} 次评估上升，而训练损失仍在下降。已保留第 {best_step} 步的最佳检查点；减少轮数或增加数据会有帮助。</translation>
+    </message>
+    <message>
+      <source>Underfitting: the training loss barely moved ({first:.3f} to {last:.3f}, {drop:.0%} lower). Raise the learning rate or train longer.</source>
+      <translation>欠拟合：训练损失几乎没有变化（从 {first:.3f} 到 {last:.3f}，只降低了 {drop:.0%}）。请提高学习率或训练更久。</translation>
+    </message>
+    <message>
+      <source>Class {label!r} has only {n:,} training examples and a recall of {recall:.0%} (the other classes: {others:.0%}): add examples of it.</source>
+      <translation>类别 {label!r} 只有 {n:,} 个训练样本，召回率为 {recall:.0%}（其他类别：{others:.0%}）：请为它添加样本。</translation>
+    </message>
+    <message>
+      <source>The classes are imbalanced: {big!r} has {n_big:,} training examples, {small!r} only {n_small:,} ({ratio:.0f}x fewer). Watch macro F1 rather than accuracy.</source>
+      <translation>类别不平衡：{big!r} 有 {n_big:,} 个训练样本，{small!r} 只有 {n_small:,} 个（少 {ratio:.0f} 倍）。请关注宏平均 F1，而不是准确率。</translation>
+    </message>
+    <message>
+      <source>Fine-tuning paid off: {metric} {score:.1%} against {baseline:.1%} for the TF-IDF baseline ({gain:+.1%}).</source>
+      <translation>微调有效果：{metric} 为 {score:.1%}，TF-IDF 基线为 {baseline:.1%}（{gain:+.1%}）。</translation>
+    </message>
+    <message>
+      <source>Fine-tuning did no better than the TF-IDF baseline: {metric} {score:.1%} against {baseline:.1%}. The simple model may be enough, or the data too small to learn more.</source>
+      <translation>微调并不比 TF-IDF 基线好：{metric} 为 {score:.1%}，基线为 {baseline:.1%}。简单模型可能已经够用，或者数据太少，学不到更多。</translation>
+    </message>
+    <message>
+      <source>Fine-tuning did not beat the TF-IDF baseline: {metric} {score:.1%} against {baseline:.1%}. Train longer, raise the learning rate or choose another model.</source>
+      <translation>微调没有超过 TF-IDF 基线：{metric} 为 {score:.1%}，基线为 {baseline:.1%}。请训练更久、提高学习率或换一个模型。</translation>
+    </message>
+    <message>
+      <source>{n:,} validation text(s) ({share:.0%}) also appear in the training data: the validation score is inflated by them.</source>
+      <translation>{n:,} 条验证文本（{share:.0%}）也出现在训练数据中：验证分数因此偏高。</translation>
+    </message>
+    <message>
+      <source>macro F1</source>
+      <translation>宏平均 F1</translation>
+    </message>
+    <message>
+      <source>accuracy</source>
+      <translation>准确率</translation>
+    </message>
+    <message>
+      <source>entity F1</source>
+      <translation>实体 F1</translation>
+    </message>
+  </context>
+  <context>
+    <name>CompareView</name>
+    <message>
+      <source>Try the starter model, and every other model on this computer that reads your data's language, with each strategy, for a short while on a sample, plus a simple baseline (TF-IDF + logistic regression). The best validation macro F1 is recommended.</source>
+      <translation>在数据样本上，用入门模型以及本机上其他每个能读懂您数据语言的模型、配合每种策略各短暂训练一次，并加上一个简单基线（TF-IDF + 逻辑回归）。推荐验证集宏 F1 最高者。</translation>
+    </message>
+    <message>
+      <source> s</source>
+      <translation> 秒</translation>
+    </message>
+    <message>
+      <source>Budget: </source>
+      <translation>时间预算：</translation>
+    </message>
+    <message>
+      <source>How long the whole comparison may take.</source>
+      <translation>整个比较最多可用的时间。</translation>
+    </message>
+    <message>
+      <source>Compare</source>
+      <translation>比较</translation>
+    </message>
+    <message>
+      <source>Stop</source>
+      <translation>停止</translation>
+    </message>
+    <message>
+      <source>Model</source>
+      <translation>模型</translation>
+    </message>
+    <message>
+      <source>Strategy</source>
+      <translation>策略</translation>
+    </message>
+    <message>
+      <source>Accuracy</source>
+      <translation>准确率</translation>
+    </message>
+    <message>
+      <source>Macro F1</source>
+      <translation>宏平均 F1</translation>
+    </message>
+    <message>
+      <source>Trial time</source>
+      <translation>试训时间</translation>
+    </message>
+    <message>
+      <source>Full run (estimate)</source>
+      <translation>完整训练（估计）</translation>
+    </message>
+    <message>
+      <source>Use this model and strategy</source>
+      <translation>使用此模型和策略</translation>
+    </message>
+    <message>
+      <source>Models for this language…</source>
+      <translation>适合该语言的模型…</translation>
+    </message>
+    <message>
+      <source>Import model…</source>
+      <translation>导入模型…</translation>
+    </message>
+    <message>
+      <source>No data file is open.</source>
+      <translation>尚未打开数据文件。</translation>
+    </message>
+    <message>
+      <source>Comparing… each line appears when its trial is done.</source>
+      <translation>正在比较…每个候选试训完成后即显示一行。</translation>
+    </message>
+    <message>
+      <source>The comparison could not run: see the message above.</source>
+      <translation>比较无法进行：请看上方的消息。</translation>
+    </message>
+    <message>
+      <source>Stopping after the current step…</source>
+      <translation>将在当前步骤完成后停止…</translation>
+    </message>
+    <message>
+      <source>Baseline: TF-IDF + logistic regression</source>
+      <translation>基线：TF-IDF + 逻辑回归</translation>
+    </message>
+    <message>
+      <source>skipped</source>
+      <translation>已跳过</translation>
+    </message>
+    <message>
+      <source>Not tried: {reason}</source>
+      <translation>未试训：{reason}</translation>
+    </message>
+    <message>
+      <source>{steps} steps on {rows:,} training rows</source>
+      <translation>在 {rows:,} 行训练数据上训练 {steps} 步</translation>
+    </message>
+    <message>
+      <source>{share:.0%} of the tokens are unknown to this model's vocabulary.</source>
+      <translation>{share:.0%} 的词元不在此模型的词表中。</translation>
+    </message>
+    <message>
+      <source>{n} candidate(s) measured…</source>
+      <translation>已测量 {n} 个候选…</translation>
+    </message>
+    <message>
+      <source>Stopped: the table shows what was measured.</source>
+      <translation>已停止：表中为已测得的结果。</translation>
+    </message>
+    <message>
+      <source>Done in {time}.</source>
+      <translation>完成，用时 {time}。</translation>
+    </message>
+    <message>
+      <source>Recommended: the best validation macro F1.</source>
+      <translation>推荐：验证集宏 F1 最高。</translation>
+    </message>
+    <message>
+      <source>The simple baseline scored best (macro F1 {f1:.3f}): no model tried here reads this data well enough. Strop does not save the baseline; it is a yardstick. Get a model that reads '{language}' text - for example {names} - by downloading it or importing it from another computer.</source>
+      <translation>简单基线得分最高（宏 F1 {f1:.3f}）：这里试过的模型都读不好这份数据。Strop 不会保存基线，它只是一把标尺。请获取一个能读懂“{language}”文本的模型（例如 {names}）：下载，或从另一台电脑导入。</translation>
+    </message>
+  </context>
+  <context>
     <name>CurvePlots</name>
     <message>
       <source>Loss (lower is better)</source>
@@ -208,7 +462,7 @@
     </message>
     <message>
       <source>line or record {n}</source>
-      <translation>行或记录 {n}</translation>
+      <translation>第 {n} 行或第 {n} 条记录</translation>
     </message>
     <message>
       <source>Examples of tag-scheme errors:</source>
@@ -279,8 +533,12 @@
       <translation>正在分析数据</translation>
     </message>
     <message>
-      <source>Tokenising</source>
-      <translation>正在分词</translation>
+      <source>Preparing the examples</source>
+      <translation>正在准备样本</translation>
+    </message>
+    <message>
+      <source>Fitting the baseline</source>
+      <translation>正在拟合基线</translation>
     </message>
     <message>
       <source>Building the model</source>
@@ -426,6 +684,66 @@
     <message>
       <source>Apple GPU (MPS)</source>
       <translation>Apple 图形处理器（MPS）</translation>
+    </message>
+  </context>
+  <context>
+    <name>ErrorAnalysis</name>
+    <message>
+      <source>Click a cell of the confusion matrix to read its texts.</source>
+      <extracomment>Explainers by model folder, shared by every view of the window (loading one costs seconds); the most recently used ``MAX_EXPLAINERS`` are kept, each holding its model.</extracomment>
+      <translation>点击混淆矩阵的单元格，查看其中的文本。</translation>
+    </message>
+    <message>
+      <source>This run kept no validation predictions to list.</source>
+      <translation>此次运行没有保存可列出的验证预测。</translation>
+    </message>
+    <message>
+      <source>image</source>
+      <translation>图像</translation>
+    </message>
+    <message>
+      <source>text</source>
+      <translation>文本</translation>
+    </message>
+    <message>
+      <source>true label</source>
+      <translation>真实标签</translation>
+    </message>
+    <message>
+      <source>predicted</source>
+      <translation>预测</translation>
+    </message>
+    <message>
+      <source>confidence</source>
+      <translation>置信度</translation>
+    </message>
+    <message>
+      <source>{n} validation examples of {true!r} predicted correctly.</source>
+      <translation>{true!r} 的 {n} 个验证样本预测正确。</translation>
+    </message>
+    <message>
+      <source>{n} validation examples of {true!r} taken for {pred!r}.</source>
+      <translation>{true!r} 的 {n} 个验证样本被误判为 {pred!r}。</translation>
+    </message>
+    <message>
+      <source>Explaining…</source>
+      <translation>正在解释…</translation>
+    </message>
+    <message>
+      <source>Green words pushed the model toward {label!r}, red ones away from it.</source>
+      <translation>绿色的词把模型推向 {label!r}，红色的词把它推离。</translation>
+    </message>
+    <message>
+      <source>The text is longer than the model reads: only its start is explained.</source>
+      <translation>文本超过模型能读取的长度：只解释了开头部分。</translation>
+    </message>
+    <message>
+      <source>No explanation: {error}</source>
+      <translation>无法解释：{error}</translation>
+    </message>
+    <message>
+      <source>{path}: {true!r} predicted as {pred!r}</source>
+      <translation>{path}：{true!r} 被预测为 {pred!r}</translation>
     </message>
   </context>
   <context>
@@ -662,6 +980,69 @@
     <message>
       <source>{n:,} images in {k} classes</source>
       <translation>{k} 个类别共 {n:,} 张图片</translation>
+    </message>
+  </context>
+  <context>
+    <name>LanguageMismatchDialog</name>
+    <message>
+      <source>This model may not read your data</source>
+      <translation>此模型可能读不懂您的数据</translation>
+    </message>
+    <message>
+      <source>character</source>
+      <translation>字</translation>
+    </message>
+    <message>
+      <source>word</source>
+      <translation>词</translation>
+    </message>
+    <message>
+      <source>The model's byte-level vocabulary splits each {unit} of your data into {pieces:.1f} pieces: it has seen little '{language}' text.</source>
+      <translation>此模型的字节级词表把您数据中的每个{unit}切成 {pieces:.1f} 段：它几乎没见过“{language}”文本。</translation>
+    </message>
+    <message>
+      <source>{share:.0%} of the tokens of your data are unknown to this model's vocabulary ([UNK]): it would learn from too little of the text. Your data is in '{language}'.</source>
+      <translation>您数据中 {share:.0%} 的词元不在此模型的词表中（[UNK]）：它只能从很少的文本中学习。您的数据语言为“{language}”。</translation>
+    </message>
+    <message>
+      <source>Train anyway</source>
+      <translation>仍然训练</translation>
+    </message>
+    <message>
+      <source>Choose another model</source>
+      <translation>选择其他模型</translation>
+    </message>
+    <message>
+      <source>Import model…</source>
+      <translation>导入模型…</translation>
+    </message>
+    <message>
+      <source>The simple baseline's score on this data is still being computed…</source>
+      <translation>简单基线在此数据上的得分仍在计算中…</translation>
+    </message>
+    <message>
+      <source>For comparison, a simple baseline (TF-IDF + logistic regression) reaches accuracy {acc:.1%} and macro F1 {f1:.3f} on this data in {s:.1f} s.</source>
+      <translation>作为对比，简单基线（TF-IDF + 逻辑回归）在此数据上 {s:.1f} 秒内达到准确率 {acc:.1%}、宏 F1 {f1:.3f}。</translation>
+    </message>
+    <message>
+      <source>The catalogue has no model for this language; import one you have.</source>
+      <translation>模型目录中没有适合该语言的模型；请导入您已有的模型。</translation>
+    </message>
+    <message>
+      <source>on this computer</source>
+      <translation>本机已有</translation>
+    </message>
+    <message>
+      <source>{mb:,} MB download</source>
+      <translation>需下载 {mb:,} MB</translation>
+    </message>
+    <message>
+      <source>{m:.0f} M parameters</source>
+      <translation>{m:.0f} M 参数</translation>
+    </message>
+    <message>
+      <source>Models that read this language:</source>
+      <translation>能读懂该语言的模型：</translation>
     </message>
   </context>
   <context>
@@ -915,6 +1296,10 @@
       <translation>设备：</translation>
     </message>
     <message>
+      <source>Your data:</source>
+      <translation>您的数据：</translation>
+    </message>
+    <message>
       <source>Full fine-tuning</source>
       <translation>全量微调</translation>
     </message>
@@ -955,6 +1340,26 @@
       <translation>安全</translation>
     </message>
     <message>
+      <source>Compare on my data</source>
+      <translation>在我的数据上比较</translation>
+    </message>
+    <message>
+      <source>Catalogue</source>
+      <translation>模型目录</translation>
+    </message>
+    <message>
+      <source>Import model</source>
+      <translation>导入模型</translation>
+    </message>
+    <message>
+      <source>Import a model folder…</source>
+      <translation>导入模型文件夹…</translation>
+    </message>
+    <message>
+      <source>Import a model .zip…</source>
+      <translation>导入模型 .zip…</translation>
+    </message>
+    <message>
       <source>Choose a model folder</source>
       <translation>选择模型文件夹</translation>
     </message>
@@ -989,6 +1394,46 @@
     <message>
       <source>Type a model id to download, such as org/name.</source>
       <translation>请输入要下载的模型 ID，例如 org/name。</translation>
+    </message>
+    <message>
+      <source>Checking how this model reads your data…</source>
+      <translation>正在检查此模型能否读懂您的数据…</translation>
+    </message>
+    <message>
+      <source>does not fit: {share:.0%} unknown tokens for '{language}' text.</source>
+      <translation>不适合：“{language}”文本中 {share:.0%} 的词元未知。</translation>
+    </message>
+    <message>
+      <source>does not fit: read as bytes, not words ('{language}').</source>
+      <translation>不适合：按字节而非词读取（“{language}”）。</translation>
+    </message>
+    <message>
+      <source>'{language}' text, {share:.1%} unknown tokens: fits.</source>
+      <translation>“{language}”文本，{share:.1%} 的词元未知：适合。</translation>
+    </message>
+    <message>
+      <source>Import a model folder</source>
+      <translation>导入模型文件夹</translation>
+    </message>
+    <message>
+      <source>Import a model .zip</source>
+      <translation>导入模型 .zip</translation>
+    </message>
+    <message>
+      <source>Zip archives (*.zip)</source>
+      <translation>Zip 压缩包 (*.zip)</translation>
+    </message>
+    <message>
+      <source>Importing {path}…</source>
+      <translation>正在导入 {path}…</translation>
+    </message>
+    <message>
+      <source>Importing: {done:,.0f} of {total:,.0f} MB</source>
+      <translation>正在导入：{done:,.0f} / {total:,.0f} MB</translation>
+    </message>
+    <message>
+      <source>Nothing was imported: see the message above.</source>
+      <translation>未导入任何内容：请看上方的消息。</translation>
     </message>
   </context>
   <context>
@@ -1233,6 +1678,34 @@
       <translation>宏平均 F1 &lt;b&gt;{f:.3f}&lt;/b&gt;</translation>
     </message>
     <message>
+      <source>Examples in the cell</source>
+      <translation>单元格中的样本</translation>
+    </message>
+    <message>
+      <source>Suspect labels</source>
+      <translation>可疑标签</translation>
+    </message>
+    <message>
+      <source>Entity types (rows: true, columns: predicted; missed and spurious)</source>
+      <translation>实体类型（行：真实，列：预测；含漏检和误检）</translation>
+    </message>
+    <message>
+      <source>Per entity type</source>
+      <translation>按实体类型</translation>
+    </message>
+    <message>
+      <source>Entity F1 &lt;b&gt;{f:.3f}&lt;/b&gt; (micro)</source>
+      <translation>实体 F1 &lt;b&gt;{f:.3f}&lt;/b&gt;（微平均）</translation>
+    </message>
+    <message>
+      <source>precision {p:.3f} · recall {r:.3f}</source>
+      <translation>精确率 {p:.3f} · 召回率 {r:.3f}</translation>
+    </message>
+    <message>
+      <source>on {n:,} validation sentences</source>
+      <translation>基于 {n:,} 个验证句子</translation>
+    </message>
+    <message>
       <source>on {n:,} validation texts</source>
       <translation>基于 {n:,} 条验证文本</translation>
     </message>
@@ -1243,6 +1716,46 @@
     <message>
       <source>best: {name}</source>
       <translation>最佳：{name}</translation>
+    </message>
+    <message>
+      <source>type</source>
+      <translation>类型</translation>
+    </message>
+    <message>
+      <source>{s:.1f} s</source>
+      <translation>{s:.1f} 秒</translation>
+    </message>
+    <message>
+      <source>Fine-tuned &lt;b&gt;{ours:.1%}&lt;/b&gt; vs baseline {theirs:.1%} (TF-IDF + logistic regression, fitted in {time})</source>
+      <translation>微调 &lt;b&gt;{ours:.1%}&lt;/b&gt;，基线 {theirs:.1%}（TF-IDF + 逻辑回归，拟合用时 {time}）</translation>
+    </message>
+    <message>
+      <source>Fine-tuning did not beat the baseline: &lt;b&gt;{ours:.1%}&lt;/b&gt; vs {theirs:.1%} for TF-IDF + logistic regression (fitted in {time})</source>
+      <translation>微调没有超过基线：&lt;b&gt;{ours:.1%}&lt;/b&gt;，TF-IDF + 逻辑回归为 {theirs:.1%}（拟合用时 {time}）</translation>
+    </message>
+    <message>
+      <source>macro F1 {ours:.3f} vs {theirs:.3f}</source>
+      <translation>宏平均 F1 {ours:.3f} 对 {theirs:.3f}</translation>
+    </message>
+    <message>
+      <source>Calibration: expected calibration error {before:.3f} before, {after:.3f} after temperature scaling (T = {t:.2f})</source>
+      <translation>校准：温度缩放前的期望校准误差为 {before:.3f}，缩放后为 {after:.3f}（T = {t:.2f}）</translation>
+    </message>
+    <message>
+      <source>Click a cell to read its texts.</source>
+      <translation>点击单元格查看其中的文本。</translation>
+    </message>
+    <message>
+      <source>missed</source>
+      <translation>漏检</translation>
+    </message>
+    <message>
+      <source>spurious</source>
+      <translation>误检</translation>
+    </message>
+    <message>
+      <source>{count} entities of type {true} found as {pred}</source>
+      <translation>{count} 个 {true} 类型的实体被识别为 {pred}</translation>
     </message>
     <message>
       <source>{count} texts of class {true} predicted as {pred} ({share:.0%} of the class)</source>
@@ -1455,8 +1968,12 @@
       <translation>最佳准确率</translation>
     </message>
     <message>
-      <source>Macro F1</source>
-      <translation>宏平均 F1</translation>
+      <source>Score</source>
+      <translation>得分</translation>
+    </message>
+    <message>
+      <source>The task's main metric: {metric}</source>
+      <translation>任务的主要指标：{metric}</translation>
     </message>
     <message>
       <source>Duration</source>
@@ -1543,6 +2060,122 @@
     <message>
       <source>Automatic (the best one here)</source>
       <translation>自动（本机最佳设备）</translation>
+    </message>
+  </context>
+  <context>
+    <name>SuspectsView</name>
+    <message>
+      <source>Find suspect labels</source>
+      <translation>查找可疑标签</translation>
+    </message>
+    <message>
+      <source>Rank the training rows whose label the models disagree with (confident learning). Takes a little while: it runs in the background.</source>
+      <translation>对模型不认同其标签的训练行排序（置信学习）。需要一点时间：在后台运行。</translation>
+    </message>
+    <message>
+      <source>Finished runs can check their training labels.</source>
+      <translation>已完成的运行可以检查其训练标签。</translation>
+    </message>
+    <message>
+      <source>Keep</source>
+      <translation>保留</translation>
+    </message>
+    <message>
+      <source>The label is right: keep the row.</source>
+      <translation>标签正确：保留这一行。</translation>
+    </message>
+    <message>
+      <source>Relabel</source>
+      <translation>改标签</translation>
+    </message>
+    <message>
+      <source>Give the selected rows the label chosen beside (the suggested one by default).</source>
+      <translation>把选中的行改为旁边选定的标签（默认为建议的标签）。</translation>
+    </message>
+    <message>
+      <source>The new label, or each row's suggested label.</source>
+      <translation>新标签，或每行建议的标签。</translation>
+    </message>
+    <message>
+      <source>Drop</source>
+      <translation>删除</translation>
+    </message>
+    <message>
+      <source>Leave the selected rows out of the copy.</source>
+      <translation>在副本中去掉选中的行。</translation>
+    </message>
+    <message>
+      <source>Retrain on the corrected copy</source>
+      <translation>用修正后的副本重新训练</translation>
+    </message>
+    <message>
+      <source>Write your decisions to a copy of the data beside the run (the original is never changed), open it and train on it.</source>
+      <translation>把你的决定写入运行文件夹中的数据副本（原文件不会改动），打开它并用它训练。</translation>
+    </message>
+    <message>
+      <source>suggested label</source>
+      <extracomment>row number -&gt; "keep" | ("relabel", label) | "drop"</extracomment>
+      <translation>建议的标签</translation>
+    </message>
+    <message>
+      <source>No run to check.</source>
+      <translation>没有可检查的运行。</translation>
+    </message>
+    <message>
+      <source>Looking for suspect labels…</source>
+      <translation>正在查找可疑标签…</translation>
+    </message>
+    <message>
+      <source>Could not look for suspects: {error}</source>
+      <translation>无法查找可疑标签：{error}</translation>
+    </message>
+    <message>
+      <source>row</source>
+      <translation>行</translation>
+    </message>
+    <message>
+      <source>text</source>
+      <translation>文本</translation>
+    </message>
+    <message>
+      <source>label</source>
+      <translation>标签</translation>
+    </message>
+    <message>
+      <source>suggested</source>
+      <translation>建议</translation>
+    </message>
+    <message>
+      <source>score</source>
+      <translation>分数</translation>
+    </message>
+    <message>
+      <source>decision</source>
+      <translation>决定</translation>
+    </message>
+    <message>
+      <source>{n} training rows whose label looks wrong, most suspect first: read each, then keep, relabel or drop it.</source>
+      <translation>{n} 个训练行的标签看起来有误，最可疑的排在前面：逐一阅读，然后保留、改标签或删除。</translation>
+    </message>
+    <message>
+      <source>No suspect labels: the models agree with the data.</source>
+      <translation>没有可疑标签：模型与数据一致。</translation>
+    </message>
+    <message>
+      <source>→ {label}</source>
+      <translation>→ {label}</translation>
+    </message>
+    <message>
+      <source>drop</source>
+      <translation>删除</translation>
+    </message>
+    <message>
+      <source>keep</source>
+      <translation>保留</translation>
+    </message>
+    <message>
+      <source>{changed} relabelled and {dropped} dropped in {path}</source>
+      <translation>已在 {path} 中改标签 {changed} 行、删除 {dropped} 行</translation>
     </message>
   </context>
   <context>

@@ -150,7 +150,7 @@ def test_the_table_lists_every_run_with_its_status(
         "Strategy",
         "Status",
         "Best accuracy",
-        "Macro F1",
+        "Score",
         "Duration",
     ]
     assert cell(tab, runs.finished, 4) == "finished"
@@ -407,3 +407,53 @@ def test_runs_started_in_the_same_second_get_distinct_legend_names(tmp_path: Pat
     # Distinct already: no folder names added.
     distinct = curve_names([info("a"), info("b", model="other")])
     assert not any(n.endswith((" · a", " · b")) for n in distinct)
+
+
+def test_a_past_run_has_the_error_analysis_coaching_and_main_metric(
+    qtbot: Any, runs: Runs, make_window: Any
+) -> None:
+    from PySide6.QtWidgets import QLabel, QTableWidget
+
+    window = make_window()
+    tab = listed(qtbot, window, 2)
+    metrics = json.loads((runs.finished / "metrics.json").read_text(encoding="utf-8"))
+    # the score column: the task's main metric, named in the tooltip
+    assert cell(tab, runs.finished, 6) == f"{metrics['score']:.3f}"
+    assert metrics["main_metric"] in cell(tab, runs.finished, 6, Qt.ItemDataRole.ToolTipRole)
+    tab.select_runs([str(runs.finished)])
+    results = tab.results
+    # the baseline card: the engine fitted one before the fine-tune
+    assert "baseline" in results.baseline_label.text()
+    coaching = tab.findChild(QLabel, "runCoachingLabel")
+    assert coaching is results.coaching_label
+    predictions = [
+        json.loads(line)
+        for line in (runs.finished / "validation_predictions.jsonl").read_text().splitlines()
+    ]
+    labels = metrics["labels"]
+    matrix = metrics["confusion_matrix"]
+    i, j = next((i, j) for i in range(2) for j in range(2) if matrix[i][j])
+    confusion = tab.findChild(QTableWidget, "runConfusionTable")
+    confusion.cellClicked.emit(i, j)
+    table = tab.findChild(QTableWidget, "runMisclassifiedTable")
+    assert table is results.misclassified_table
+    expected = [p for p in predictions if p["label"] == labels[i] and p["predicted"] == labels[j]]
+    assert table.rowCount() == matrix[i][j] == len(expected)
+    assert {table.item(r, 0).text() for r in range(table.rowCount())} == {
+        p["text"] for p in expected
+    }
+
+
+def test_retrain_opens_the_corrected_copy_and_starts_when_loaded(
+    qtbot: Any, runs: Runs, make_window: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = make_window()
+    tab = listed(qtbot, window, 2)
+    opened: list[str] = []
+    started: list[bool] = []
+    monkeypatch.setattr(window.dataset_tab, "open_file", opened.append)
+    monkeypatch.setattr(window.training_tab, "start", lambda: started.append(True))
+    tab.retrainRequested.emit("/data/corrected/reviews.csv")
+    assert opened == ["/data/corrected/reviews.csv"] and started == [True]
+    window.training_tab.results.retrainRequested.emit("/data/corrected/other.csv")
+    assert opened[-1] == "/data/corrected/other.csv" and len(started) == 2

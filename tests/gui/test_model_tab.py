@@ -1,0 +1,53 @@
+"""The Model tab's evidence: the data's language ranks the catalogue; Import adds a model."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from tests.engine.test_compare import write_chinese_csv
+from tests.gui.conftest import wait_loaded
+
+
+def test_the_datas_language_ranks_the_catalogue(qtbot: Any, window: Any, tmp_path: Path) -> None:
+    tab = window.model_tab
+    with qtbot.waitSignal(tab.languageDetected, timeout=60_000) as detected:
+        window.open_dataset(str(write_chinese_csv(tmp_path / "zh.csv", rows=40)))
+        wait_loaded(qtbot, window)
+    assert detected.args == ["zh"] and tab.language == "zh"
+    catalogue = tab.catalogue_view
+    qtbot.waitUntil(
+        lambda: bool(catalogue.rows) and catalogue.rows[0]["id"] == "hfl/rbt3", timeout=20_000
+    )
+
+
+def test_import_a_folder_lists_and_selects_it(
+    qtbot: Any, window: Any, fake_dialogs: Any, tiny_model: Path, tmp_path: Path
+) -> None:
+    tab = window.model_tab
+    source = tmp_path / "my-bert"
+    shutil.copytree(tiny_model, source)
+    fake_dialogs.open_folder_result = str(source)
+    file_menu = window.findChild(type(window.recent_menu), "fileMenu")
+    assert tab.import_menu.menuAction() in file_menu.actions()
+    with qtbot.waitSignal(tab.modelImported, timeout=60_000) as imported:
+        tab.import_folder_action.trigger()
+    dest = Path(imported.args[0])
+    assert dest.name == "my-bert" and (dest / "config.json").is_file()
+    assert tab.spec == str(dest)
+    assert tab.catalogue_view.import_button.objectName() == "importModelButton"
+
+
+def test_a_broken_zip_imports_nothing_and_says_why(
+    qtbot: Any, window: Any, fake_dialogs: Any, tmp_path: Path
+) -> None:
+    tab = window.model_tab
+    broken = tmp_path / "model.zip"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    fake_dialogs.open_file_result = str(broken)
+    spec = tab.spec
+    with qtbot.waitSignal(tab.errorOccurred, timeout=30_000) as error:
+        tab.import_zip_action.trigger()
+    assert "zip" in str(error.args[0]).lower()
+    assert tab.spec == spec
