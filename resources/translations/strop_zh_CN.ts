@@ -462,7 +462,7 @@
     </message>
     <message>
       <source>line or record {n}</source>
-      <translation>第 {n} 行或第 {n} 条记录</translation>
+      <translation>行或记录 {n}</translation>
     </message>
     <message>
       <source>Examples of tag-scheme errors:</source>
