@@ -77,10 +77,16 @@ def model_task(model_path: str) -> str:
     from engine.errors import StropError
     from engine.predict import resolve_model_dir
 
+    folder = resolve_model_dir(model_path)
     try:
-        return tasks.for_model(resolve_model_dir(model_path)).name
+        return tasks.for_model(folder).name
     except StropError:
-        return TEXT
+        # a task this build does not register: the tab still shows what it knows how to
+        try:
+            name = json.loads((folder / "strop.json").read_text(encoding="utf-8")).get("task")
+        except (OSError, ValueError, AttributeError):
+            name = None
+        return name if name in (TEXT, TOKEN, IMAGE) else TEXT
 
 
 def load_predictor(model_path: str, task: str) -> Any:
@@ -437,6 +443,24 @@ class PredictionTab(QWidget):
         self.file_button.setText(
             self.tr("Predict a folder or CSV of images…") if image else self.tr("Predict a file…")
         )
+        if not self.file_progress.isVisible():
+            self.file_status.setText(
+                self.tr(
+                    "Classify every image of a folder, or of a CSV listing image paths: the "
+                    "result is a CSV with the predicted class and one probability column per "
+                    "class."
+                )
+                if image
+                else self.tr(
+                    "Find the entities in every text of a data file: the result is a JSON Lines "
+                    "file, one line per text with its entities and their character offsets."
+                )
+                if token
+                else self.tr(
+                    "Classify every text of a CSV, TSV, JSON or Parquet file: the result is a CSV "
+                    "with the predicted class and one probability column per class."
+                )
+            )
         self.explanation_view.clear()
         self.explanation_status.clear()
         self.entity_view.clear()
@@ -474,13 +498,19 @@ class PredictionTab(QWidget):
             meta = json.loads((folder / "strop.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return str(folder)
-        labels = meta.get("labels", [])
-        shown = ", ".join(map(str, labels[:8])) + ("…" if len(labels) > 8 else "")
-        text = self.tr("{n} classes ({labels}); fine-tuned from {base}.").format(
-            n=len(labels),
-            labels=shown,
-            base=meta.get("base_model_name", meta.get("base_model", "?")),
-        )
+        labels = [str(label) for label in meta.get("labels", [])]
+        base = meta.get("base_model_name", meta.get("base_model", "?"))
+        kinds = sorted({label[2:] for label in labels if label[:2] in ("B-", "I-")})
+        if kinds:  # named-entity tags: the types are what the person labelled
+            shown = ", ".join(kinds[:8]) + ("…" if len(kinds) > 8 else "")
+            text = self.tr("{n} entity types ({types}); fine-tuned from {base}.").format(
+                n=len(kinds), types=shown, base=base
+            )
+        else:
+            shown = ", ".join(labels[:8]) + ("…" if len(labels) > 8 else "")
+            text = self.tr("{n} classes ({labels}); fine-tuned from {base}.").format(
+                n=len(labels), labels=shown, base=base
+            )
         scores = meta.get("metrics") or {}
         if "accuracy" in scores:
             text += " " + self.tr("Validation accuracy {a:.1%}.").format(a=scores["accuracy"])

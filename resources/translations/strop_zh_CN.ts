@@ -1547,12 +1547,24 @@
       <translation>预测一个图片文件夹或图片 CSV…</translation>
     </message>
     <message>
+      <source>Classify every image of a folder, or of a CSV listing image paths: the result is a CSV with the predicted class and one probability column per class.</source>
+      <translation>对一个文件夹中的每张图片，或 CSV 中列出路径的每张图片分类：结果是一个 CSV，包含预测的类别和每个类别一列概率。</translation>
+    </message>
+    <message>
+      <source>Find the entities in every text of a data file: the result is a JSON Lines file, one line per text with its entities and their character offsets.</source>
+      <translation>找出数据文件中每段文本的实体：结果是一个 JSON Lines 文件，每段文本一行，包含其实体及字符偏移。</translation>
+    </message>
+    <message>
       <source>The entities appear here.</source>
       <translation>实体会显示在这里。</translation>
     </message>
     <message>
       <source>Train a model in the Training tab, or choose a model folder.</source>
       <translation>请在“训练”标签页中训练一个模型，或选择一个模型文件夹。</translation>
+    </message>
+    <message>
+      <source>{n} entity types ({types}); fine-tuned from {base}.</source>
+      <translation>{n} 种实体类型（{types}）；基于 {base} 微调。</translation>
     </message>
     <message>
       <source>{n} classes ({labels}); fine-tuned from {base}.</source>
