@@ -6,7 +6,8 @@ Offscreen, in a temporary ``STROP_HOME``: the Dataset tab with named-entity data
 and with images (flowers5), from ``../shared/datasets``; the Prediction tab's explanation
 of a sentence (a text-classification model folder) and the entities of a sentence (a
 token-classification model folder). Writes ``docs/screenshot-dataset-token.png``,
-``-dataset-images.png``, ``-explanation.png`` and ``-entities.png``.
+``-dataset-images.png``, ``-explanation.png``, ``-entities.png`` and (with an image model)
+``-image.png``.
 """
 
 from __future__ import annotations
@@ -36,11 +37,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--text-model", help="a text-classification model or run folder")
     parser.add_argument("--token-model", help="a token-classification model or run folder")
+    parser.add_argument("--image-model", help="an image-classification model or run folder")
     parser.add_argument(
         "--only", nargs="*", help="dataset-token dataset-images explanation entities"
     )
     args = parser.parse_args()
-    wanted = set(args.only or ["dataset-token", "dataset-images", "explanation", "entities"])
+    wanted = set(
+        args.only or ["dataset-token", "dataset-images", "explanation", "entities", "image"]
+    )
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ.setdefault("STROP_HOME", tempfile.mkdtemp(prefix="strop-task-shots-"))
@@ -90,10 +94,13 @@ def main() -> int:
         tab = window.prediction_tab
         tab.add_model(model)
         tab.live_check.setChecked(False)
-        tab.input.setPlainText(text)
         seen: list[object] = []
         (tab.explained if name == "explanation" else tab.predicted).connect(seen.append)
-        tab.predict_now()
+        if name == "image":
+            tab.image_area.set_image(text)  # predicts at once
+        else:
+            tab.input.setPlainText(text)
+            tab.predict_now()
         wait(app, lambda: bool(seen), 180, f"the {name}")
         wait(app, lambda: not tab.busy, 30, "the prediction to finish")
         save(window, DOCS / f"screenshot-{name}.png")
@@ -103,6 +110,9 @@ def main() -> int:
         predict_shot("explanation", args.text_model, SENTENCE)
     if "entities" in wanted and args.token_model:
         predict_shot("entities", args.token_model, ENTITIES)
+    if "image" in wanted and args.image_model:
+        daisy = sorted((shared / "flowers5" / "val" / "daisy").iterdir())[0]
+        predict_shot("image", args.image_model, str(daisy))
     from gui.worker import wait_for_threads
 
     wait_for_threads(60_000)

@@ -45,6 +45,7 @@ from gui.image_drop import ImageDropArea
 from gui.worker import run_task
 
 DEBOUNCE_MS = 300
+MAX_BARS = 10
 TEXT, TOKEN, IMAGE = "text-classification", "token-classification", "image-classification"
 
 
@@ -79,14 +80,29 @@ def model_task(model_path: str) -> str:
 
     folder = resolve_model_dir(model_path)
     try:
-        return tasks.for_model(folder).name
+        found = tasks.for_model(folder).name
     except StropError:
-        # a task this build does not register: the tab still shows what it knows how to
-        try:
-            name = json.loads((folder / "strop.json").read_text(encoding="utf-8")).get("task")
-        except (OSError, ValueError, AttributeError):
-            name = None
-        return name if name in (TEXT, TOKEN, IMAGE) else TEXT
+        found = None
+    if found is not None and (found != TEXT or {TOKEN, IMAGE} <= set(tasks.names())):
+        return found
+    # A task this build does not register cannot claim its models through the registry; the
+    # tab still shows what it knows how to, from the model's own record or architecture.
+    name = _read_json(folder / "strop.json").get("task")
+    if name in (TEXT, TOKEN, IMAGE):
+        return str(name)
+    archs = [str(a) for a in _read_json(folder / "config.json").get("architectures") or []]
+    for suffix, task in (("ForTokenClassification", TOKEN), ("ForImageClassification", IMAGE)):
+        if any(a.endswith(suffix) for a in archs):
+            return task
+    return TEXT
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def load_predictor(model_path: str, task: str) -> Any:
@@ -591,9 +607,15 @@ class PredictionTab(QWidget):
             self._show_entities(prediction)
         elif self._task == IMAGE:
             found = prediction.to_dict() if hasattr(prediction, "to_dict") else dict(prediction)
-            top = found["scores"].get(found["label"], 0.0)
-            self.result_label.setText(f"{found['label']} · {top:.1%}")
-            self._show_bars(found["scores"])
+            if found.get("label") is None:  # unreadable: the engine says why
+                self.result_label.setText(
+                    self.tr("No prediction: {why}").format(why=found.get("error", ""))
+                )
+                self._show_bars({})
+            else:
+                top = found["scores"].get(found["label"], 0.0)
+                self.result_label.setText(f"{found['label']} · {top:.1%}")
+                self._show_bars(found["scores"])
         else:
             top = prediction.scores.get(prediction.label, 0.0)
             if prediction.uncertain:
@@ -676,7 +698,8 @@ class PredictionTab(QWidget):
         )  # fmt: skip
 
     def _show_bars(self, scores: dict[str, float]) -> None:
-        ordered = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+        # the likeliest classes: an ImageNet head has 1,000, and a bar each would bury them
+        ordered = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)[:MAX_BARS]
         while len(self._bar_rows) < len(ordered):
             i = len(self._bar_rows)
             name = QLabel()
@@ -685,6 +708,7 @@ class PredictionTab(QWidget):
             bar.setObjectName(f"probabilityBar{i}")
             self.bars_layout.addWidget(name, i, 0)
             self.bars_layout.addWidget(bar, i, 1)
+            bar.setMinimumHeight(bar.sizeHint().height())  # scroll rather than squeeze
             self._bar_rows.append((name, bar))
         for i, (name, bar) in enumerate(self._bar_rows):
             visible = i < len(ordered)

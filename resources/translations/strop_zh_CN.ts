@@ -1587,6 +1587,10 @@
       <translation>正在加载模型…</translation>
     </message>
     <message>
+      <source>No prediction: {why}</source>
+      <translation>没有预测：{why}</translation>
+    </message>
+    <message>
       <source>uncertain (best guess {label} · {p:.1%})</source>
       <translation>不确定（最可能是 {label} · {p:.1%}）</translation>
     </message>
