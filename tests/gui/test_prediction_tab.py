@@ -316,3 +316,24 @@ def test_image_models_take_an_image_and_show_a_bar_per_class(
     assert blocker.args == [1]
     assert out.read_text().splitlines() == ["path,label", "photo.png,cat"]
     qtbot.waitUntil(lambda: not tab.busy, timeout=10_000)
+
+
+def test_the_task_of_a_model_folder_comes_from_its_record_or_architecture(
+    tmp_path: Path,
+) -> None:
+    from gui.prediction_tab import model_task
+
+    ner = tmp_path / "ner"
+    ner.mkdir()
+    (ner / "config.json").write_text(json.dumps({"architectures": ["BertForTokenClassification"]}))
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    (photos / "config.json").write_text(
+        json.dumps({"architectures": ["EfficientNetForImageClassification"]})
+    )
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "strop.json").write_text(json.dumps({"task": "text-classification"}))
+    assert model_task(str(ner)) == "token-classification"
+    assert model_task(str(photos)) == "image-classification"
+    assert model_task(str(texts)) == "text-classification"
