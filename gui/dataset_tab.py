@@ -209,6 +209,15 @@ class DatasetTab(QWidget):
             self.tr("CSV, TSV, JSON, JSON Lines or Parquet, with a text column and a label column.")
         )
         self.open_button.clicked.connect(self.choose_file)
+        self.open_folder_button = QPushButton(self.tr("Open folder…"))
+        self.open_folder_button.setObjectName("openDatasetFolderButton")
+        self.open_folder_button.setToolTip(
+            self.tr(
+                "A folder of images with one subfolder per class (or train/ and val/ folders "
+                "holding them), or a dataset saved by the datasets library."
+            )
+        )
+        self.open_folder_button.clicked.connect(self.choose_folder)
         self.path_label = QLabel(self.tr("No data file yet: open one, or drop it on the window."))
         self.path_label.setObjectName("datasetPathLabel")
         self.path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -225,6 +234,7 @@ class DatasetTab(QWidget):
         self.task_combo.activated.connect(self._task_chosen)
         top = QHBoxLayout()
         top.addWidget(self.open_button)
+        top.addWidget(self.open_folder_button)
         top.addWidget(self.path_label, 1)
         top.addWidget(self.rows_label)
         top.addWidget(QLabel(self.tr("Task:")))
@@ -426,6 +436,11 @@ class DatasetTab(QWidget):
 
         start = str(Path(self._path).parent) if self._path else ""
         path = dialogs.open_file(self, self.tr("Open a data file"), file_filter(), start)
+        if path:
+            self.open_file(path)
+
+    def choose_folder(self) -> None:
+        path = dialogs.open_folder(self, self.tr("Open a folder of images"))
         if path:
             self.open_file(path)
 

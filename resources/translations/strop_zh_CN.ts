@@ -293,6 +293,14 @@
       <translation>CSV、TSV、JSON、JSON Lines 或 Parquet 文件，需包含一个文本列和一个标签列。</translation>
     </message>
     <message>
+      <source>Open folder…</source>
+      <translation>打开文件夹…</translation>
+    </message>
+    <message>
+      <source>A folder of images with one subfolder per class (or train/ and val/ folders holding them), or a dataset saved by the datasets library.</source>
+      <translation>一个图片文件夹，每个类别一个子文件夹（或包含这些子文件夹的 train/ 和 val/ 文件夹），或由 datasets 库保存的数据集。</translation>
+    </message>
+    <message>
       <source>No data file yet: open one, or drop it on the window.</source>
       <translation>尚未打开数据文件：请打开一个，或将文件拖放到窗口上。</translation>
     </message>
@@ -379,6 +387,10 @@
     <message>
       <source>Open a data file</source>
       <translation>打开数据文件</translation>
+    </message>
+    <message>
+      <source>Open a folder of images</source>
+      <translation>打开一个图片文件夹</translation>
     </message>
     <message>
       <source>Reading the file…</source>

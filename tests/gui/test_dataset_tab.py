@@ -278,6 +278,21 @@ def test_an_image_folder_shows_thumbnails_per_class(qtbot: Any, tmp_path: Path) 
     assert tab.data_settings()["task"] == "image-classification"
 
 
+def test_an_image_folder_can_be_opened_from_the_tab(
+    qtbot: Any, tmp_path: Path, fake_dialogs: Any
+) -> None:
+    from gui.dataset_tab import DatasetTab
+
+    root = write_images(tmp_path / "pets", per_class=3)
+    tab = DatasetTab()
+    qtbot.addWidget(tab)
+    fake_dialogs.open_folder_result = str(root)
+    tab.findChild(type(tab.open_button), "openDatasetFolderButton").click()
+    qtbot.waitUntil(lambda: tab.path == str(root), timeout=30_000)
+    assert tab.task == "image-classification"
+    qtbot.waitUntil(lambda: "sizes" in (tab.report or {}), timeout=30_000)
+
+
 def test_a_big_image_folder_opens_at_once_and_decodes_only_what_is_seen(
     qtbot: Any, tmp_path: Path
 ) -> None:
