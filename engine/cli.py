@@ -161,6 +161,9 @@ def _add_trust_flags(parser: argparse.ArgumentParser) -> None:
 
 # ----- train ------------------------------------------------------------------------------
 def config_from_args(args: argparse.Namespace) -> Any:
+    """The run config: the declared defaults, then the task's own (``Task.defaults``), then a
+    ``--config`` file, then the flags given; a value the person gives always wins."""
+    from engine import tasks
     from engine.config import TrainConfig
 
     config = TrainConfig.load(args.config) if args.config else TrainConfig()
@@ -169,7 +172,15 @@ def config_from_args(args: argparse.Namespace) -> Any:
         for s in TrainConfig.settings()
         if s.flag is not None and getattr(args, s.name, None) is not None
     }
-    return config.replace(**changes)
+    config = config.replace(**changes)
+    if args.config or getattr(args, "resume", False) or not config.data:
+        return config
+    try:
+        task = tasks.get(config.task) if config.task else tasks.detect(config.data)
+    except Exception:  # noqa: BLE001 - validation and the run report bad data in their words
+        return config
+    own = {k: v for k, v in task.defaults().items() if k not in changes}
+    return config.replace(**own)
 
 
 class ProgressPrinter:
@@ -237,9 +248,12 @@ class ProgressPrinter:
                 self.last_plain = time.monotonic()
                 self._line(text)
         elif isinstance(event, ev.Evaluated):
-            self._line(
-                f"  validation at step {event.step}: loss {event.loss:.4f}  accuracy {event.accuracy:.4f}  macro F1 {event.macro_f1:.4f}"
-            )
+            shown = {"accuracy": event.accuracy, "macro F1": event.macro_f1}
+            main = next((k for k in event.metrics if k.startswith("entity_f1")), None)
+            if main:
+                shown = {"entity F1": event.metrics[main], **shown}
+            figures = "  ".join(f"{name} {value:.4f}" for name, value in shown.items())
+            self._line(f"  validation at step {event.step}: loss {event.loss:.4f}  {figures}")
         elif isinstance(event, ev.RunStopped):
             where = f"; resume from {event.checkpoint}" if event.checkpoint else ""
             self._line(f"Stopped at step {event.step}{where}")

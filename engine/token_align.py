@@ -54,12 +54,16 @@ def encode(
     *,
     stride: int = DEFAULT_STRIDE,
     label_all_subtokens: bool = False,
+    with_words: bool = False,
 ) -> Any:
     """Tokenise word/tag sentences into labelled windows (a ``datasets.Dataset``).
 
     ``sentences``: :class:`engine.token_data.Sentence` objects or ``(tokens, tags)`` pairs.
     ``stride``: sub-words shared by consecutive windows of one long sentence, so every word
     sits away from a window edge in at least one window.
+    ``with_words``: add ``sentence`` (the window's sentence, by index) and ``word_ids`` (each
+    position's word, -1 for special tokens), so predictions on windows can be merged back
+    into one tag per word of each sentence (``merge_windows``).
     """
     import datasets
 
@@ -76,6 +80,9 @@ def encode(
     has_types = "token_type_ids" in tokenizer.model_input_names
     if has_types:
         columns["token_type_ids"] = []
+    if with_words:
+        columns["sentence"] = []
+        columns["word_ids"] = []
     for begin in range(0, len(sentences), BATCH):
         pairs = [_words_tags(s) for s in sentences[begin : begin + BATCH]]
         words = [w for w, _ in pairs]
@@ -145,4 +152,46 @@ def encode(
             columns["attention_mask"].append(enc["attention_mask"][window])
             if has_types:
                 columns["token_type_ids"].append(enc["token_type_ids"][window])
+            if with_words:
+                columns["sentence"].append(begin + sample)
+                columns["word_ids"].append([-1 if w is None else w for w in word_ids])
     return datasets.Dataset.from_dict(columns)
+
+
+def merge_windows(
+    predictions: Any, sentences: Any, word_ids: Sequence[Sequence[int]], lengths: Sequence[int]
+) -> list[list[int]]:
+    """One predicted label id per word of each sentence, from per-window predictions.
+
+    ``predictions``: logits or ids per window and position (``Trainer.predict``'s output for
+    a set made with ``with_words=True``, in that set's order); ``sentences``/``word_ids``: its
+    columns; ``lengths``: words per sentence. A word takes the prediction of its first
+    sub-token in the window where it sits farthest from the window's edge (the most context
+    on both sides), as ``TokenPredictor`` does; a word no window saw (a character the
+    tokenizer drops) gets -1.
+    """
+    import numpy as np
+
+    ids = np.asarray(predictions)
+    if ids.ndim == 3:
+        ids = ids.argmax(-1)
+    merged = [[-1] * n for n in lengths]
+    best: dict[tuple[int, int], int] = {}
+    for row, (sentence, words) in enumerate(zip(sentences, word_ids, strict=True)):
+        content = [p for p, w in enumerate(words) if w >= 0]
+        if not content:
+            continue
+        lo, hi = content[0], content[-1]
+        seen: set[int] = set()
+        for position in content:
+            wid = words[position]
+            if wid in seen:
+                continue
+            seen.add(wid)
+            distance = min(position - lo, hi - position)
+            key = (int(sentence), wid)
+            if key in best and best[key] >= distance:
+                continue
+            best[key] = distance
+            merged[int(sentence)][wid] = int(ids[row, position])
+    return merged

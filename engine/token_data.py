@@ -320,7 +320,7 @@ def _jsonl_records(path: Path) -> list[tuple[int, Any]]:
             continue
         try:
             records.append((number, json.loads(line)))
-        except ValueError as exc:
+        except json.JSONDecodeError as exc:
             raise DatasetError(
                 f"{path}, line {number}: not a JSON record ({getattr(exc, 'msg', exc)}).",
                 hint="Each line of a JSON Lines file must be one complete JSON object.",

@@ -10,13 +10,15 @@ offsets into the original text, so the window can highlight them in place.
 
 from __future__ import annotations
 
+import json
 import os
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from engine.errors import ModelLoadError
+from engine.errors import DatasetError, ModelLoadError
 from engine.token_align import DEFAULT_STRIDE, require_fast
 
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
@@ -28,6 +30,18 @@ class WordTag:
 
     tag: str
     score: float
+
+
+@dataclass(frozen=True)
+class TextEntities:
+    """One text's entities, each ``{"text", "label", "start", "end", "score"}`` with character
+    offsets into ``text``; ``to_dict()`` is the JSON line the CLI prints."""
+
+    text: str
+    entities: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "entities": [dict(e) for e in self.entities]}
 
 
 def _strip_prefix(tag: str) -> tuple[str, str]:
@@ -67,9 +81,14 @@ class TokenPredictor:
         stride: int = DEFAULT_STRIDE,
         batch_size: int = 16,
         device: str = "cpu",
+        allow_pickle: bool = False,
+        trust_remote_code: bool = False,
     ) -> None:
         import torch
         from transformers import AutoModelForTokenClassification, AutoTokenizer
+
+        from engine.device import resolve_device
+        from engine.models import quiet_transformers
 
         folder = Path(model_dir)
         if not folder.is_dir():
@@ -77,9 +96,14 @@ class TokenPredictor:
                 f"{folder}: no such model folder.",
                 hint="Choose the folder of a finished named-entity run.",
             )
+        quiet_transformers()
+        device = resolve_device(device)
+        options = {"local_files_only": True, "trust_remote_code": trust_remote_code}
         try:
-            self.tokenizer = AutoTokenizer.from_pretrained(str(folder))
-            self.model = AutoModelForTokenClassification.from_pretrained(str(folder))
+            self.tokenizer = AutoTokenizer.from_pretrained(str(folder), **options)
+            self.model = AutoModelForTokenClassification.from_pretrained(
+                str(folder), use_safetensors=None if allow_pickle else True, **options
+            )
         except (OSError, ValueError) as exc:
             raise ModelLoadError(
                 f"{folder}: cannot load a token-classification model ({exc}).",
@@ -93,7 +117,16 @@ class TokenPredictor:
         model_max = self.tokenizer.model_max_length
         if not isinstance(model_max, int) or model_max > 100_000:
             model_max = 512
-        self.max_length = max_length or min(limit, model_max, 512)
+        meta_file = folder / "strop.json"
+        try:
+            meta = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.is_file() else {}
+        except (OSError, ValueError):
+            meta = {}
+        # The length the model was trained with (windows of that size), unless told otherwise.
+        self.max_length = max_length or int(meta.get("max_length") or min(limit, model_max, 512))
+        if stride == DEFAULT_STRIDE and meta.get("stride") is not None:
+            stride = int(meta["stride"])
+        self.labels = list(self.id2label[i] for i in sorted(self.id2label))
         special = self.tokenizer.num_special_tokens_to_add(pair=False)
         self.stride = max(0, min(stride, (self.max_length - special) // 2))
         self.batch_size = batch_size
@@ -184,10 +217,14 @@ class TokenPredictor:
             out.append([tag if tag is not None else WordTag("O", 1.0) for tag in row])
         return out
 
-    def predict(self, texts: list[str]) -> list[dict[str, Any]]:
-        """Entities of each text: ``{"text", "entities": [{"text", "label", "start", "end",
-        "score"}]}``; offsets index the original text, labels carry no B-/I- prefix, the
-        score is the mean probability of the entity's words."""
+    def predict(self, texts: Sequence[str], batch_size: int | None = None) -> list[TextEntities]:
+        """Entities of each text (``TextEntities``: ``{"text", "entities": [{"text", "label",
+        "start", "end", "score"}]}``); offsets index the original text, labels carry no B-/I-
+        prefix, the score is the mean probability of the entity's words. ``batch_size``:
+        texts per forward pass (default: the predictor's)."""
+        texts = [str(t) for t in texts]
+        if batch_size:
+            self.batch_size = max(1, int(batch_size))
         split = [self.split_words(text) for text in texts]
         tagged = self.tag_words([[w for w, _, _ in words] for words in split])
         results = []
@@ -205,24 +242,71 @@ class TokenPredictor:
                         "score": sum(scores) / len(scores),
                     }
                 )
-            results.append({"text": text, "entities": entities})
+            results.append(TextEntities(text, entities))
         return results
+
+    def predict_file(
+        self,
+        path: str | os.PathLike[str],
+        out: str | os.PathLike[str],
+        *,
+        text_column: str | None = None,
+        batch_size: int | None = None,
+    ) -> int:
+        """Predict every text of ``path`` (a ``.txt`` file: one text per line; else a table
+        with a text column) and write one JSON line per text to ``out``; the number written.
+        JSON Lines rather than CSV: each text has a list of entities."""
+        texts = read_texts_to_tag(path, text_column)
+        target = Path(out).expanduser()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        part = target.with_name(target.name + ".part")
+        chunk = max(1, batch_size or self.batch_size) * 8
+        with part.open("w", encoding="utf-8") as handle:
+            for begin in range(0, len(texts), chunk):
+                for result in self.predict(texts[begin : begin + chunk], batch_size=batch_size):
+                    handle.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+        os.replace(part, target)
+        return len(texts)
+
+
+def read_texts_to_tag(path: str | os.PathLike[str], text_column: str | None = None) -> list[str]:
+    """Texts to tag from a file: a ``.txt`` holds one text per line (blank lines skipped);
+    other files are tables read by ``engine.data.read_texts``."""
+    source = Path(path).expanduser()
+    if not source.is_file():
+        raise DatasetError(f"{source}: no such file.", hint="Check the path and try again.")
+    if source.suffix.lower() == ".txt" and text_column is None:
+        try:
+            lines = source.read_text(encoding="utf-8").splitlines()
+        except UnicodeDecodeError as exc:
+            raise DatasetError(
+                f"{source}: not UTF-8 text (byte {exc.start}).",
+                hint="Save the file as UTF-8 and try again.",
+            ) from None
+        return [line for line in lines if line.strip()]
+    from engine.data import read_texts
+
+    ds, column = read_texts(str(source), text_column)
+    return ["" if t is None else str(t) for t in ds[column]]
 
 
 def evaluate(
-    model_dir: str | os.PathLike[str], data_path: str | os.PathLike[str]
+    model_dir: str | os.PathLike[str], data_path: str | os.PathLike[str], **options: Any
 ) -> dict[str, Any]:
     """Entity scores of a model on a labelled file (any format ``token_data`` reads):
-    entity_f1, entity_precision, entity_recall, macro_f1, accuracy, per_type."""
+    entity_f1, entity_precision, entity_recall, macro_f1, accuracy, per_type, num_examples.
+    ``options`` go to ``TokenPredictor`` (device, allow_pickle, ...)."""
     from engine.token_data import read_sentences
     from engine.token_metrics import entity_scores
 
     sentences, _, _, _ = read_sentences(data_path)
-    predictor = TokenPredictor(model_dir)
+    predictor = TokenPredictor(model_dir, **options)
     tagged = predictor.tag_words([s.tokens for s in sentences])
     gold = [s.tags for s in sentences]
     pred = [[_as_iob2(t.tag) for t in row] for row in tagged]
-    return entity_scores(gold, pred)
+    scores = entity_scores(gold, pred)
+    scores["num_examples"] = len(sentences)
+    return scores
 
 
 def _as_iob2(tag: str) -> str:

@@ -34,6 +34,7 @@ OVERRIDDEN = {
     "_save_checkpoint": ("self", "model", "trial"),
     "_get_train_sampler": ("self", "train_dataset"),
     "_get_output_dir": ("self", "trial"),
+    "_get_eval_sampler": ("self", "eval_dataset"),
 }
 
 
@@ -89,6 +90,17 @@ class StropTrainer(Trainer):
             seed = self.args.data_seed if self.args.data_seed is not None else self.args.seed
             return EpochSeededSampler(sampler, seed, lambda: float(self.state.epoch or 0.0))
         return sampler
+
+    def _get_eval_sampler(self, eval_dataset: Any) -> Any:
+        """Evaluation in the dataset's own order. With length-grouped training batches,
+        transformers also shuffles evaluation batches (seeded), so ``Trainer.predict``'s rows
+        would not follow the dataset's: the validation predictions kept for error analysis
+        would pair a text with another text's prediction, and token windows could not be
+        merged back into their sentences. Text classification sorts its validation set by
+        length itself, so padding stays low in order."""
+        if eval_dataset is None or self.args.world_size > 1:
+            return super()._get_eval_sampler(eval_dataset)
+        return torch.utils.data.SequentialSampler(eval_dataset)
 
     def _save_checkpoint(self, model: Any, trial: Any) -> None:  # noqa: D401
         run_dir = Path(str(self.args.output_dir))

@@ -115,6 +115,13 @@ class Task(abc.ABC):
     strategies: ClassVar[tuple[str, ...]] = ("full", "top-layers:2", "head")
 
     # ----- settings --------------------------------------------------------------------
+    def defaults(self) -> dict[str, Any]:
+        """Settings this task starts from instead of the shared declared defaults, by
+        ``TrainConfig`` field name (e.g. ``{"batch_size": 16}``). A value the person gives
+        (a flag, the form, a config file) still wins: the CLI and the Training tab apply
+        these when the task is chosen, before the person's own values. Optional hook."""
+        return {}
+
     def resolve_defaults(self, config: TrainConfig) -> TrainConfig:
         """The config with this task's own choices for the settings left to "auto" (e.g. a
         learning rate that suits its models); called once, before the data is read."""

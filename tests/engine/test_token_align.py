@@ -79,3 +79,29 @@ def test_slow_tokenizer_is_a_model_load_error() -> None:
 
     with pytest.raises(ModelLoadError, match="some/slow-model.*not a fast tokenizer"):
         encode([(["a"], ["O"])], Slow(), LABELS, 16)
+
+
+def test_windows_merge_back_to_one_tag_per_word(tokenizer: Any) -> None:
+    """Perfect per-window predictions (the windows' own labels) merge back into the gold tag
+    of every word, sub-words and window overlaps included, whatever the row order."""
+    import numpy as np
+
+    from engine.token_align import merge_windows
+
+    words = ["Visit", "Reykjavik", "with", "Gudrun", "and", "Olaf", "today"] * 6
+    tags = ["O", "B-LOC", "O", "B-PER", "O", "B-PER", "O"] * 6
+    short = (["Gudrun", "sleeps"], ["B-PER", "O"])
+    ds = encode([(words, tags), short], tokenizer, LABELS, 24, stride=6, with_words=True)
+    assert set(ds.column_names) >= {"sentence", "word_ids"}
+    assert ds["sentence"].count(0) > 2 and ds["sentence"].count(1) == 1
+    width = max(len(row) for row in ds["labels"])
+    # a prediction for every sub-word: the window's label where it has one, else rubbish
+    perfect = np.full((len(ds), width), 2)
+    for row, labels in enumerate(ds["labels"]):
+        for position, label in enumerate(labels):
+            if label != IGNORE:
+                perfect[row, position] = label
+    order = list(reversed(range(len(ds))))  # Trainer may return the windows in any order
+    rows = ds.select(order)
+    merged = merge_windows(perfect[order], rows["sentence"], rows["word_ids"], [len(words), 2])
+    assert merged == [[LABELS[t] for t in tags], [3, 0]]

@@ -114,11 +114,12 @@ def test_trainer_reports_entity_metrics(trained: Trained) -> None:
 def test_predict_gives_entities_as_offsets_into_the_original_text(trained: Trained) -> None:
     text = "  Today we Mary lives in New York then   left ."
     empty, result = TokenPredictor(trained.folder).predict(["", text])
-    assert empty == {"text": "", "entities": []}
-    assert result["text"] == text
-    found = [(e["label"], e["text"], e["start"], e["end"]) for e in result["entities"]]
+    assert empty.to_dict() == {"text": "", "entities": []}
+    assert result.text == text
+    found = [(e["label"], e["text"], e["start"], e["end"]) for e in result.entities]
     assert found == [("PER", "Mary", 11, 15), ("LOC", "New York", 25, 33)]
-    for entity in result["entities"]:
+    assert result.to_dict()["entities"] == result.entities
+    for entity in result.entities:
         assert text[entity["start"] : entity["end"]] == entity["text"]
         assert 0.0 < entity["score"] <= 1.0
 
@@ -130,13 +131,13 @@ def test_long_text_runs_in_windows_and_finds_entities_in_the_tail(trained: Train
         words, _ = sentence(rng)
         parts.append(" ".join(words))
     text = " ".join(parts)
-    whole = TokenPredictor(trained.folder, max_length=128).predict([text])[0]["entities"]
+    whole = TokenPredictor(trained.folder, max_length=128).predict([text])[0].entities
     windowed = TokenPredictor(trained.folder, max_length=16, stride=4).predict([text])[0]
     assert len(whole) == 12  # one name and one city per sentence
     # the short windows see every word; the last sentence's entities are beyond window one
-    labels = [(e["label"], e["start"]) for e in windowed["entities"]]
+    labels = [(e["label"], e["start"]) for e in windowed.entities]
     assert labels[-2:] == [(e["label"], e["start"]) for e in whole[-2:]]
-    assert len(windowed["entities"]) >= 10
+    assert len(windowed.entities) >= 10
 
 
 def test_same_entities_as_the_transformers_pipeline(trained: Trained) -> None:
@@ -150,9 +151,9 @@ def test_same_entities_as_the_transformers_pipeline(trained: Trained) -> None:
     for text, mine in zip(texts, ours, strict=True):
         theirs = pipe(text)
         assert [(e["entity_group"], e["start"], e["end"]) for e in theirs] == [
-            (e["label"], e["start"], e["end"]) for e in mine["entities"]
+            (e["label"], e["start"], e["end"]) for e in mine.entities
         ]
-        for a, b in zip(theirs, mine["entities"], strict=True):
+        for a, b in zip(theirs, mine.entities, strict=True):
             assert float(a["score"]) == pytest.approx(b["score"], abs=1e-4)
 
 
@@ -161,6 +162,7 @@ def test_evaluate_a_labelled_file(trained: Trained) -> None:
     assert scores["entity_f1"] > 0.9
     assert set(scores["per_type"]) == {"LOC", "PER"}
     assert scores["per_type"]["PER"]["support"] == 20
+    assert scores["num_examples"] == 20
 
 
 def test_chinese_text_is_split_per_character(trained: Trained) -> None:

@@ -553,3 +553,19 @@ def test_predict_marks_uncertain_texts_below_the_threshold(
     assert line["uncertain"] is True
     assert main(["predict", "--model", str(trained_run.run_dir), "--min-confidence", "2",
                  "good movie"]) == 2  # fmt: skip
+
+
+def test_validation_predictions_pair_each_text_with_its_own_prediction(
+    trained_run: Any,
+) -> None:
+    """Trainer shuffles evaluation batches under length grouping unless told otherwise: each
+    kept prediction must belong to its text (the Predictor gives the same label)."""
+    from engine.predict import Predictor
+    from engine.run_folder import RunFolder
+
+    records = RunFolder(trained_run.run_dir).validation_predictions()
+    predictor = Predictor(trained_run.run_dir, device="cpu", precision="fp32")
+    again = predictor.predict([r["text"] for r in records])
+    assert [p.label for p in again] == [r["predicted"] for r in records]
+    for p, r in zip(again, records, strict=True):
+        assert p.scores[r["predicted"]] == pytest.approx(r["confidence"], abs=1e-3)

@@ -134,7 +134,7 @@ def _literal(node: ast.AST) -> bool:
 #: Functions that translate texts marked elsewhere with QT_TRANSLATE_NOOP (lupdate finds those).
 TRANSLATES_MARKED_TEXTS = {
     ("i18n.py", "warning_text"),
-    ("runs_tab.py", "headerData"),
+    ("runs_table.py", "headerData"),
     # the settings' labels and help, extracted from their declaration by update.py
     ("settings_form.py", "translate"),
 }
