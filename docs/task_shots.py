@@ -76,7 +76,12 @@ def main() -> int:
         window = window_with(str(shared / "wnut17" / "train.conll"))
         tab = window.dataset_tab
         wait(app, lambda: bool(tab.entity_preview.spans), 60, "the entity preview")
-        wait(app, lambda: tab.report is not None or window.banner.isVisible(), 120, "the report")
+        wait(
+            app,
+            lambda: (tab.report or {}).get("long_share") is not None or window.banner.isVisible(),
+            180,
+            "the report with the model's tokenizer",
+        )
         save(window, DOCS / "screenshot-dataset-token.png")
         window.close()
 
