@@ -33,6 +33,16 @@ SENTENCE = "The food was cold and the waiter never came back, but the dessert wa
 ENTITIES = "Anna flew from London to New York to meet the Google team on Monday."
 
 
+def settle(app: object, seconds: float = 0.8) -> None:
+    """Let the layouts catch up with the last texts before a grab."""
+    import time
+
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()  # type: ignore[attr-defined]
+        time.sleep(0.01)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--text-model", help="a text-classification model or run folder")
@@ -82,6 +92,7 @@ def main() -> int:
             180,
             "the report with the model's tokenizer",
         )
+        settle(app)
         save(window, DOCS / "screenshot-dataset-token.png")
         window.close()
 
@@ -90,6 +101,7 @@ def main() -> int:
         tab = window.dataset_tab
         wait(app, lambda: tab.image_grid.grid_model.cached >= 20, 60, "the thumbnails")
         wait(app, lambda: "sizes" in (tab.report or {}), 120, "the image report")
+        settle(app)
         save(window, DOCS / "screenshot-dataset-images.png")
         window.close()
 
@@ -108,6 +120,7 @@ def main() -> int:
             tab.predict_now()
         wait(app, lambda: bool(seen), 180, f"the {name}")
         wait(app, lambda: not tab.busy, 30, "the prediction to finish")
+        settle(app)
         save(window, DOCS / f"screenshot-{name}.png")
         window.close()
 
