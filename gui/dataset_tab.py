@@ -44,8 +44,6 @@ from gui.worker import run_task
 PREVIEW_ROWS = 200
 PREVIEW_SENTENCES = 150
 TEXT, TOKEN, IMAGE = "text-classification", "token-classification", "image-classification"
-# Symbols that common fonts have (⛔ shows as a box on Linux without an emoji font).
-_LEVEL_ICONS = {"problem": "✖", "warning": "⚠", "info": "ℹ"}
 
 
 def load_and_detect(path: str) -> tuple[Any, Any]:
@@ -804,7 +802,7 @@ class DatasetTab(QWidget):
         self._draw_counts({"labels": kinds, "train_counts": train, "validation_counts": val})
         self.length_plot.getPlotItem().clear()
         findings = list(r.get("findings", []))
-        html = findings_html(findings, self.tr("Nothing to worry about in this data."))
+        html = findings_html(findings, self.tr("✔ Nothing to worry about in this data."))
         examples = self._scheme_examples(r.get("scheme_errors") or {})
         self.warnings_label.setText(html + examples)
 
@@ -862,7 +860,7 @@ class DatasetTab(QWidget):
         else:
             self.warnings_label.setText(
                 findings_html(
-                    list(r.get("findings", [])), self.tr("Nothing to worry about in this data.")
+                    list(r.get("findings", [])), self.tr("✔ Nothing to worry about in this data.")
                 )
             )
 
@@ -899,21 +897,15 @@ class DatasetTab(QWidget):
         return "<br>".join(lines)
 
     def _warnings_html(self, r: dict[str, Any]) -> str:
-        warnings = r.get("warnings", [])
-        if not warnings:
-            return self.tr("✔ Nothing to worry about in this data.")
+        from gui.findings_text import findings_html
         from gui.i18n import warning_text
 
-        # problems first, then warnings, then notes; the symbol is the bullet
-        order = {"problem": 0, "warning": 1, "info": 2}
-        rows = []
-        for w in sorted(warnings, key=lambda w: order.get(w.get("level", "info"), 3)):
-            icon = _LEVEL_ICONS.get(w.get("level", "info"), "•")
-            rows.append(
-                f"<tr><td style='padding-right:6px'>{icon}</td>"
-                f"<td>{_escape(warning_text(w))}</td></tr>"
-            )
-        return "<table cellspacing='2'>" + "".join(rows) + "</table>"
+        return findings_html(
+            list(r.get("warnings", [])),
+            self.tr("✔ Nothing to worry about in this data."),
+            warning_text,
+            default_level="info",
+        )
 
     def _counts_title(self, title: str) -> None:
         from gui.theme import style_plot

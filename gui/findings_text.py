@@ -7,11 +7,13 @@ shown as the code with its parameters: better untranslated than wrong.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
+# Symbols that common fonts have (⛔ shows as a box on Linux without an emoji font).
 _LEVEL_ICONS = {"problem": "✖", "warning": "⚠", "info": "ℹ"}
 
 
@@ -115,15 +117,20 @@ def finding_text(finding: dict[str, Any]) -> str:
     return f"{code} ({shown})" if shown else code
 
 
-def findings_html(findings: list[dict[str, Any]], nothing: str) -> str:
+def findings_html(
+    findings: list[dict[str, Any]],
+    nothing: str,
+    words: Callable[[dict[str, Any]], str] = finding_text,
+    default_level: str = "warning",
+) -> str:
     """Problems first, then warnings, then notes, each with its symbol; ``nothing`` when
-    there are none."""
+    there are none. ``words`` turns one finding into its sentence."""
     if not findings:
-        return "✔ " + nothing
+        return nothing
     order = {"problem": 0, "warning": 1, "info": 2}
     rows = []
-    for f in sorted(findings, key=lambda f: order.get(str(f.get("level", "warning")), 3)):
-        icon = _LEVEL_ICONS.get(str(f.get("level", "warning")), "•")
-        text = finding_text(f).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    for f in sorted(findings, key=lambda f: order.get(str(f.get("level", default_level)), 3)):
+        icon = _LEVEL_ICONS.get(str(f.get("level", default_level)), "•")
+        text = words(f).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         rows.append(f"<tr><td style='padding-right:6px'>{icon}</td><td>{text}</td></tr>")
     return "<table cellspacing='2'>" + "".join(rows) + "</table>"

@@ -469,10 +469,6 @@
       <translation>各类型的实体数</translation>
     </message>
     <message>
-      <source>Nothing to worry about in this data.</source>
-      <translation>这份数据没有需要担心的问题。</translation>
-    </message>
-    <message>
       <source>line or record {n}</source>
       <translation>行或记录 {n}</translation>
     </message>

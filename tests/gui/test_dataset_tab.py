@@ -268,11 +268,15 @@ def test_an_image_folder_shows_thumbnails_per_class(qtbot: Any, tmp_path: Path) 
     icon = grid.model().index(0, 0).data(Qt.ItemDataRole.DecorationRole)
     assert icon.width() == 96  # scaled to the thumbnail size, aspect kept
     assert "24 images" in tab.rows_label.text()
-    assert "<b>24</b> training images" in tab.summary_label.text()
     tab.image_grid.class_combo.setCurrentIndex(1)
     assert grid.model().index(0, 0).data() == "dog00000.png"
     # then the engine's report, in words: every image of a class has the same bytes
     qtbot.waitUntil(lambda: "sizes" in (tab.report or {}), timeout=30_000)
+    held = tab.report["num_images"]["validation"]  # a stratified share, held out
+    assert sum(tab.report["num_images"].values()) == 24 and held > 0
+    assert f"<b>{24 - held}</b> training images, <b>{held}</b> validation" in (
+        tab.summary_label.text()
+    )
     assert "both training and validation" in tab.warnings_label.text()
     assert "median 200×150 pixels" in tab.summary_label.text()
     assert tab.data_settings()["task"] == "image-classification"

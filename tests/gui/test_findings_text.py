@@ -42,4 +42,4 @@ def test_an_unknown_code_shows_as_it_is_and_problems_come_first(qapp: Any) -> No
         "fine",
     )
     assert html.index("✖") < html.index("ℹ")
-    assert findings_html([], "fine") == "✔ fine"
+    assert findings_html([], "✔ fine") == "✔ fine"
