@@ -210,9 +210,7 @@ class ProgressPrinter:
         if isinstance(event, ev.PhaseChanged):
             self._line(f"... {event.message}")
         elif isinstance(event, ev.ReportReady):
-            from engine.report import DatasetReport
-
-            self._line(DatasetReport.from_dict(event.report).format_text())
+            self._line(event.text)
         elif isinstance(event, ev.RunStarted):
             resumed = (
                 f", resumed at step {event.resumed_from_step}" if event.resumed_from_step else ""
@@ -583,12 +581,12 @@ def _warn_language_mismatch(config: Any) -> None:
             config.data, config.model, validation=config.validation,
             text_column=config.text_column, label_column=config.label_column,
             allow_pickle=config.allow_pickle, trust_remote_code=config.trust_remote_code,
-            seed=config.seed,
+            seed=config.seed, with_baseline=False,  # the run fits it and prints its score
         )  # fmt: skip
     except StropError:
         return
-    if check.mismatch:
-        print(check.warning(), file=sys.stderr, flush=True)
+    if check.mismatch:  # with the run's progress on stdout; stderr keeps its one error line
+        print(check.warning(), flush=True)
 
 
 COMMANDS = {

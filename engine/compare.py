@@ -720,7 +720,8 @@ def check_language(
         data, validation=validation, text_column=text_column, label_column=label_column,
         seed=seed,
     )  # fmt: skip
-    texts = prepared.train["text"][:LANGUAGE_SAMPLE]
+    # a sample, each text cut where no model reads further: a 50 MB text costs nothing
+    texts = [t[:2000] for t in prepared.train["text"][:LANGUAGE_SAMPLE]]
     language = detect_language(texts)
     source = resolve_model(model, allow_pickle=allow_pickle, trust_remote_code=trust_remote_code)
     fit = vocabulary_fit(

@@ -48,10 +48,12 @@ class PhaseChanged(Event):
 
 @dataclass(frozen=True)
 class ReportReady(Event):
-    """The dataset report (``DatasetReport.to_dict()``) and the model's description."""
+    """The dataset report (the task's report's ``to_dict()``), the model's description, and
+    the report in words as the terminal shows it."""
 
     report: dict[str, Any]
     model: dict[str, Any]
+    text: str = ""
 
 
 @dataclass(frozen=True)

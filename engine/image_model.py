@@ -168,7 +168,7 @@ def lite0_config(**kwargs: Any) -> Any:
     """transformers ``EfficientNetConfig`` for EfficientNet-Lite0 (B0 shape, ReLU6, no SE)."""
     from transformers import EfficientNetConfig
 
-    return EfficientNetConfig(
+    return EfficientNetConfig(  # type: ignore[call-arg]  # strop_identity_se: an extra key
         width_coefficient=1.0,
         depth_coefficient=1.0,
         image_size=STARTER_SIZE,
@@ -281,14 +281,31 @@ def _is_complete(folder: Path) -> bool:
     )
 
 
+#: Where a packaged app carries the starter already converted (``packaging/build.py`` writes
+#: it under ``resources/`` before PyInstaller bundles that folder).
+BUNDLED_STARTER = ("models", STARTER_FOLDER)
+
+
+def bundled_starter_path() -> Path | None:
+    """The converted starter shipped with the app, if this build has a complete one."""
+    from engine.resources import resource_path
+
+    folder = resource_path(*BUNDLED_STARTER)
+    return folder if _is_complete(folder) else None
+
+
 def starter_image_model_path() -> Path:
-    """The starter model folder in the cache, converted on first use.
+    """The starter model folder: the one the packaged app ships, else the cache's, converted
+    on first use.
 
     Built in a sibling staging folder and promoted with one ``os.replace``, so a crash or a
     second process never leaves a half-written folder that looks usable.
     """
     from engine.paths import cache_dir
 
+    bundled = bundled_starter_path()
+    if bundled is not None:
+        return bundled
     folder = cache_dir() / STARTER_FOLDER
     if _is_complete(folder):
         return folder

@@ -25,6 +25,15 @@ _OUTSIDE: dict[str, Any] = {
 }
 
 
+class ImagePrediction(dict):  # type: ignore[type-arg]
+    """One image's prediction: a plain dict (``path``, ``label``, ``scores``, and ``error`` or
+    ``uncertain`` where they apply) with ``to_dict()``, as the CLI prints every task's
+    predictions."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self)
+
+
 class ImagePredictor:
     """Loads a model folder once; ``predict`` takes image paths, returns plain dicts."""
 
@@ -72,25 +81,33 @@ class ImagePredictor:
             logits = self.model(pixel_values=pixel_values.to(self.device)).logits
         return logits.float().softmax(-1).cpu().numpy()
 
-    def predict(self, paths: Sequence[str | os.PathLike[str]]) -> list[dict[str, Any]]:
+    def predict(
+        self,
+        paths: Sequence[str | os.PathLike[str]],
+        *,
+        batch_size: int | None = None,
+        min_confidence: float | None = None,
+    ) -> list[ImagePrediction]:
         """One dict per path, in order: ``path``, ``label``, ``scores`` {label: probability};
-        unreadable files have ``label`` None, empty ``scores`` and an ``error`` message."""
+        unreadable files have ``label`` None, empty ``scores`` and an ``error`` message. With
+        ``min_confidence``, ``uncertain`` says whether the top probability is below it."""
         import torch
 
         from engine.image_data import open_rgb
 
-        results: list[dict[str, Any]] = []
-        for start in range(0, len(paths), self.batch_size):
-            chunk = [str(p) for p in paths[start : start + self.batch_size]]
+        size = batch_size or self.batch_size
+        results: list[ImagePrediction] = []
+        for start in range(0, len(paths), size):
+            chunk = [str(p) for p in paths[start : start + size]]
             tensors, good = [], []
-            out: list[dict[str, Any]] = []
+            out: list[ImagePrediction] = []
             for p in chunk:
                 try:
                     tensors.append(self.transform(open_rgb(p)))
                     good.append(len(out))
-                    out.append({"path": p})
+                    out.append(ImagePrediction(path=p))
                 except DatasetError as exc:
-                    out.append({"path": p, "label": None, "scores": {}, "error": exc.message})
+                    out.append(ImagePrediction(path=p, label=None, scores={}, error=exc.message))
             if tensors:
                 probs = self._probabilities(torch.stack(tensors))
                 for row, i in zip(probs, good, strict=True):
@@ -98,8 +115,29 @@ class ImagePredictor:
                     out[i]["scores"] = {
                         label: float(v) for label, v in zip(self.labels, row, strict=True)
                     }
+                    if min_confidence is not None:
+                        out[i]["uncertain"] = bool(row.max() < min_confidence)
             results.extend(out)
         return results
+
+    def predict_file(
+        self,
+        path: str | os.PathLike[str],
+        out: str | os.PathLike[str],
+        *,
+        text_column: str | None = None,
+        batch_size: int | None = None,
+        min_confidence: float | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        stop: threading.Event | None = None,
+    ) -> int:
+        """Predict a folder of images (recursively) or a CSV/Parquet of image paths (its
+        ``text_column``, else the column that holds image names) into the CSV ``out``."""
+        if batch_size:
+            self.batch_size = batch_size
+        if Path(path).is_dir():
+            return self.predict_folder(path, out, progress=progress, stop=stop)
+        return self.predict_csv(path, out, path_column=text_column, progress=progress, stop=stop)
 
     def _write_csv(
         self,
@@ -229,6 +267,7 @@ def evaluate(
     batch_size: int = 32,
     path_column: str | None = None,
     label_column: str | None = None,
+    device: str = "cpu",
 ) -> dict[str, Any]:
     """Accuracy, macro F1, per-class figures and confusion matrix of a model on labelled
     images. A folder with train/ and val/ is evaluated on its validation images; any other
@@ -236,7 +275,7 @@ def evaluate(
     from engine.image_data import _read_source, _Skips, natural_key
     from engine.metrics import classification_metrics
 
-    predictor = ImagePredictor(model_dir, batch_size=batch_size)
+    predictor = ImagePredictor(model_dir, batch_size=batch_size, device=device)
     skips = _Skips()
     train, val = _read_source(Path(data_path), path_column, label_column, skips)
     per_class = val if val is not None else train

@@ -67,3 +67,58 @@ def quick_metrics(
         "accuracy": float(np.mean(y_true == y_pred)),
         "macro_f1": float(np.mean(f1s)) if f1s else 0.0,
     }
+
+
+# ----- one label per example (texts, images): shared by those tasks -----------------------
+def _logits(predictions: Any) -> Any:
+    return predictions[0] if isinstance(predictions, tuple) else predictions
+
+
+def label_eval_metrics(num_labels: int) -> Any:
+    """``compute_metrics`` for ``Trainer``: accuracy and macro F1 after each evaluation."""
+    import numpy as np
+
+    def compute(pred: Any) -> dict[str, float]:
+        predicted = np.argmax(_logits(pred.predictions), axis=-1)
+        return quick_metrics(pred.label_ids, predicted, num_labels)
+
+    return compute
+
+
+def label_final_metrics(output: Any, labels: Sequence[str]) -> dict[str, Any]:
+    """The full figures of ``Trainer.predict``'s output (per class, confusion matrix)."""
+    import numpy as np
+
+    predicted = np.argmax(_logits(output.predictions), axis=-1)
+    return classification_metrics(output.label_ids, predicted, list(labels))
+
+
+def calibrated_predictions(
+    output: Any, labels: Sequence[str], inputs: Sequence[Any], key: str, rows: Sequence[int]
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Calibration of ``Trainer.predict``'s output (``engine.calibration.calibrate``) and
+    one record per example for the error-analysis views: ``row``, ``key`` (the text or the
+    image path, ``inputs[row]``), ``label``, ``predicted``, ``confidence``, calibrated
+    ``scores``. ``rows[i]`` is the validation row of output row ``i``."""
+    import numpy as np
+
+    from engine.calibration import apply_temperature, calibrate
+
+    logits = np.asarray(_logits(output.predictions), dtype=np.float64)
+    gold = np.asarray(output.label_ids)
+    calibration = calibrate(logits, gold)
+    probs = apply_temperature(logits, calibration["temperature"])
+    records = []
+    for i, (p, y) in enumerate(zip(probs, gold, strict=True)):
+        k = int(p.argmax())
+        records.append(
+            {
+                "row": int(rows[i]),
+                key: inputs[int(rows[i])],
+                "label": labels[int(y)],
+                "predicted": labels[k],
+                "confidence": float(p[k]),
+                "scores": {label: round(float(v), 6) for label, v in zip(labels, p, strict=True)},
+            }
+        )
+    return calibration, records

@@ -28,6 +28,9 @@ from typing import TYPE_CHECKING, Any
 from engine.config import STARTER_MODEL, Strategy
 from engine.errors import ConfigError, ModelLoadError
 
+#: The ``--model`` spec of the bundled image starter (EfficientNet-Lite0, converted on first use).
+STARTER_IMAGE_MODEL = "starter-image"
+
 if TYPE_CHECKING:  # pragma: no cover
     from engine.data import LabelMap
 
@@ -75,6 +78,8 @@ class ModelSource:
     def display_name(self) -> str:
         if self.kind == "starter":
             return "all-MiniLM-L6-v2 (starter)"
+        if self.kind == "starter-image":
+            return "EfficientNet-Lite0 (ImageNet starter)"
         return self.spec
 
 
@@ -190,6 +195,10 @@ def resolve_model(
     spec = (spec or STARTER_MODEL).strip()
     if spec == STARTER_MODEL:
         source = ModelSource(spec, starter_model_path(), "starter")
+    elif spec == STARTER_IMAGE_MODEL:
+        from engine.image_model import starter_image_model_path
+
+        source = ModelSource(spec, starter_image_model_path(), "starter-image")
     else:
         local = Path(spec).expanduser()
         if local.exists():
@@ -212,9 +221,36 @@ def resolve_model(
             raise ModelLoadError(f"{spec!r} is neither a model folder nor a Hugging Face model id.")
         else:
             source = _resolve_hub(spec, allow_download=allow_download, progress=progress)
-    check_model_folder(source.path, allow_pickle=allow_pickle, trust_remote_code=trust_remote_code)
-    _check_architecture(source.path)
+    image = _is_image_model(source.path)
+    check_model_folder(
+        source.path,
+        allow_pickle=allow_pickle,
+        trust_remote_code=trust_remote_code,
+        need_tokenizer=not image,
+    )
+    if not image:
+        _check_architecture(source.path)
     return source
+
+
+def _is_image_model(path: Path) -> bool:
+    """Whether the folder holds an image classifier (an image processor, no tokenizer, and a
+    model type transformers has an image-classification head for): it needs no tokenizer."""
+    if not (path / "preprocessor_config.json").is_file() or not (path / "config.json").is_file():
+        return False
+    if any((path / f).is_file() for f in TOKENIZER_FILES):
+        return False
+    try:
+        config = json.loads((path / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    from transformers.models.auto.modeling_auto import (
+        MODEL_FOR_IMAGE_CLASSIFICATION_MAPPING_NAMES,
+    )
+
+    return isinstance(config, dict) and (
+        config.get("model_type") in MODEL_FOR_IMAGE_CLASSIFICATION_MAPPING_NAMES
+    )
 
 
 def _imported_model(spec: str) -> Path | None:

@@ -190,3 +190,72 @@ def remove_onnx(out: Path) -> None:
 def first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0][:300] if text else type(exc).__name__
+
+
+def export_text_model(
+    model: Any,
+    tokenizer: Any,
+    out: Path,
+    texts: list[str],
+    *,
+    max_length: int,
+    example: list[str] | None = None,
+) -> OnnxOutcome:
+    """Export a model that reads a tokenizer's outputs (``input_ids``, ``attention_mask``
+    ...; dynamic batch and length) and check it on ``texts`` in padded batches of 8."""
+    import torch
+
+    sample = tokenizer(
+        example or ["An example sentence to trace the model with.", "A short one."],
+        padding=True,
+        return_tensors="pt",
+    )
+    names = [n for n in tokenizer.model_input_names if n in sample]
+    dynamic = torch.export.Dim.DYNAMIC
+
+    def probe() -> Iterator[dict[str, Any]]:
+        for start in range(0, len(texts), 8):
+            enc = tokenizer(
+                texts[start : start + 8],
+                truncation=True,
+                max_length=max_length,
+                padding=True,
+                return_tensors="pt",
+            )
+            yield {n: enc[n] for n in names}
+
+    return export_and_verify(
+        model,
+        {n: sample[n] for n in names},
+        {n: {0: dynamic, 1: dynamic} for n in names},
+        out,
+        probe,
+        what="texts",
+    )
+
+
+def load_text_model(model_dir: Path, auto_class: str) -> tuple[Any, Any, int]:
+    """A saved model that reads a tokenizer's outputs, in fp32 for export, its tokenizer and
+    the max length it was trained with (``strop.json``, else the model's own limit)."""
+    import json
+
+    import torch
+    import transformers
+
+    from engine.models import quiet_transformers
+
+    quiet_transformers()
+    tokenizer = transformers.AutoTokenizer.from_pretrained(str(model_dir), local_files_only=True)
+    model = (
+        getattr(transformers, auto_class)
+        .from_pretrained(
+            str(model_dir), local_files_only=True, use_safetensors=True, dtype=torch.float32
+        )
+        .eval()
+    )
+    meta_file = model_dir / "strop.json"
+    meta = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.is_file() else {}
+    limit = getattr(tokenizer, "model_max_length", 512) or 512
+    if limit > 100_000:
+        limit = getattr(model.config, "max_position_embeddings", 512) or 512
+    return model, tokenizer, int(meta.get("max_length") or min(limit, 512))

@@ -41,6 +41,7 @@ from engine.events import (
     ignore,
 )
 from engine.tasks import Prepared, Task
+from engine.tasks.base import FinalEvaluation
 
 MODEL_META = "strop.json"
 log = logging.getLogger(__name__)
@@ -115,7 +116,11 @@ def prepare_run(config: TrainConfig, emit: EventSink = ignore) -> Prepared:
     info = describe_model(source)
     emit(PhaseChanged("report", "Measuring the data"))
     report = task.report(data, processor, config, info)
-    emit(ReportReady(report=report.to_dict(), model=dataclasses.asdict(info)))
+    emit(
+        ReportReady(
+            report=report.to_dict(), model=dataclasses.asdict(info), text=report.format_text()
+        )
+    )
     return Prepared(data=data, source=source, processor=processor, info=info, report=report)
 
 
@@ -387,6 +392,13 @@ def _run(ctx: RunContext) -> RunResult:
         report_to="none",
         disable_tqdm=True,
         dataloader_num_workers=config.dataloader_workers,
+        # spawned, not forked, where the task asks (images): safe under the window's QThread
+        # and in the frozen app; text runs keep the platform's default
+        dataloader_multiprocessing_context=(
+            "spawn"
+            if config.dataloader_workers > 0 and getattr(task, "spawn_workers", False)
+            else None
+        ),
         dataloader_pin_memory=on_gpu,
         remove_unused_columns=task.has_lengths,
         ddp_find_unused_parameters=False,
@@ -492,7 +504,7 @@ def _run(ctx: RunContext) -> RunResult:
     metrics["device"] = device
     metrics["precision"] = precision
     if main:
-        task.after_training(output, data, val_ds, run_dir, metrics)
+        task.after_training(FinalEvaluation(output, data, val_ds, run_dir, metrics))
         if baseline is not None:
             metrics["baseline"] = baseline
     _save_model(trainer, ctx, model_dir, metrics=metrics)

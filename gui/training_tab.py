@@ -4,15 +4,24 @@ One run at a time, in one ``TrainingWorker`` on one ``QThread``. Engine events a
 signals; points go into numpy buffers and a timer redraws at most 20 times a second. Stop
 sets the worker's ``threading.Event`` directly: the run finishes its step, writes a
 checkpoint, and the button reads "Stopping…" until the worker reports ``RunStopped``.
+
+Laptop-aware (issue 14, ``gui/run_estimate.py``): before Start, ``runEstimateLabel`` says how
+long the run will take on this computer, from a few steps timed in the background once the
+data and the model have loaded (cancelled by Start, re-measured when a setting changes),
+refined as the run goes; ``keepAwakeLabel`` says whether the computer is kept from sleeping
+while the run trains; on battery, Start asks before a run estimated over 10 minutes
+(``batteryWarning``).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
@@ -26,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui import dialogs
+from gui import dialogs, run_estimate
 from gui.results_view import ResultsView, duration
 from gui.settings_form import SettingsForm
 from gui.worker import TrainingWorker, run_task, start_worker
@@ -81,6 +90,12 @@ class TrainingTab(QWidget):
         self._suggested_max_length: int | None = None
         self._wanted_device: str | None = None
         self.events_seen = 0
+        # the data and model the last dataset report was for: the estimate waits for them
+        self._ready_for: tuple[Any, ...] | None = None
+        self._run_estimate: Any = None  # the estimate measured for the training run
+        self._run_started_at = 0.0
+        self._final_text = ""  # the finished run's time, shown until the settings change
+        self._watching_window: QWidget | None = None
 
         # ----- hyperparameters: generated from the settings' declaration -----
         self.form = SettingsForm()
@@ -111,6 +126,10 @@ class TrainingTab(QWidget):
         form_box = QGroupBox(self.tr("Settings"))
         box_layout = QVBoxLayout(form_box)
         box_layout.addWidget(self.form)
+        for widget in self.form.widgets.values():  # any change: measure the run again
+            changed: Any = widget  # a spin box (valueChanged) or a list (currentIndexChanged)
+            signal = getattr(changed, "valueChanged", None) or changed.currentIndexChanged
+            signal.connect(self._settings_changed)
 
         # ----- buttons -----
         self.start_button = QPushButton(self.tr("Start training"))
@@ -177,6 +196,15 @@ class TrainingTab(QWidget):
         self.progress.setFormat(self.tr("%v / %m steps"))
         self.detail_label = QLabel()
         self.detail_label.setObjectName("trainingDetailLabel")
+        self.estimate_label = QLabel()
+        self.estimate_label.setObjectName("runEstimateLabel")
+        self.estimate_label.setWordWrap(True)
+        self.keep_awake_label = QLabel()
+        self.keep_awake_label.setObjectName("keepAwakeLabel")
+        self.keep_awake_label.setWordWrap(True)
+        self.keep_awake_label.hide()
+        self.estimator = run_estimate.RunEstimator(self._estimate_config, self._may_estimate, self)
+        self.estimator.changed.connect(self._show_estimate)
 
         # ----- curves (created after the window is shown: pyqtgraph loads then) -----
         self.loss_plot: Any = None
@@ -213,6 +241,8 @@ class TrainingTab(QWidget):
         right_layout.addWidget(self.state_label)
         right_layout.addWidget(self.progress)
         right_layout.addWidget(self.detail_label)
+        right_layout.addWidget(self.estimate_label)
+        right_layout.addWidget(self.keep_awake_label)
         right_layout.addWidget(right_split, 1)
 
         layout = QHBoxLayout(self)
@@ -296,13 +326,19 @@ class TrainingTab(QWidget):
         return self.form.values()
 
     def apply_report(self, report: dict[str, Any]) -> None:
-        """Defaults from the data: the suggested max length."""
+        """Defaults from the data: the suggested max length. The window calls this when the
+        data and the model's tokenizer have loaded for the current choices: from then on
+        the run's duration can be measured."""
         suggested = report.get("suggested_max_length")
         if suggested:
             self._suggested_max_length = int(suggested)
             self.max_length_spin.setSpecialValueText(
                 self.tr("Auto ({n} from the data)").format(n=int(suggested))
             )
+        self._ready_for = self._current_data_and_model()
+        self._watch_window()
+        self.estimator.schedule()
+        self._show_estimate()
 
     def set_strategy(self, strategy: str) -> None:
         from engine.config import DEFAULT_LEARNING_RATES, Strategy
@@ -314,6 +350,7 @@ class TrainingTab(QWidget):
         self.lr_spin.setSpecialValueText(
             self.tr("Auto ({lr:g} for this strategy)").format(lr=DEFAULT_LEARNING_RATES[kind])
         )
+        self._settings_changed()
 
     # ----- devices ---------------------------------------------------------------------
     def list_devices(self) -> None:
@@ -354,6 +391,7 @@ class TrainingTab(QWidget):
             return
         if self._data_pending():
             # pressed at once after opening a file (or on a first launch): go when it is read
+            self.estimator.cancel()
             self._set_start_pending(True)
             return
         try:
@@ -368,6 +406,9 @@ class TrainingTab(QWidget):
 
         # a model that does not read the data's language: ask first (go on, switch, import)
         if not check_language_before_start(self.window()):
+            return
+        # on battery, a long run (or one not measured yet) asks before it starts
+        if not self._battery_allows(config):
             return
         self.start_run(config)
 
@@ -389,6 +430,16 @@ class TrainingTab(QWidget):
         """Run ``engine.training.train(config)`` in its own thread."""
         if self.is_running:
             return None
+        # the measurement costs CPU and must never hold up a run: cancel it, keep its result
+        self.estimator.cancel()
+        self._run_estimate = None if resume else self.estimator.estimate_for(config)
+        self._run_started_at = time.monotonic()
+        self._final_text = ""
+        self.estimate_label.setText(
+            run_estimate.estimate_text(self._run_estimate) if self._run_estimate else ""
+        )
+        self.keep_awake_label.clear()
+        self.keep_awake_label.hide()
         self.ensure_plots()
         self._clear_curves()
         self._clear_results()
@@ -441,6 +492,12 @@ class TrainingTab(QWidget):
         self._redraw_timer.stop()
         self.redraw()
         self._set_running(False)
+        self.keep_awake_label.clear()
+        self.keep_awake_label.hide()
+        self._run_estimate = None
+        if not self._final_text:  # stopped or failed: back to the estimate before Start
+            self._show_estimate()
+            self.estimator.schedule()
         self.runEnded.emit()
 
     # ----- events ------------------------------------------------------------------------
@@ -457,18 +514,20 @@ class TrainingTab(QWidget):
             self.reportReady.emit(event.report, event.model)
         elif isinstance(event, ev.RunStarted):
             self._on_started(event)
+        elif isinstance(event, ev.PowerChecked):
+            text, tip = run_estimate.awake_text(event)
+            self.keep_awake_label.setText(text)
+            self.keep_awake_label.setToolTip(tip)
+            self.keep_awake_label.show()
         elif isinstance(event, ev.StepLogged):
+            self._refine_estimate(event)
             self.buffers["train_loss"].append(event.step, event.loss)
             self.progress.setMaximum(max(1, event.total_steps))
             self.progress.setValue(min(event.step, event.total_steps))
-            eta = (
-                self.tr("about {t} left").format(t=duration(event.eta))
-                if event.eta is not None
-                else ""
-            )
+            # the time left is runEstimateLabel's (refined from the estimate), said once
             self.detail_label.setText(
-                self.tr("epoch {epoch:.2f} · loss {loss:.4f} · {sps:.1f} samples/s · {eta}").format(
-                    epoch=event.epoch, loss=event.loss, sps=event.samples_per_second, eta=eta
+                self.tr("epoch {epoch:.2f} · loss {loss:.4f} · {sps:.1f} samples/s").format(
+                    epoch=event.epoch, loss=event.loss, sps=event.samples_per_second
                 )
             )
         elif isinstance(event, ev.Evaluated):
@@ -490,6 +549,10 @@ class TrainingTab(QWidget):
                 )
             )
             self.results.show_run(event.run_dir, event.metrics)
+            self._final_text = run_estimate.finished_text(
+                time.monotonic() - self._run_started_at, self._run_estimate
+            )
+            self.estimate_label.setText(self._final_text)
             self.modelSaved.emit(event.model_dir)
         elif isinstance(event, ev.RunStopped):
             self._resume_dir = event.run_dir if event.checkpoint else None
@@ -512,6 +575,121 @@ class TrainingTab(QWidget):
             if RunFolder(event.run_dir).last_checkpoint is not None:
                 self._resume_dir = event.run_dir
         self.open_folder_button.setEnabled(self._run_dir is not None)
+
+    # ----- how long, awake, battery ------------------------------------------------------
+    def _estimate_config(self) -> Any:
+        if self._config_provider is None:
+            raise RuntimeError("no configuration provider")
+        return self._config_provider()
+
+    def _current_data_and_model(self) -> tuple[Any, ...] | None:
+        try:
+            return run_estimate.data_and_model_key(self._estimate_config())
+        except Exception:  # noqa: BLE001 - no usable choices yet
+            return None
+
+    def _may_estimate(self) -> bool:
+        """A measurement may start: the window shows, no run trains, and the data and the
+        model of the current choices have loaded (their report arrived)."""
+        return (
+            self.window().isVisible()
+            and not self.is_running
+            and not self._start_when_data_ready
+            and not self._data_pending()
+            and self._ready_for is not None
+            and self._ready_for == self._current_data_and_model()
+        )
+
+    def _settings_changed(self, *_: Any) -> None:
+        if self._ready_for is not None:
+            self.estimator.schedule()
+            self._show_estimate()  # an estimate for other settings no longer shows
+
+    def _show_estimate(self) -> None:
+        """``runEstimateLabel`` before Start: measuring, the estimate, or why there is none."""
+        if self.is_running:
+            return
+        est = self.estimator
+        if self._final_text:
+            if not est.measuring:
+                self.estimate_label.setText(self._final_text)
+                return
+            self._final_text = ""
+        try:
+            config = self._estimate_config()
+        except Exception:  # noqa: BLE001
+            config = None
+        estimate = est.estimate_for(config) if config is not None else None
+        self.estimate_label.setToolTip("")
+        if estimate is not None:
+            self.estimate_label.setText(run_estimate.estimate_text(estimate))
+            self.estimate_label.setToolTip(
+                self.tr("Measured by timing a few training steps of this model on this data.")
+            )
+        elif est.measuring:
+            self.estimate_label.setText(
+                self.tr("Measuring how long this run takes on this computer…")
+            )
+        elif (
+            est.error is not None
+            and config is not None
+            and est.key == (run_estimate.config_key(config))
+        ):
+            self.estimate_label.setText(self.tr("Could not measure how long this run takes."))
+            self.estimate_label.setToolTip(str(est.error))
+        else:
+            self.estimate_label.clear()
+
+    def _refine_estimate(self, event: Any) -> None:
+        """While training: the estimate corrected by the run's own pace (or the run's own
+        guess of the time left when nothing was measured before Start)."""
+        if self._run_estimate is not None:
+            from engine.estimate import refine
+
+            refined = refine(self._run_estimate, event.step, event.elapsed)
+            self.estimate_label.setText(run_estimate.progress_text(refined))
+        elif event.eta is not None:
+            self.estimate_label.setText(
+                self.tr("About {t} left (not measured before Start).").format(
+                    t=run_estimate.rough_duration(event.eta)
+                )
+            )
+
+    def _battery_allows(self, config: Any) -> bool:
+        """On battery, a run estimated over 10 minutes (or not measured yet) asks first."""
+        if run_estimate.battery_state() is not True:
+            return True
+        measured = self.estimator.estimate_for(config)
+        known = measured if measured is not None else self.estimator.estimate
+        question = run_estimate.battery_question(
+            known.total if known is not None else None, measured_for_this=measured is not None
+        )
+        return question is None or run_estimate.ask_battery(self, question)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        """The tab shows: measure now if the settings changed; watch the window's closing."""
+        super().showEvent(event)
+        self._watch_window()
+        if self._ready_for is not None:
+            self.estimator.schedule()
+
+    def _watch_window(self) -> None:
+        """Hear when the window hides (closes), whichever tab shows then."""
+        top = self.window()
+        if top is not self and top is not self._watching_window:
+            top.installEventFilter(self)
+            self._watching_window = top
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802
+        super().hideEvent(event)
+        if not self.window().isVisible():
+            self.estimator.cancel()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        """The window hides (closes): stop measuring, so closing never waits for it."""
+        if watched is self._watching_window and event.type() == QEvent.Type.Hide:
+            self.estimator.cancel()
+        return super().eventFilter(watched, event)
 
     def _on_started(self, event: Any) -> None:
         self._run_dir = event.run_dir

@@ -11,6 +11,8 @@ Output (PyInstaller "onedir": one folder, fast to start):
 - macOS:   ``dist/Strop.app``
 
 The same executable runs the command line: ``dist/Strop/strop train --data FILE ...``.
+The starter image model is converted at build time into ``resources/models/starter-image``
+(removed from the source tree after the build), so the app ships it ready to load.
 The ONNX exporter and runtime are bundled when installed (``pip install -e ".[onnx]"``,
 about 45 MB); ``--no-onnx`` leaves them out. ``--clean`` empties
 PyInstaller's cache first, ``--check`` runs ``packaging/check_build.py`` on the result.
@@ -20,6 +22,7 @@ Intermediate files go to ``build/pyinstaller/``; ``build/`` and ``dist/`` are no
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import subprocess
@@ -64,11 +67,41 @@ def folder_size(path: Path) -> tuple[int, int]:
     return total, count
 
 
+def convert_starter_image() -> Path:
+    """Convert the starter image model (EfficientNet-Lite0's ImageNet weights) into a Hugging
+    Face folder under ``resources/``, which the spec bundles: the frozen app finds it with
+    ``engine.image_model.bundled_starter_path`` and never converts at first use (which needs
+    a writable cache and ~10 s). The conversion checks itself against the original weights."""
+    sys.path.insert(0, str(ROOT))
+    from engine.image_model import BUNDLED_STARTER, convert_starter
+
+    dest = ROOT.joinpath("resources", *BUNDLED_STARTER)
+    if dest.exists():
+        shutil.rmtree(dest)
+    started = time.monotonic()
+    convert_starter(dest)
+    size, _ = folder_size(dest)
+    print(f"Converted the starter image model into {dest} ({size / 2**20:.0f} MiB) in "
+          f"{time.monotonic() - started:.0f} s", flush=True)  # fmt: skip
+    return dest
+
+
 def build(*, onnx: bool = True, clean: bool = False) -> Path:
     try:
         import PyInstaller  # noqa: F401
     except ImportError:
         raise SystemExit('PyInstaller is not installed: pip install -e ".[package]"') from None
+    starter = convert_starter_image()
+    try:
+        return _pyinstaller(onnx=onnx, clean=clean)
+    finally:
+        # the converted folder is build output: the source tree keeps only the weights' package
+        shutil.rmtree(starter, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            starter.parent.rmdir()
+
+
+def _pyinstaller(*, onnx: bool, clean: bool) -> Path:
     env = dict(os.environ, STROP_BUNDLE_ONNX="1" if onnx else "0")
     command = [
         sys.executable, "-m", "PyInstaller", str(SPEC), "--noconfirm",

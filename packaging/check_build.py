@@ -12,7 +12,9 @@ What it does, with a throw-away ``STROP_HOME`` so nothing of the user's is touch
    ``strop.desktop`` and can save a screenshot.
 2. **Training.** Runs the same executable's ``train`` subcommand on the bundled sample
    dataset with the bundled starter model for 5 steps, then ``predict`` and ``export`` with
-   the model it made.
+   the model it made; then trains token classification (a tiny CoNLL file it writes) and
+   image classification (a tiny folder of generated images, with the starter image model
+   the build converted and bundled) for 3 steps each and predicts with them.
 3. **Training from the window** (Linux, Xvfb, where AT-SPI and ``pyatspi`` are installed:
    ``apt-get install xvfb at-spi2-core python3-pyatspi``). Starts the app in a private
    D-Bus session with Qt's accessibility bridge on, and drives it by name, as a screen
@@ -254,6 +256,87 @@ def check_training(checks: Checks, cli: Path, app: Path, env: dict[str, str]) ->
     )
 
 
+#: A tiny CoNLL file (word TAB tag, blank line between sentences) for the token task.
+_CONLL_SENTENCES = (
+    [("Alice", "B-PER"), ("lives", "O"), ("in", "O"), ("Paris", "B-LOC"), (".", "O")],
+    [("Bob", "B-PER"), ("Smith", "I-PER"), ("visited", "O"), ("Berlin", "B-LOC")],
+    [("The", "O"), ("weather", "O"), ("in", "O"), ("Rome", "B-LOC"), ("is", "O"), ("mild", "O")],
+    [("Carol", "B-PER"), ("met", "O"), ("Dave", "B-PER"), ("in", "O"), ("Oslo", "B-LOC")],
+)
+
+
+def write_conll(path: Path, copies: int = 6) -> Path:
+    """A CoNLL file of ``4 * copies`` sentences: enough for a split and a few steps."""
+    blocks = [
+        "\n".join(f"{word}\t{tag}" for word, tag in sentence)
+        for _ in range(copies)
+        for sentence in _CONLL_SENTENCES
+    ]
+    path.write_text("\n\n".join(blocks) + "\n", encoding="utf-8")
+    return path
+
+
+def write_image_folder(root: Path, per_class: int = 8) -> Path:
+    """A folder of two class subfolders of small generated PNGs (red and blue squares)."""
+    from PIL import Image
+
+    for label, colour in (("red", (220, 30, 30)), ("blue", (30, 40, 220))):
+        (root / label).mkdir(parents=True, exist_ok=True)
+        for i in range(per_class):
+            image = Image.new("RGB", (64 + 4 * i, 64), colour)
+            image.putpixel((i, i), (255, 255, 255))
+            image.save(root / label / f"{label}{i}.png")
+    return root
+
+
+def check_task_training(checks: Checks, cli: Path, env: dict[str, str]) -> None:
+    """Train each other task a few steps with the built app's CLI from its bundled starter
+    (the image starter ships converted), then predict with the model it made."""
+    home = Path(env["STROP_HOME"])
+    cases = [
+        (
+            "token-classification",
+            write_conll(home / "tiny.conll"),
+            ["Alice met Bob in Paris ."],
+            lambda pred: "entities" in pred or "tags" in pred or "words" in pred,
+        ),
+        (
+            "image-classification",
+            write_image_folder(home / "tiny-images"),
+            [str(home / "tiny-images" / "red" / "red0.png")],
+            lambda pred: set(pred.get("scores", {})) == {"blue", "red"},
+        ),
+    ]
+    for task, data, inputs, looks_right in cases:
+        run = home / f"check-{task}"
+        rc, output, seconds = _run(
+            [str(cli), "train", "--data", str(data), "--task", task, "--max-steps", "3",
+             "--batch-size", "4", "--output", str(run)],
+            env,
+            TRAIN_TIMEOUT_S,
+        )  # fmt: skip
+        metrics_file = run / "metrics.json"
+        metrics = json.loads(metrics_file.read_text()) if metrics_file.exists() else {}
+        ok = rc == 0 and (run / "model" / "config.json").is_file() and bool(metrics)
+        checks.record(
+            f"training run ({task}, bundled starter, 3 steps)",
+            ok,
+            f"exit status {rc} in {seconds:.0f} s; {metrics.get('main_metric')} "
+            f"{metrics.get('score')}" + ("" if ok else "\n" + output[-3000:]),
+            seconds=round(seconds, 1),
+        )
+        if not ok:
+            continue
+        rc, output, _ = _run([str(cli), "predict", "--model", str(run), *inputs], env, 300)
+        lines = [line for line in output.splitlines() if line.startswith("{")]
+        pred = json.loads(lines[-1]) if lines else {}
+        checks.record(
+            f"predict with the trained {task} model",
+            rc == 0 and bool(pred) and looks_right(pred),
+            json.dumps(pred)[:200] if pred else output[-1000:],
+        )
+
+
 # Runs under a Python that has pyatspi (the system's): finds the app on the accessibility
 # bus, selects the Training tab and presses "Start training"; prints what it did as JSON.
 _DRIVER = r"""
@@ -433,6 +516,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.display == "xvfb":
                 check_window_training(checks, exe, app, env)
             check_training(checks, cli_executable(args.dist), app, env)
+            check_task_training(checks, cli_executable(args.dist), env)
     finally:
         if args.keep:
             print(f"STROP_HOME kept: {home}")

@@ -76,6 +76,19 @@ class TaskData:
 
 
 @dataclass
+class FinalEvaluation:
+    """The kept model's evaluation at the end of a run, for ``Task.after_training``:
+    ``Trainer.predict``'s ``output`` on ``encoded_validation`` (the task's own encoding of
+    ``data.validation``), the run folder, and the metrics about to be saved (to add to)."""
+
+    output: Any
+    data: TaskData
+    encoded_validation: Any
+    run_dir: Path
+    metrics: dict[str, Any]
+
+
+@dataclass
 class Prepared:
     """Everything a run needs before it builds the model; nothing written yet."""
 
@@ -182,17 +195,10 @@ class Task(abc.ABC):
         ``accuracy``, ``macro_f1``, ``seconds``), or ``None`` where the task has none."""
         return None
 
-    def after_training(
-        self,
-        output: Any,
-        data: TaskData,
-        encoded_validation: Any,
-        run_dir: Path,
-        metrics: dict[str, Any],
-    ) -> None:
-        """Add to ``metrics`` (calibration...) and write what the results views need besides
-        ``metrics.json`` (the validation predictions), from ``Trainer.predict``'s ``output``
-        on ``encoded_validation`` (optional)."""
+    def after_training(self, final: FinalEvaluation) -> None:
+        """Add to ``final.metrics`` (calibration...) and write what the results views need
+        besides ``metrics.json`` (the validation predictions), from ``Trainer.predict``'s
+        output on the encoded validation set (optional)."""
         return None
 
     # ----- saved model -----------------------------------------------------------------

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.tasks import register
-from engine.tasks.base import Task, TaskData
+from engine.tasks.base import FinalEvaluation, Task, TaskData
 
 #: Suffixes read as tables (``engine.data.SUFFIX_FORMATS``); ``.txt`` reads as CSV.
 _TABLE_SUFFIXES = (".csv", ".tsv", ".tab", ".json", ".jsonl", ".ndjson", ".parquet", ".pq")
@@ -123,83 +123,43 @@ class TextClassification(Task):
         )
 
     def eval_metrics(self, labels: Any) -> Callable[[Any], dict[str, float]]:
-        import numpy as np
+        from engine.metrics import label_eval_metrics
 
-        from engine.metrics import quick_metrics
-
-        num_labels = len(labels)
-
-        def compute(pred: Any) -> dict[str, float]:
-            logits = pred.predictions
-            logits = logits[0] if isinstance(logits, tuple) else logits
-            return quick_metrics(pred.label_ids, np.argmax(logits, axis=-1), num_labels)
-
-        return compute
+        return label_eval_metrics(len(labels))  # type: ignore[no-any-return]
 
     def final_metrics(self, output: Any, data: TaskData) -> dict[str, Any]:
-        import numpy as np
+        from engine.metrics import label_final_metrics
 
-        from engine.metrics import classification_metrics
-
-        logits = output.predictions
-        logits = logits[0] if isinstance(logits, tuple) else logits
-        return classification_metrics(
-            output.label_ids, np.argmax(logits, axis=-1), data.labels.labels
-        )
+        return label_final_metrics(output, data.labels.labels)
 
     def baseline(self, data: TaskData, seed: int) -> dict[str, Any] | None:
         from engine.baseline import fit_baseline
         from engine.data import LABEL, TEXT
 
         train, val = data.train[:], data.validation[:]
+        # cut like the report's statistics: what a bag of words needs is in the first pages
+        train_texts = [t[:BASELINE_CHARS] for t in train[TEXT]]
+        val_texts = [t[:BASELINE_CHARS] for t in val[TEXT]]
         result = fit_baseline(
-            train[TEXT], train[LABEL], val[TEXT], val[LABEL], n_classes=len(data.labels), seed=seed
+            train_texts, train[LABEL], val_texts, val[LABEL], n_classes=len(data.labels), seed=seed
         )
         return result.to_dict()
 
-    def after_training(
-        self,
-        output: Any,
-        data: TaskData,
-        encoded_validation: Any,
-        run_dir: Path,
-        metrics: dict[str, Any],
-    ) -> None:
+    def after_training(self, final: FinalEvaluation) -> None:
         """Calibration (a temperature fitted on half the validation set, its effect measured
         on the other half) and every validation prediction, for the error-analysis views."""
-        import numpy as np
-
-        from engine.calibration import apply_temperature, calibrate
         from engine.data import TEXT
+        from engine.metrics import calibrated_predictions
         from engine.run_folder import RunFolder
 
-        logits = output.predictions
-        logits = np.asarray(logits[0] if isinstance(logits, tuple) else logits, dtype=np.float64)
-        gold = np.asarray(output.label_ids)
-        metrics["calibration"] = calibrate(logits, gold)
-        probs = apply_temperature(logits, metrics["calibration"]["temperature"])
         # the encoded validation set is sorted by length; its "row" column says where each
         # example stands in the validation split
-        rows = encoded_validation["row"] if "row" in encoded_validation.column_names else None
-        texts = data.validation[:][TEXT]
-        labels = data.labels.labels
-        records = []
-        for i, (p, y) in enumerate(zip(probs, gold, strict=True)):
-            row = int(rows[i]) if rows is not None else i
-            k = int(p.argmax())
-            records.append(
-                {
-                    "row": row,
-                    "text": texts[row],
-                    "label": labels[int(y)],
-                    "predicted": labels[k],
-                    "confidence": float(p[k]),
-                    "scores": {
-                        label: round(float(v), 6) for label, v in zip(labels, p, strict=True)
-                    },
-                }
-            )
-        RunFolder(run_dir).write_validation_predictions(records)
+        rows = final.encoded_validation["row"]
+        texts = final.data.validation[:][TEXT]
+        labels = final.data.labels.labels
+        calibration, records = calibrated_predictions(final.output, labels, texts, "text", rows)
+        final.metrics["calibration"] = calibration
+        RunFolder(final.run_dir).write_validation_predictions(records)
 
     def model_meta(self, data: TaskData, config: Any) -> dict[str, Any]:
         return {
@@ -223,46 +183,22 @@ class TextClassification(Task):
 
     def export_onnx(self, model_dir: Path, out: Path, run: Any) -> Any:
         from engine.export import data_texts
-        from engine.onnx_export import OnnxOutcome, export_and_verify, first_line
+        from engine.onnx_export import OnnxOutcome, export_text_model, first_line, load_text_model
 
         try:
-            model, tokenizer, max_length = _load_for_export(model_dir)
+            model, tokenizer, max_length = load_text_model(model_dir, self.auto_model)
         except Exception as exc:  # noqa: BLE001 - reported in the outcome, never raised
             return OnnxOutcome("failed", f"failed: cannot load the model ({first_line(exc)}).")
-        import torch
-
-        example = tokenizer(
-            ["An example sentence to trace the model with.", "A short one."],
-            padding=True,
-            return_tensors="pt",
-        )
-        names = [n for n in tokenizer.model_input_names if n in example]
-        dynamic = torch.export.Dim.DYNAMIC
-        texts = [*PROBE_TEXTS, *data_texts(run)]
-
-        def probe() -> Any:
-            for start in range(0, len(texts), 8):
-                enc = tokenizer(
-                    texts[start : start + 8],
-                    truncation=True,
-                    max_length=max_length,
-                    padding=True,
-                    return_tensors="pt",
-                )
-                yield {n: enc[n] for n in names}
-
-        return export_and_verify(
-            model,
-            {n: example[n] for n in names},
-            {n: {0: dynamic, 1: dynamic} for n in names},
-            out,
-            probe,
-            what="texts",
+        return export_text_model(
+            model, tokenizer, out, [*PROBE_TEXTS, *data_texts(run)], max_length=max_length
         )
 
     def card_sections(self, run: Any, labels: list[str], onnx: Any) -> dict[str, Any]:
         return _card_sections(run, labels, onnx)
 
+
+#: Characters of each text the baseline reads (a 50 MB text would take a minute otherwise).
+BASELINE_CHARS = 20_000
 
 # Texts the ONNX check always runs, besides up to 32 from the run's own data: short, long,
 # non-ASCII and empty, in batches, so padding and truncation are exercised.
@@ -276,27 +212,6 @@ PROBE_TEXTS = (
     "服务很好，送餐也很快。",
     "not bad at all " * 40,
 )
-
-
-def _load_for_export(model_dir: Path) -> tuple[Any, Any, int]:
-    import json
-
-    import torch
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer
-
-    from engine.models import quiet_transformers
-
-    quiet_transformers()
-    tokenizer = AutoTokenizer.from_pretrained(str(model_dir), local_files_only=True)
-    model = AutoModelForSequenceClassification.from_pretrained(
-        str(model_dir), local_files_only=True, use_safetensors=True, dtype=torch.float32
-    ).eval()
-    meta_file = model_dir / "strop.json"
-    meta = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.is_file() else {}
-    limit = getattr(tokenizer, "model_max_length", 512) or 512
-    if limit > 100_000:
-        limit = getattr(model.config, "max_position_embeddings", 512) or 512
-    return model, tokenizer, int(meta.get("max_length") or min(limit, 512))
 
 
 def _card_sections(run: Any, labels: list[str], onnx: Any) -> dict[str, Any]:

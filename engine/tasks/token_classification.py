@@ -257,39 +257,19 @@ class TokenClassification(Task):
     predict_script = "predict_token_classification.py"
 
     def export_onnx(self, model_dir: Path, out: Path, run: Any) -> Any:
-        from engine.onnx_export import OnnxOutcome, export_and_verify, first_line
+        from engine.onnx_export import OnnxOutcome, export_text_model, first_line, load_text_model
 
         try:
-            model, tokenizer, max_length = _load_for_export(model_dir)
+            model, tokenizer, max_length = load_text_model(model_dir, self.auto_model)
         except Exception as exc:  # noqa: BLE001 - reported in the outcome, never raised
             return OnnxOutcome("failed", f"failed: cannot load the model ({first_line(exc)}).")
-        import torch
-
-        example = tokenizer(
-            ["John lives in New York .", "A short one ."], padding=True, return_tensors="pt"
-        )
-        names = [n for n in tokenizer.model_input_names if n in example]
-        dynamic = torch.export.Dim.DYNAMIC
-        texts = [*PROBE_TEXTS, *validation_texts(run)]
-
-        def probe() -> Any:
-            for start in range(0, len(texts), 8):
-                enc = tokenizer(
-                    texts[start : start + 8],
-                    truncation=True,
-                    max_length=max_length,
-                    padding=True,
-                    return_tensors="pt",
-                )
-                yield {n: enc[n] for n in names}
-
-        return export_and_verify(
+        return export_text_model(
             model,
-            {n: example[n] for n in names},
-            {n: {0: dynamic, 1: dynamic} for n in names},
+            tokenizer,
             out,
-            probe,
-            what="texts",
+            [*PROBE_TEXTS, *validation_texts(run)],
+            max_length=max_length,
+            example=["John lives in New York .", "A short one ."],
         )
 
     def card_sections(self, run: Any, labels: list[str], onnx: Any) -> dict[str, Any]:
@@ -388,27 +368,6 @@ def validation_texts(run: Any, limit: int = 32) -> list[str]:
     except Exception:  # noqa: BLE001 - the probe texts alone still check the export
         return []
     return [s.text or " ".join(s.tokens) for s in sentences[:limit]]
-
-
-def _load_for_export(model_dir: Path) -> tuple[Any, Any, int]:
-    import json
-
-    import torch
-    from transformers import AutoModelForTokenClassification, AutoTokenizer
-
-    from engine.models import quiet_transformers
-
-    quiet_transformers()
-    tokenizer = AutoTokenizer.from_pretrained(str(model_dir), local_files_only=True)
-    model = AutoModelForTokenClassification.from_pretrained(
-        str(model_dir), local_files_only=True, use_safetensors=True, dtype=torch.float32
-    ).eval()
-    meta_file = model_dir / "strop.json"
-    meta = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.is_file() else {}
-    limit = getattr(tokenizer, "model_max_length", 512) or 512
-    if limit > 100_000:
-        limit = getattr(model.config, "max_position_embeddings", 512) or 512
-    return model, tokenizer, int(meta.get("max_length") or min(limit, 512))
 
 
 def _card_sections(run: Any, labels: list[str], onnx: Any) -> dict[str, Any]:

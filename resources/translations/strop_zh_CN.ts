@@ -1822,6 +1822,93 @@
     </message>
   </context>
   <context>
+    <name>RunEstimate</name>
+    <message>
+      <source>Running on battery</source>
+      <translation>正在使用电池供电</translation>
+    </message>
+    <message>
+      <source>Train on battery</source>
+      <translation>仍用电池训练</translation>
+    </message>
+    <message>
+      <source>{n} s</source>
+      <translation>{n} 秒</translation>
+    </message>
+    <message>
+      <source>{n} min</source>
+      <translation>{n} 分钟</translation>
+    </message>
+    <message>
+      <source>{h} h {m} min</source>
+      <translation>{h} 小时 {m} 分钟</translation>
+    </message>
+    <message>
+      <source>training {t}</source>
+      <translation>训练 {t}</translation>
+    </message>
+    <message>
+      <source>evaluation {t}</source>
+      <translation>评估 {t}</translation>
+    </message>
+    <message>
+      <source>checkpoints {t}</source>
+      <translation>检查点 {t}</translation>
+    </message>
+    <message>
+      <source>start-up {t}</source>
+      <translation>启动 {t}</translation>
+    </message>
+    <message>
+      <source>, </source>
+      <translation>，</translation>
+    </message>
+    <message>
+      <source>About {total} on this computer ({parts})</source>
+      <translation>在这台电脑上约需 {total}（{parts}）</translation>
+    </message>
+    <message>
+      <source>About {left} left on this computer (about {total} in all)</source>
+      <translation>在这台电脑上约剩 {left}（共约 {total}）</translation>
+    </message>
+    <message>
+      <source>This run took {t}.</source>
+      <translation>本次运行用时 {t}。</translation>
+    </message>
+    <message>
+      <source>This run took {t} (estimated {e}).</source>
+      <translation>本次运行用时 {t}（预估 {e}）。</translation>
+    </message>
+    <message>
+      <source>The computer is kept awake while this run trains.</source>
+      <translation>训练期间，电脑将保持唤醒，不会休眠。</translation>
+    </message>
+    <message>
+      <source>Sleep is held off by {method} ({detail}) until the run ends.</source>
+      <translation>由 {method}（{detail}）阻止休眠，直到运行结束。</translation>
+    </message>
+    <message>
+      <source>The computer may go to sleep during this run: {why}.</source>
+      <translation>运行期间电脑可能会休眠：{why}。</translation>
+    </message>
+    <message>
+      <source>Strop could not keep it awake. Set the power settings not to sleep while it trains; a run paused by sleep continues when the computer wakes.</source>
+      <translation>Strop 无法阻止电脑休眠。请在电源设置中设为训练期间不休眠；因休眠而暂停的运行会在电脑唤醒后继续。</translation>
+    </message>
+    <message>
+      <source>This computer is running on battery, and how long this run takes is not measured yet. A long run drains the battery and trains more slowly. Train anyway?</source>
+      <translation>这台电脑正在使用电池供电，而本次运行所需时间尚未测出。长时间运行会耗尽电池，训练也会更慢。仍要训练吗？</translation>
+    </message>
+    <message>
+      <source>This computer is running on battery and the run takes about {t}. It drains the battery and trains more slowly than on mains power. Train anyway?</source>
+      <translation>这台电脑正在使用电池供电，本次运行约需 {t}。这会耗尽电池，训练也比接通电源时更慢。仍要训练吗？</translation>
+    </message>
+    <message>
+      <source>This computer is running on battery. The last run measured, with other settings, takes about {t}; these settings are not measured yet. A long run drains the battery and trains more slowly. Train anyway?</source>
+      <translation>这台电脑正在使用电池供电。上次测量的运行（设置不同）约需 {t}；当前设置尚未测出。长时间运行会耗尽电池，训练也会更慢。仍要训练吗？</translation>
+    </message>
+  </context>
+  <context>
     <name>RunsTab</name>
     <message>
       <source>No runs yet. Train a model in the Training tab: every run is listed here.</source>
@@ -2265,6 +2352,10 @@
       <translation>%v / %m 步</translation>
     </message>
     <message>
+      <source>epoch {epoch:.2f} · loss {loss:.4f} · {sps:.1f} samples/s</source>
+      <translation>第 {epoch:.2f} 轮 · 损失 {loss:.4f} · {sps:.1f} 样本/秒</translation>
+    </message>
+    <message>
       <source>The results appear here when the run ends.</source>
       <translation>运行结束后，结果会显示在这里。</translation>
     </message>
@@ -2309,14 +2400,6 @@
       <translation>运行失败：请查看上方的消息。</translation>
     </message>
     <message>
-      <source>about {t} left</source>
-      <translation>剩余约 {t}</translation>
-    </message>
-    <message>
-      <source>epoch {epoch:.2f} · loss {loss:.4f} · {sps:.1f} samples/s · {eta}</source>
-      <translation>第 {epoch:.2f} 轮 · 损失 {loss:.4f} · {sps:.1f} 样本/秒 · {eta}</translation>
-    </message>
-    <message>
       <source>Training… (checkpoint saved at step {step})</source>
       <translation>训练中…（已在第 {step} 步保存检查点）</translation>
     </message>
@@ -2339,6 +2422,22 @@
     <message>
       <source>Stopped at step {step}; {where}</source>
       <translation>已在第 {step} 步停止；{where}</translation>
+    </message>
+    <message>
+      <source>Measured by timing a few training steps of this model on this data.</source>
+      <translation>通过在这份数据上对该模型计时几个训练步测得。</translation>
+    </message>
+    <message>
+      <source>Measuring how long this run takes on this computer…</source>
+      <translation>正在测量本次运行在这台电脑上所需的时间…</translation>
+    </message>
+    <message>
+      <source>Could not measure how long this run takes.</source>
+      <translation>无法测量本次运行所需的时间。</translation>
+    </message>
+    <message>
+      <source>About {t} left (not measured before Start).</source>
+      <translation>约剩 {t}（开始前未测量）。</translation>
     </message>
     <message>
       <source>, resumed from step {step}</source>
