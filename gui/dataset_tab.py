@@ -27,19 +27,23 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
+    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from gui import dialogs
+from gui.highlight_view import HighlightView
+from gui.image_grid import ImageGrid, list_images
 from gui.table_model import DataTableModel
 from gui.worker import run_task
 
 PREVIEW_ROWS = 200
-# Symbols that common fonts have (⛔ shows as a box on Linux without an emoji font).
-_LEVEL_ICONS = {"problem": "✖", "warning": "⚠", "info": "ℹ"}
+PREVIEW_SENTENCES = 150
+TEXT, TOKEN, IMAGE = "text-classification", "token-classification", "image-classification"
 
 
 def load_and_detect(path: str) -> tuple[Any, Any]:
@@ -52,6 +56,125 @@ def load_and_detect(path: str) -> tuple[Any, Any]:
     except Exception:  # noqa: BLE001 - one column only: the report explains it
         guess = None
     return ds, guess
+
+
+def detect_task(path: str) -> str:
+    """The name of the task whose data ``path`` holds (``engine.tasks.detect``: reads a few
+    kilobytes at most, so it runs before the heavy libraries are loaded)."""
+    from engine import tasks
+    from engine.errors import DatasetError
+
+    try:
+        return tasks.detect(path).name
+    except DatasetError:
+        # A task whose module is not bundled cannot claim its data through the registry;
+        # the data readers still recognise it, and choosing the task then says what is missing.
+        known = set(tasks.names())
+        if TOKEN not in known:
+            from engine.token_data import detect_token_data
+
+            if detect_token_data(path) >= 0.5:
+                return TOKEN
+        if IMAGE not in known and Path(path).is_dir() and _has_class_images(Path(path)):
+            return IMAGE
+        raise
+
+
+def _has_class_images(folder: Path) -> bool:
+    """A subfolder (or train/ subfolder) holding an image: a cheap look, a few entries."""
+    from gui.image_grid import IMAGE_SUFFIXES
+
+    for sub in [folder, folder / "train"]:
+        if not sub.is_dir():
+            continue
+        for class_dir in (d for d in sub.iterdir() if d.is_dir()):
+            for i, f in enumerate(class_dir.iterdir()):
+                if f.suffix.lower() in IMAGE_SUFFIXES:
+                    return True
+                if i > 20:
+                    break
+    return False
+
+
+def sentence_entities(tokens: list[str], tags: list[str]) -> tuple[str, list[dict[str, Any]]]:
+    """A sentence's words joined by spaces, and its entities as character spans of that text."""
+    from engine.token_predict import word_entities
+
+    starts, at = [], 0
+    for token in tokens:
+        starts.append(at)
+        at += len(token) + 1
+    text = " ".join(tokens)
+    entities = [
+        {"start": starts[first], "end": starts[last] + len(tokens[last]), "label": kind}
+        for kind, first, last in word_entities(tags)
+    ]
+    return text, entities
+
+
+def load_token_preview(path: str, validation_split: float) -> dict[str, Any]:
+    """The first sentences of a named-entity file with their entities, and the report that
+    needs no model (entity counts per split, tag-scheme problems)."""
+    from engine.token_data import read_token_data, token_report
+
+    data = read_token_data(path, validation_split=validation_split)
+    report = token_report(data).to_dict()
+    first = sorted(data.train + data.validation, key=lambda s: s.record)[:PREVIEW_SENTENCES]
+    sentences = []
+    for s in first:
+        if s.text is not None and s.offsets is not None:
+            from engine.token_predict import word_entities
+
+            spans = [
+                {"start": s.offsets[a][0], "end": s.offsets[b][1], "label": kind}
+                for kind, a, b in word_entities(s.tags)
+            ]
+            sentences.append((s.text, spans))
+        else:
+            sentences.append(sentence_entities(s.tokens, s.tags))
+    return {"report": report, "sentences": sentences, "types": data.entity_types}
+
+
+def load_image_report(path: str, validation_split: float) -> dict[str, Any]:
+    """The image data report (``engine.image_data.image_report``: class counts, sizes,
+    duplicates, unreadable, tiny and extreme-aspect images); it needs no model."""
+    from engine.image_data import image_report, read_image_data
+
+    report = image_report(read_image_data(path, validation_split=validation_split))
+    return {**report, "task": IMAGE, "source": path}
+
+
+def join_sentences(
+    sentences: list[tuple[str, list[dict[str, Any]]]],
+) -> tuple[str, list[dict[str, Any]]]:
+    """Sentences as one text, a line each, with every entity's offsets moved along."""
+    text_parts: list[str] = []
+    entities: list[dict[str, Any]] = []
+    at = 0
+    for text, spans in sentences:
+        entities.extend({**e, "start": e["start"] + at, "end": e["end"] + at} for e in spans)
+        text_parts.append(text)
+        at += len(text) + 1
+    return "\n".join(text_parts), entities
+
+
+def image_counts(items: list[tuple[str, str, str]], source: str) -> dict[str, Any]:
+    """Images per class and split, in the shape the class-count plot draws, before the
+    engine's image report (sizes, duplicates, unreadable files) arrives."""
+    train: dict[str, int] = {}
+    validation: dict[str, int] = {}
+    for _, label, split in items:
+        counts = validation if split == "validation" else train
+        counts[label] = counts.get(label, 0) + 1
+    return {
+        "task": IMAGE,
+        "source": source,
+        "labels": sorted(set(train) | set(validation)),
+        "train_counts": train,
+        "validation_counts": validation,
+        "findings": [],
+        "preliminary": True,
+    }
 
 
 class DatasetTab(QWidget):
@@ -84,15 +207,36 @@ class DatasetTab(QWidget):
             self.tr("CSV, TSV, JSON, JSON Lines or Parquet, with a text column and a label column.")
         )
         self.open_button.clicked.connect(self.choose_file)
+        self.open_folder_button = QPushButton(self.tr("Open folder…"))
+        self.open_folder_button.setObjectName("openDatasetFolderButton")
+        self.open_folder_button.setToolTip(
+            self.tr(
+                "A folder of images with one subfolder per class (or train/ and val/ folders "
+                "holding them), or a dataset saved by the datasets library."
+            )
+        )
+        self.open_folder_button.clicked.connect(self.choose_folder)
         self.path_label = QLabel(self.tr("No data file yet: open one, or drop it on the window."))
         self.path_label.setObjectName("datasetPathLabel")
         self.path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.path_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.rows_label = QLabel()
         self.rows_label.setObjectName("datasetRowsLabel")
+        self.task_combo = QComboBox()
+        self.task_combo.setObjectName("taskCombo")
+        self.task_combo.setToolTip(
+            self.tr("What to teach the model; detected from the data, yours to change.")
+        )
+        for name, title in self._task_titles().items():
+            self.task_combo.addItem(title, name)
+        self.task_combo.activated.connect(self._task_chosen)
         top = QHBoxLayout()
         top.addWidget(self.open_button)
+        top.addWidget(self.open_folder_button)
         top.addWidget(self.path_label, 1)
         top.addWidget(self.rows_label)
+        top.addWidget(QLabel(self.tr("Task:")))
+        top.addWidget(self.task_combo)
 
         # ----- the preview table -----
         self.model = DataTableModel(self)
@@ -107,6 +251,16 @@ class DatasetTab(QWidget):
         self.table.horizontalHeader().setStretchLastSection(False)
         self.table.horizontalHeader().setDefaultSectionSize(120)
 
+        # ----- named entities: sentences with their entities highlighted -----
+        self.entity_preview = HighlightView()
+        self.entity_preview.setObjectName("entityPreview")
+        # ----- images: a thumbnail grid per class, decoded lazily -----
+        self.image_grid = ImageGrid()
+        self.preview_stack = QStackedWidget()
+        self.preview_stack.setObjectName("datasetPreviewStack")
+        for page in (self.table, self.entity_preview, self.image_grid):
+            self.preview_stack.addWidget(page)
+
         # ----- columns -----
         self.text_combo = QComboBox()
         self.text_combo.setObjectName("textColumnCombo")
@@ -120,7 +274,7 @@ class DatasetTab(QWidget):
             )
             combo.setMinimumContentsLength(12)
             combo.currentIndexChanged.connect(self._columns_changed)
-        columns_box = QGroupBox(self.tr("Columns"))
+        columns_box = self.columns_box = QGroupBox(self.tr("Columns"))
         columns_form = QFormLayout(columns_box)
         columns_form.addRow(self.tr("Text:"), self.text_combo)
         columns_form.addRow(self.tr("Label:"), self.label_combo)
@@ -204,7 +358,7 @@ class DatasetTab(QWidget):
         side_layout.addWidget(validation_box)
         side_layout.addStretch(1)
         upper = QSplitter(Qt.Orientation.Horizontal)
-        upper.addWidget(self.table)
+        upper.addWidget(self.preview_stack)
         upper.addWidget(side)
         upper.setStretchFactor(0, 3)
         upper.setStretchFactor(1, 1)
@@ -230,6 +384,40 @@ class DatasetTab(QWidget):
         for plot in (self.class_plot, self.length_plot):
             plot.getPlotItem().setMouseEnabled(x=False, y=False)
             self._plots_layout.addWidget(plot)
+        self.length_plot.setVisible(self.task == TEXT)
+
+    # ----- the task ---------------------------------------------------------------------
+    def _task_titles(self) -> dict[str, str]:
+        return {
+            TEXT: self.tr("Text classification"),
+            TOKEN: self.tr("Named entities (token classification)"),
+            IMAGE: self.tr("Image classification"),
+        }
+
+    @property
+    def task(self) -> str:
+        """The task chosen in ``taskCombo`` (a Hugging Face pipeline name)."""
+        return str(self.task_combo.currentData() or TEXT)
+
+    def set_task(self, name: str) -> None:
+        """Show ``name`` in ``taskCombo`` and adapt the tab to it (no reload)."""
+        index = self.task_combo.findData(name)
+        if index < 0:  # a task this window has no title for: its name will do
+            self.task_combo.addItem(name, name)
+            index = self.task_combo.count() - 1
+        self.task_combo.setCurrentIndex(index)
+        page = {TOKEN: self.entity_preview, IMAGE: self.image_grid}.get(name, self.table)
+        self.preview_stack.setCurrentWidget(page)
+        self.columns_box.setVisible(name == TEXT)
+        if self.length_plot is not None:
+            self.length_plot.setVisible(name == TEXT)
+
+    def _task_chosen(self, _index: int) -> None:
+        path = self._path or getattr(self, "_opening", None)
+        if path:
+            self.open_file(path, task=self.task)
+        else:
+            self.set_task(self.task)
 
     # ----- the file ---------------------------------------------------------------------
     @property
@@ -249,21 +437,141 @@ class DatasetTab(QWidget):
         if path:
             self.open_file(path)
 
-    def open_file(self, path: str) -> None:
-        """Show the first rows at once, then load the whole table in the background."""
+    def choose_folder(self) -> None:
+        path = dialogs.open_folder(self, self.tr("Open a folder of images"))
+        if path:
+            self.open_file(path)
+
+    def open_file(self, path: str, task: str | None = None) -> None:
+        """Open ``path`` as data for ``task`` (default: the task detected from its content,
+        off the GUI thread in a few milliseconds). Text: the first rows at once, then the whole
+        table in the background; named entities: the first sentences with their entities;
+        images: the thumbnail grid, listed at once and decoded as they come into view."""
         self._generation += 1
         generation = self._generation
         self._path = None
+        self._opening = path
         self._loading = True
         self._counted = False
         self._report = None
         self.model.clear()
+        self.entity_preview.clear()
+        self.image_grid.clear()
         self._fill_columns([], None)
         self.clear_report(self.tr("Reading the file…"))
         self.path_label.setText(path)
         self.path_label.setToolTip(path)
         self.rows_label.setText(self.tr("reading…"))
+        if task is not None:
+            self._open_as(path, task, generation)
+            return
 
+        def detected(name: str) -> None:
+            if generation == self._generation:
+                self._open_as(path, name, generation)
+
+        def undetected(_exc: BaseException) -> None:
+            # read as a table: its reader says precisely what is wrong with the file
+            if generation == self._generation:
+                self._open_as(path, TEXT, generation)
+
+        run_task(detect_task, path, on_result=detected, on_error=undetected, owner=self, light=True)
+
+    def _open_as(self, path: str, task: str, generation: int) -> None:
+        self.set_task(task)
+        if task == TOKEN:
+            self._open_tokens(path, generation)
+        elif task == IMAGE:
+            self._open_images(path, generation)
+        else:
+            self._open_table(path, generation)
+
+    def _open_failed(self, path: str, generation: int, exc: BaseException) -> None:
+        if generation != self._generation or generation == self._failed_generation:
+            return  # a newer file, or this problem was shown already by the quick check
+        self._failed_generation = generation
+        self._loading = False
+        self._path = None
+        self.model.clear()
+        self.entity_preview.clear()
+        self.image_grid.clear()
+        self._fill_columns([], None)
+        self.rows_label.setText("")
+        self.path_label.setText(self.tr("Could not open {path}").format(path=path))
+        self.clear_report(self.tr("No report: the file could not be read."))
+        self.openFailed.emit(path)
+        self.errorOccurred.emit(exc)
+
+    def _opened(self, path: str) -> None:
+        self._loading = False
+        self._path = path
+        self.datasetOpened.emit(path)
+
+    def _open_tokens(self, path: str, generation: int) -> None:
+        def loaded(result: dict[str, Any]) -> None:
+            if generation != self._generation:
+                return
+            text, entities = join_sentences(result["sentences"])
+            self.entity_preview.show_entities(text, entities, result["types"])
+            report = result["report"]
+            self.rows_label.setText(
+                self.tr("{n:,} sentences").format(
+                    n=report["train_sentences"] + report["validation_sentences"]
+                )
+            )
+            self.show_report(report)
+            self._opened(path)
+
+        run_task(
+            load_token_preview,
+            path,
+            self.split_spin.value() / 100.0,
+            on_result=loaded,
+            on_error=lambda exc: self._open_failed(path, generation, exc),
+            on_finished=self.quickChecked.emit,
+            owner=self,
+            light=True,
+        )
+
+    def _open_images(self, path: str, generation: int) -> None:
+        def listed(items: list[tuple[str, str, str]]) -> None:
+            if generation != self._generation:
+                return
+            self.image_grid.set_images(items)
+            self.rows_label.setText(self.tr("{n:,} images").format(n=len(items)))
+            self.show_report(image_counts(items, path))
+            self._opened(path)
+            run_task(
+                load_image_report,
+                path,
+                self.split_spin.value() / 100.0,
+                on_result=reported,
+                on_error=report_failed,
+                owner=self,
+                light=True,
+            )
+
+        def reported(report: dict[str, Any]) -> None:
+            if generation == self._generation and self._path == path:
+                self.show_report(report)
+
+        def report_failed(exc: BaseException) -> None:
+            # the thumbnails stay: the problem (one class, no images...) is said above them
+            if generation == self._generation:
+                self.clear_report(self.tr("No report: see the message above."))
+                self.errorOccurred.emit(exc)
+
+        run_task(
+            list_images,
+            path,
+            on_result=listed,
+            on_error=lambda exc: self._open_failed(path, generation, exc),
+            on_finished=self.quickChecked.emit,
+            owner=self,
+            light=True,
+        )
+
+    def _open_table(self, path: str, generation: int) -> None:
         def preview_ready(result: tuple[list[str], list[list[str]]]) -> None:
             if generation != self._generation or self.model.is_complete or not self._loading:
                 return
@@ -288,18 +596,7 @@ class DatasetTab(QWidget):
             self.datasetOpened.emit(path)
 
         def failed(exc: BaseException) -> None:
-            if generation != self._generation or generation == self._failed_generation:
-                return  # a newer file, or this problem was shown already by the quick check
-            self._failed_generation = generation
-            self._loading = False
-            self._path = None
-            self.model.clear()
-            self._fill_columns([], None)
-            self.rows_label.setText("")
-            self.path_label.setText(self.tr("Could not open {path}").format(path=path))
-            self.clear_report(self.tr("No report: the file could not be read."))
-            self.openFailed.emit(path)
-            self.errorOccurred.emit(exc)
+            self._open_failed(path, generation, exc)
 
         def checked(facts: Any) -> None:
             if generation != self._generation or not self._loading:
@@ -418,11 +715,13 @@ class DatasetTab(QWidget):
             )
         validation = self.validation_edit.text() or None
         use_file = self.file_radio.isChecked() and validation
+        text = self.task == TEXT
         return {
+            "task": self.task,
             "data": self._path,
             "validation": validation if use_file else None,
-            "text_column": self.text_combo.currentText() or None,
-            "label_column": self.label_combo.currentText() or None,
+            "text_column": (self.text_combo.currentText() or None) if text else None,
+            "label_column": (self.label_combo.currentText() or None) if text else None,
             "validation_split": self.split_spin.value() / 100.0,
         }
 
@@ -446,14 +745,124 @@ class DatasetTab(QWidget):
         self.report_status.show()
 
     def show_report(self, report: dict[str, Any]) -> None:
-        """Draw a ``DatasetReport.to_dict()``."""
+        """Draw a report's ``to_dict()``: a ``DatasetReport`` (text), a ``TokenReport``
+        (named entities: ``entity_counts``) or an image report (``findings`` and counts)."""
         self.ensure_plots()
+        if "entity_counts" in report:
+            self._show_token_report(report)
+            return
+        if "findings" in report and "text_column" not in report:
+            self._show_image_report(report)
+            return
         self._report = report
         self.report_status.hide()
         self.summary_label.setText(self._summary_html(report))
+        self._counts_title(self.tr("Examples per class"))
         self._draw_counts(report)
         self._draw_lengths(report)
         self.warnings_label.setText(self._warnings_html(report))
+
+    def _show_token_report(self, r: dict[str, Any]) -> None:
+        from gui.findings_text import findings_html
+
+        self._report = r
+        self.report_status.hide()
+        counts = r["entity_counts"]
+        train, val = counts.get("train", {}), counts.get("validation", {})
+        kinds = sorted(set(train) | set(val))
+        p = r.get("length_percentiles") or {}
+        lines = [
+            self.tr(
+                "<b>{train:,}</b> training sentences, <b>{val:,}</b> validation sentences; "
+                "<b>{n}</b> entity types; {format}, tags in {scheme} (read as IOB2)."
+            ).format(
+                train=r["train_sentences"],
+                val=r["validation_sentences"],
+                n=len(kinds),
+                format=r.get("format", ""),
+                scheme=r.get("scheme", ""),
+            )
+        ]
+        if p:
+            lines.append(
+                self.tr("Words per sentence: median {p50}, 90% under {p90}, longest {max}.").format(
+                    p50=p.get("p50", 0), p90=p.get("p90", 0), max=p.get("max", 0)
+                )
+            )
+        if kinds:
+            lines.append(
+                self.tr("Entities per type (training / validation): {counts}.").format(
+                    counts=", ".join(
+                        f"{_escape(k)} {train.get(k, 0):,} / {val.get(k, 0):,}" for k in kinds
+                    )
+                )
+            )
+        self.summary_label.setText("<br>".join(lines))
+        self._counts_title(self.tr("Entities per type"))
+        self._draw_counts({"labels": kinds, "train_counts": train, "validation_counts": val})
+        self.length_plot.getPlotItem().clear()
+        findings = list(r.get("findings", []))
+        html = findings_html(findings, self.tr("✔ Nothing to worry about in this data."))
+        examples = self._scheme_examples(r.get("scheme_errors") or {})
+        self.warnings_label.setText(html + examples)
+
+    def _scheme_examples(self, errors: dict[str, Any]) -> str:
+        parts = []
+        for entry in errors.values():
+            for example in entry.get("examples", [])[:3]:
+                pairs = " ".join(
+                    f"{_escape(t)}/<b>{_escape(g)}</b>"
+                    for t, g in zip(example["tokens"], example["tags"], strict=False)
+                )
+                where = self.tr("line or record {n}").format(n=example["record"])
+                parts.append(f"<li>{where}: {pairs}</li>")
+        if not parts:
+            return ""
+        return (
+            "<p>"
+            + self.tr("Examples of tag-scheme errors:")
+            + "</p><ul>"
+            + "".join(parts)
+            + "</ul>"
+        )
+
+    def _show_image_report(self, r: dict[str, Any]) -> None:
+        from gui.findings_text import findings_html
+
+        self._report = r
+        self.report_status.hide()
+        counts = r.get("counts") or {}
+        train = r.get("train_counts") or counts.get("train") or {}
+        val = r.get("validation_counts") or counts.get("validation") or {}
+        labels = list(r.get("labels") or sorted(set(train) | set(val)))
+        text = self.tr(
+            "<b>{train:,}</b> training images, <b>{val:,}</b> validation images; "
+            "<b>{n}</b> classes."
+        ).format(train=sum(train.values()), val=sum(val.values()), n=len(labels))
+        sizes = r.get("sizes") or {}
+        if "width" in sizes and "height" in sizes:
+            text += "<br>" + self.tr(
+                "Image sizes (a sample of {n:,}): median {w:.0f}×{h:.0f} pixels, smallest side "
+                "{small}, largest side {large}."
+            ).format(
+                n=sizes.get("sampled", 0),
+                w=sizes["width"]["median"],
+                h=sizes["height"]["median"],
+                small=min(sizes["width"]["min"], sizes["height"]["min"]),
+                large=max(sizes["width"]["max"], sizes["height"]["max"]),
+            )
+        self.summary_label.setText(text)
+        self._counts_title(self.tr("Images per class"))
+        self._draw_counts({"labels": labels, "train_counts": train, "validation_counts": val})
+        self.length_plot.getPlotItem().clear()
+        if r.get("preliminary"):
+            self.warnings_label.setText(self.tr("Checking the images (sizes, duplicates)…"))
+        else:
+            self.warnings_label.setText(
+                findings_html(
+                    list(r.get("findings", [])), self.tr("✔ Nothing to worry about in this data.")
+                )
+            )
 
     def _summary_html(self, r: dict[str, Any]) -> str:
         held = (
@@ -488,21 +897,21 @@ class DatasetTab(QWidget):
         return "<br>".join(lines)
 
     def _warnings_html(self, r: dict[str, Any]) -> str:
-        warnings = r.get("warnings", [])
-        if not warnings:
-            return self.tr("✔ Nothing to worry about in this data.")
+        from gui.findings_text import findings_html
         from gui.i18n import warning_text
 
-        # problems first, then warnings, then notes; the symbol is the bullet
-        order = {"problem": 0, "warning": 1, "info": 2}
-        rows = []
-        for w in sorted(warnings, key=lambda w: order.get(w.get("level", "info"), 3)):
-            icon = _LEVEL_ICONS.get(w.get("level", "info"), "•")
-            rows.append(
-                f"<tr><td style='padding-right:6px'>{icon}</td>"
-                f"<td>{_escape(warning_text(w))}</td></tr>"
-            )
-        return "<table cellspacing='2'>" + "".join(rows) + "</table>"
+        return findings_html(
+            list(r.get("warnings", [])),
+            self.tr("✔ Nothing to worry about in this data."),
+            warning_text,
+            default_level="info",
+        )
+
+    def _counts_title(self, title: str) -> None:
+        from gui.theme import style_plot
+
+        if self.class_plot.property("stropPlotTitle") != title:
+            style_plot(self.class_plot, title)
 
     def _draw_counts(self, r: dict[str, Any]) -> None:
         import numpy as np

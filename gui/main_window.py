@@ -348,13 +348,19 @@ class MainWindow(QMainWindow):
         self._report_running = True
         self._report_again = False
         self.dataset_tab.show_report_pending()
-        wanted = (config.data, config.text_column, config.label_column, config.model)
+        wanted = (config.task, config.data, config.text_column, config.label_column, config.model)
 
         def done(result: tuple[dict[str, Any], Any]) -> None:
             report, _info = result
             try:
                 current = self.build_config()
-                now = (current.data, current.text_column, current.label_column, current.model)
+                now = (
+                    current.task,
+                    current.data,
+                    current.text_column,
+                    current.label_column,
+                    current.model,
+                )
             except Exception:  # noqa: BLE001
                 now = None
             if now == wanted:

@@ -293,8 +293,24 @@
       <translation>CSV、TSV、JSON、JSON Lines 或 Parquet 文件，需包含一个文本列和一个标签列。</translation>
     </message>
     <message>
+      <source>Open folder…</source>
+      <translation>打开文件夹…</translation>
+    </message>
+    <message>
+      <source>A folder of images with one subfolder per class (or train/ and val/ folders holding them), or a dataset saved by the datasets library.</source>
+      <translation>一个图片文件夹，每个类别一个子文件夹（或包含这些子文件夹的 train/ 和 val/ 文件夹），或由 datasets 库保存的数据集。</translation>
+    </message>
+    <message>
       <source>No data file yet: open one, or drop it on the window.</source>
       <translation>尚未打开数据文件：请打开一个，或将文件拖放到窗口上。</translation>
+    </message>
+    <message>
+      <source>What to teach the model; detected from the data, yours to change.</source>
+      <translation>要教给模型的任务；根据数据自动识别，你可以更改。</translation>
+    </message>
+    <message>
+      <source>Task:</source>
+      <translation>任务：</translation>
     </message>
     <message>
       <source>The column holding the texts to classify.</source>
@@ -357,8 +373,24 @@
       <translation>文本长度（词元）</translation>
     </message>
     <message>
+      <source>Text classification</source>
+      <translation>文本分类</translation>
+    </message>
+    <message>
+      <source>Named entities (token classification)</source>
+      <translation>命名实体（词元分类）</translation>
+    </message>
+    <message>
+      <source>Image classification</source>
+      <translation>图像分类</translation>
+    </message>
+    <message>
       <source>Open a data file</source>
       <translation>打开数据文件</translation>
+    </message>
+    <message>
+      <source>Open a folder of images</source>
+      <translation>打开一个图片文件夹</translation>
     </message>
     <message>
       <source>Reading the file…</source>
@@ -367,6 +399,18 @@
     <message>
       <source>reading…</source>
       <translation>读取中…</translation>
+    </message>
+    <message>
+      <source>{n:,} sentences</source>
+      <translation>{n:,} 个句子</translation>
+    </message>
+    <message>
+      <source>{n:,} images</source>
+      <translation>{n:,} 张图片</translation>
+    </message>
+    <message>
+      <source>No report: see the message above.</source>
+      <translation>没有报告：请查看上方的消息。</translation>
     </message>
     <message>
       <source>first {n} rows (loading all…)</source>
@@ -407,6 +451,46 @@
     <message>
       <source>Measuring the data with the model's tokenizer…</source>
       <translation>正在用模型的分词器分析数据…</translation>
+    </message>
+    <message>
+      <source>&lt;b&gt;{train:,}&lt;/b&gt; training sentences, &lt;b&gt;{val:,}&lt;/b&gt; validation sentences; &lt;b&gt;{n}&lt;/b&gt; entity types; {format}, tags in {scheme} (read as IOB2).</source>
+      <translation>&lt;b&gt;{train:,}&lt;/b&gt; 个训练句子，&lt;b&gt;{val:,}&lt;/b&gt; 个验证句子；&lt;b&gt;{n}&lt;/b&gt; 种实体类型；{format} 格式，标注体系为 {scheme}（按 IOB2 读取）。</translation>
+    </message>
+    <message>
+      <source>Words per sentence: median {p50}, 90% under {p90}, longest {max}.</source>
+      <translation>每句词数：中位数 {p50}，90% 不超过 {p90}，最长 {max}。</translation>
+    </message>
+    <message>
+      <source>Entities per type (training / validation): {counts}.</source>
+      <translation>各类型实体数（训练 / 验证）：{counts}。</translation>
+    </message>
+    <message>
+      <source>Entities per type</source>
+      <translation>各类型的实体数</translation>
+    </message>
+    <message>
+      <source>line or record {n}</source>
+      <translation>行或记录 {n}</translation>
+    </message>
+    <message>
+      <source>Examples of tag-scheme errors:</source>
+      <translation>标注体系错误示例：</translation>
+    </message>
+    <message>
+      <source>&lt;b&gt;{train:,}&lt;/b&gt; training images, &lt;b&gt;{val:,}&lt;/b&gt; validation images; &lt;b&gt;{n}&lt;/b&gt; classes.</source>
+      <translation>&lt;b&gt;{train:,}&lt;/b&gt; 张训练图片，&lt;b&gt;{val:,}&lt;/b&gt; 张验证图片；&lt;b&gt;{n}&lt;/b&gt; 个类别。</translation>
+    </message>
+    <message>
+      <source>Image sizes (a sample of {n:,}): median {w:.0f}×{h:.0f} pixels, smallest side {small}, largest side {large}.</source>
+      <translation>图片尺寸（抽样 {n:,} 张）：中位数 {w:.0f}×{h:.0f} 像素，最短边 {small}，最长边 {large}。</translation>
+    </message>
+    <message>
+      <source>Images per class</source>
+      <translation>各类别的图片数</translation>
+    </message>
+    <message>
+      <source>Checking the images (sizes, duplicates)…</source>
+      <translation>正在检查图片（尺寸、重复）…</translation>
     </message>
     <message>
       <source>from {file}</source>
@@ -781,6 +865,65 @@
     </message>
   </context>
   <context>
+    <name>Findings</name>
+    <message>
+      <source>{count:,} entities start with I- instead of B- (tags in {scheme}); they are read as the start of a new entity.</source>
+      <translation>{count:,} 个实体以 I- 而不是 B- 开头（标注体系为 {scheme}）；它们被当作新实体的开始。</translation>
+    </message>
+    <message>
+      <source>{count:,} times the type changes inside an entity (tags in {scheme}); the new type is read as a new entity.</source>
+      <translation>实体内部类型变化 {count:,} 次（标注体系为 {scheme}）；新类型被当作新实体。</translation>
+    </message>
+    <message>
+      <source>{count:,} sentences ({share:.1%}) are longer than {max_length} sub-words; they are split into overlapping windows, not cut.</source>
+      <translation>{count:,} 个句子（{share:.1%}）超过 {max_length} 个子词；它们会被切成重叠的窗口，而不是截断。</translation>
+    </message>
+    <message>
+      <source>Validation has entity types never seen in training: {types}. The model cannot learn them.</source>
+      <translation>验证集中有训练集里从未出现的实体类型：{types}。模型无法学会它们。</translation>
+    </message>
+    <message>
+      <source>Only {count} training examples of {type}: the model will rarely find it. Label more if you can.</source>
+      <translation>{type} 只有 {count} 个训练样本：模型很少能找到它。如有可能，请多标注一些。</translation>
+    </message>
+    <message>
+      <source>The training data has no entities at all: there is nothing to learn.</source>
+      <translation>训练数据中完全没有实体：没有可学的内容。</translation>
+    </message>
+    <message>
+      <source>{count:,} files cannot be used and are skipped (first: {first}).</source>
+      <translation>{count:,} 个文件无法使用，已跳过（第一个：{first}）。</translation>
+    </message>
+    <message>
+      <source>{count:,} of {sampled:,} images looked at cannot be decoded (first: {first}).</source>
+      <translation>在检查的 {sampled:,} 张图片中，有 {count:,} 张无法解码（第一张：{first}）。</translation>
+    </message>
+    <message>
+      <source>{count:,} images in {split} have the same bytes as another one (first: {first}).</source>
+      <translation>{split}中有 {count:,} 张图片与另一张字节完全相同（第一张：{first}）。</translation>
+    </message>
+    <message>
+      <source>{count:,} images are in both training and validation (first: {first}): the score will look better than it is.</source>
+      <translation>{count:,} 张图片同时出现在训练集和验证集中（第一张：{first}）：得分会显得比实际更好。</translation>
+    </message>
+    <message>
+      <source>{count:,} of {sampled:,} images looked at are under {min_side} pixels on a side (first: {first}).</source>
+      <translation>在检查的 {sampled:,} 张图片中，有 {count:,} 张的边长不足 {min_side} 像素（第一张：{first}）。</translation>
+    </message>
+    <message>
+      <source>{count:,} of {sampled:,} images looked at are more than {ratio}× wider than tall or taller than wide (first: {first}); the centre crop loses much of them.</source>
+      <translation>在检查的 {sampled:,} 张图片中，有 {count:,} 张的宽高比超过 {ratio} 倍（第一张：{first}）；中心裁剪会丢掉其中很大一部分。</translation>
+    </message>
+    <message>
+      <source>training</source>
+      <translation>训练</translation>
+    </message>
+    <message>
+      <source>validation</source>
+      <translation>验证</translation>
+    </message>
+  </context>
+  <context>
     <name>FirstRunHint</name>
     <message>
       <source>Open your data (a sample is already open)</source>
@@ -810,6 +953,41 @@
     <message>
       <source>Hide this hint for good.</source>
       <translation>不再显示此提示。</translation>
+    </message>
+  </context>
+  <context>
+    <name>ImageDropArea</name>
+    <message>
+      <source>Images</source>
+      <translation>图片</translation>
+    </message>
+    <message>
+      <source>Drop an image here, or click to choose one.</source>
+      <translation>把图片拖到这里，或点击选择一张。</translation>
+    </message>
+    <message>
+      <source>This file cannot be shown as an image.</source>
+      <translation>这个文件无法显示为图片。</translation>
+    </message>
+    <message>
+      <source>Choose an image</source>
+      <translation>选择一张图片</translation>
+    </message>
+  </context>
+  <context>
+    <name>ImageGrid</name>
+    <message>
+      <source>Class:</source>
+      <extracomment>What the grid shows (the formats the image task reads).</extracomment>
+      <translation>类别：</translation>
+    </message>
+    <message>
+      <source>{name} ({n:,})</source>
+      <translation>{name}（{n:,}）</translation>
+    </message>
+    <message>
+      <source>{n:,} images in {k} classes</source>
+      <translation>{k} 个类别共 {n:,} 张图片</translation>
     </message>
   </context>
   <context>
@@ -1305,8 +1483,28 @@
       <translation>边输入边预测</translation>
     </message>
     <message>
+      <source>off</source>
+      <translation>关闭</translation>
+    </message>
+    <message>
+      <source>Below this confidence the prediction is shown as uncertain: a text to check by hand rather than trust.</source>
+      <translation>置信度低于此值时，预测显示为“不确定”：这类文本应人工核对，而不是直接采信。</translation>
+    </message>
+    <message>
+      <source>Uncertain below:</source>
+      <translation>低于此值为不确定：</translation>
+    </message>
+    <message>
       <source>The predicted class appears here.</source>
       <translation>预测的类别会显示在这里。</translation>
+    </message>
+    <message>
+      <source>The words that made this prediction: green for the predicted class, red against it; hover a word for its weight.</source>
+      <translation>促成这次预测的词：绿色支持预测的类别，红色反对；把鼠标停在词上可看到它的权重。</translation>
+    </message>
+    <message>
+      <source>The entities found, with their type and confidence.</source>
+      <translation>找到的实体，附带类型和置信度。</translation>
     </message>
     <message>
       <source>Try a text</source>
@@ -1341,8 +1539,40 @@
       <translation>选择训练好的模型或运行文件夹</translation>
     </message>
     <message>
+      <source>Try an image</source>
+      <translation>试一张图片</translation>
+    </message>
+    <message>
+      <source>Find the entities in a text</source>
+      <translation>找出文本中的实体</translation>
+    </message>
+    <message>
+      <source>Type or paste a text to find its entities…</source>
+      <translation>输入或粘贴一段文本以找出其中的实体…</translation>
+    </message>
+    <message>
+      <source>Predict a folder or CSV of images…</source>
+      <translation>预测一个图片文件夹或图片 CSV…</translation>
+    </message>
+    <message>
+      <source>Classify every image of a folder, or of a CSV listing image paths: the result is a CSV with the predicted class and one probability column per class.</source>
+      <translation>对一个文件夹中的每张图片，或 CSV 中列出路径的每张图片分类：结果是一个 CSV，包含预测的类别和每个类别一列概率。</translation>
+    </message>
+    <message>
+      <source>Find the entities in every text of a data file: the result is a JSON Lines file, one line per text with its entities and their character offsets.</source>
+      <translation>找出数据文件中每段文本的实体：结果是一个 JSON Lines 文件，每段文本一行，包含其实体及字符偏移。</translation>
+    </message>
+    <message>
+      <source>The entities appear here.</source>
+      <translation>实体会显示在这里。</translation>
+    </message>
+    <message>
       <source>Train a model in the Training tab, or choose a model folder.</source>
       <translation>请在“训练”标签页中训练一个模型，或选择一个模型文件夹。</translation>
+    </message>
+    <message>
+      <source>{n} entity types ({types}); fine-tuned from {base}.</source>
+      <translation>{n} 种实体类型（{types}）；基于 {base} 微调。</translation>
     </message>
     <message>
       <source>{n} classes ({labels}); fine-tuned from {base}.</source>
@@ -1365,12 +1595,56 @@
       <translation>正在加载模型…</translation>
     </message>
     <message>
+      <source>No prediction: {why}</source>
+      <translation>没有预测：{why}</translation>
+    </message>
+    <message>
+      <source>uncertain (best guess {label} · {p:.1%})</source>
+      <translation>不确定（最可能是 {label} · {p:.1%}）</translation>
+    </message>
+    <message>
+      <source>{n} entities: {types}</source>
+      <translation>{n} 个实体：{types}</translation>
+    </message>
+    <message>
+      <source>No entities found.</source>
+      <translation>没有找到实体。</translation>
+    </message>
+    <message>
+      <source>Finding the words that matter…</source>
+      <translation>正在找出起作用的词…</translation>
+    </message>
+    <message>
+      <source>The text is longer than the model reads: only the highlighted part counts.</source>
+      <translation>文本超出了模型能读取的长度：只有高亮的部分会被计入。</translation>
+    </message>
+    <message>
+      <source>Green words speak for {label}, red ones against it.</source>
+      <translation>绿色的词支持 {label}，红色的词反对它。</translation>
+    </message>
+    <message>
+      <source>No explanation for this model: {why}</source>
+      <translation>无法解释这个模型的预测：{why}</translation>
+    </message>
+    <message>
       <source>No prediction: see the message above.</source>
       <translation>没有预测结果：请查看上方的消息。</translation>
     </message>
     <message>
+      <source>A folder of images to classify</source>
+      <translation>要分类的图片文件夹</translation>
+    </message>
+    <message>
+      <source>A CSV of image paths to classify</source>
+      <translation>列出要分类图片路径的 CSV</translation>
+    </message>
+    <message>
       <source>Texts to classify</source>
       <translation>要分类的文本</translation>
+    </message>
+    <message>
+      <source>JSON Lines (*.jsonl)</source>
+      <translation>JSON Lines 文件 (*.jsonl)</translation>
     </message>
     <message>
       <source>Save the predictions as</source>

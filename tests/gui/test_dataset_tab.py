@@ -170,3 +170,172 @@ def test_problems_that_need_no_model_show_before_the_heavy_imports(
         released.set()
     wait_loaded(qtbot, window)
     assert window.dataset_tab.path == str(rows)
+
+
+# ----- every task: the detected task, entities, thumbnails ------------------------------------
+def write_conll(path: Path, sentences: int = 30) -> Path:
+    """A small CoNLL file; sentence 3 breaks the scheme (an I- right after O)."""
+    blocks = []
+    for i in range(sentences):
+        tags = ["B-PER", "I-PER", "O", "O", "B-LOC"]
+        if i == 3:
+            tags = ["O", "I-ORG", "O", "O", "B-LOC"]
+        words = [f"Ann{i}", "Lee", "visited", "lovely", "Paris"]
+        blocks.append("\n".join(f"{w}\t{t}" for w, t in zip(words, tags, strict=True)))
+    path.write_text("\n\n".join(blocks) + "\n", encoding="utf-8")
+    return path
+
+
+def write_images(root: Path, per_class: int, classes: tuple[str, ...] = ("cat", "dog")) -> Path:
+    """Class folders of small PNGs (one image encoded once, its bytes copied: fast)."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+    from PySide6.QtGui import QColor, QImage
+
+    for n, name in enumerate(classes):
+        image = QImage(200, 150, QImage.Format.Format_RGB32)
+        image.fill(QColor(200 * n, 100, 50))
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        image.save(buffer, "PNG")
+        folder = root / name
+        folder.mkdir(parents=True)
+        for i in range(per_class):
+            (folder / f"{name}{i:05d}.png").write_bytes(bytes(data.data()))
+    return root
+
+
+def open_in_tab(qtbot: Any, path: Path, task: str | None = None) -> Any:
+    from gui.dataset_tab import DatasetTab
+
+    tab = DatasetTab()
+    qtbot.addWidget(tab)
+    tab.resize(1000, 700)
+    tab.show()
+    tab.open_file(str(path), task=task)
+    qtbot.waitUntil(lambda: tab.path is not None, timeout=30_000)
+    return tab
+
+
+def test_named_entity_data_shows_sentences_with_entities_and_scheme_problems(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    tab = open_in_tab(qtbot, write_conll(tmp_path / "ner.conll"))
+    assert tab.findChild(type(tab.task_combo), "taskCombo").currentData() == "token-classification"
+    preview = tab.findChild(type(tab.entity_preview), "entityPreview")
+    assert tab.preview_stack.currentWidget() is preview
+    # each sentence a line, each entity followed by its type
+    assert preview.toPlainText().startswith("Ann0 Lee PER visited lovely Paris LOC\nAnn1 Lee PER")
+    assert preview.spans[0][:2] == (0, 8) and preview.spans[0][3] == "PER"
+    assert not tab.columns_box.isVisible()
+    # counts per type and split, and the I- after O found and said in words, not as a code
+    assert "LOC" in tab.summary_label.text() and "PER" in tab.summary_label.text()
+    assert "I- instead of B-" in tab.warnings_label.text()
+    assert "ORG" in tab.warnings_label.text()  # the example quotes the broken tags
+    assert "30 sentences" in tab.rows_label.text()
+    settings = tab.data_settings()
+    assert settings["task"] == "token-classification"
+    assert settings["text_column"] is None and settings["label_column"] is None
+
+
+def test_the_person_can_change_the_task(qtbot: Any, tmp_path: Path, sentiment_csv: Path) -> None:
+    from engine.imports import ensure_warm
+
+    ensure_warm()  # as the window does at start: the whole table waits for it
+    tab = open_in_tab(qtbot, sentiment_csv)
+    assert tab.task == "text-classification"
+    assert tab.preview_stack.currentWidget() is tab.table
+    assert tab.data_settings()["task"] == "text-classification"
+    conll = write_conll(tmp_path / "ner.txt")
+    tab.open_file(str(conll), task="text-classification")  # forced: read as a table
+    qtbot.waitUntil(lambda: tab.path is not None or not tab.loading, timeout=60_000)
+    index = tab.task_combo.findData("token-classification")
+    tab.task_combo.setCurrentIndex(index)
+    tab.task_combo.activated.emit(index)
+    qtbot.waitUntil(lambda: tab.path is not None and bool(tab.entity_preview.spans), timeout=30_000)
+    assert tab.data_settings()["task"] == "token-classification"
+
+
+def test_an_image_folder_shows_thumbnails_per_class(qtbot: Any, tmp_path: Path) -> None:
+    root = write_images(tmp_path / "pets", per_class=12)
+    tab = open_in_tab(qtbot, root)
+    assert tab.task == "image-classification"
+    grid = tab.findChild(type(tab.image_grid.view), "imageGrid")
+    assert tab.preview_stack.currentWidget() is tab.image_grid
+    assert tab.image_grid.classes() == ["cat", "dog"]
+    assert grid.model().rowCount() == 12
+    qtbot.waitUntil(lambda: tab.image_grid.grid_model.cached >= 12, timeout=20_000)
+    icon = grid.model().index(0, 0).data(Qt.ItemDataRole.DecorationRole)
+    assert icon.width() == 96  # scaled to the thumbnail size, aspect kept
+    assert "24 images" in tab.rows_label.text()
+    tab.image_grid.class_combo.setCurrentIndex(1)
+    assert grid.model().index(0, 0).data() == "dog00000.png"
+    # then the engine's report, in words: every image of a class has the same bytes
+    qtbot.waitUntil(lambda: "sizes" in (tab.report or {}), timeout=30_000)
+    held = tab.report["num_images"]["validation"]  # a stratified share, held out
+    assert sum(tab.report["num_images"].values()) == 24 and held > 0
+    assert f"<b>{24 - held}</b> training images, <b>{held}</b> validation" in (
+        tab.summary_label.text()
+    )
+    assert "both training and validation" in tab.warnings_label.text()
+    assert "median 200×150 pixels" in tab.summary_label.text()
+    assert tab.data_settings()["task"] == "image-classification"
+
+
+def test_an_image_folder_can_be_opened_from_the_tab(
+    qtbot: Any, tmp_path: Path, fake_dialogs: Any
+) -> None:
+    from gui.dataset_tab import DatasetTab
+
+    root = write_images(tmp_path / "pets", per_class=3)
+    tab = DatasetTab()
+    qtbot.addWidget(tab)
+    fake_dialogs.open_folder_result = str(root)
+    tab.findChild(type(tab.open_button), "openDatasetFolderButton").click()
+    qtbot.waitUntil(lambda: tab.path == str(root), timeout=30_000)
+    assert tab.task == "image-classification"
+    qtbot.waitUntil(lambda: "sizes" in (tab.report or {}), timeout=30_000)
+
+
+def test_a_big_image_folder_opens_at_once_and_decodes_only_what_is_seen(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    root = write_images(tmp_path / "many", per_class=3000)
+    started = time.perf_counter()
+    tab = open_in_tab(qtbot, root)
+    assert time.perf_counter() - started < 5
+    assert tab.image_grid.grid_model.rowCount() == 3000
+    qtbot.waitUntil(lambda: tab.image_grid.grid_model.cached > 0, timeout=20_000)
+    qtbot.wait(500)
+    assert tab.image_grid.grid_model.cached < 400  # the visible ones, not 6,000
+    qtbot.waitUntil(lambda: "sizes" in (tab.report or {}), timeout=60_000)  # the report follows
+
+
+def test_the_run_config_carries_the_task(qtbot: Any, window: Any, tmp_path: Path) -> None:
+    conll = write_conll(tmp_path / "ner.conll")
+    window.open_dataset(str(conll))
+    qtbot.waitUntil(lambda: window.dataset_tab.path == str(conll), timeout=30_000)
+    config = window.build_config()
+    assert config.task == "token-classification"
+    assert config.data == str(conll) and config.text_column is None
+    # the window's report (with the model's tokenizer) arrives, or says what is missing
+    qtbot.waitUntil(
+        lambda: "long_share" in (window.dataset_tab.report or {}) or window.banner.isVisible(),
+        timeout=60_000,
+    )
+
+
+def test_the_window_opens_an_image_folder_with_its_thumbnails(
+    qtbot: Any, make_window: Any, tmp_path: Path
+) -> None:
+    """What ``python main.py --dataset FOLDER`` does: the window starts on the folder."""
+    root = write_images(tmp_path / "pets", per_class=6)
+    window = make_window(dataset=str(root))
+    tab = window.dataset_tab
+    qtbot.waitUntil(lambda: tab.image_grid.grid_model.cached >= 6, timeout=60_000)
+    grid = window.findChild(type(tab.image_grid.view), "imageGrid")
+    assert grid.isVisible() and grid.model().rowCount() == 6
+    assert window.build_config().task == "image-classification"
+    qtbot.waitUntil(
+        lambda: "sizes" in (tab.report or {}) or window.banner.isVisible(), timeout=60_000
+    )

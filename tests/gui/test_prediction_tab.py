@@ -118,3 +118,222 @@ def test_any_model_folder_can_be_chosen(
     with qtbot.waitSignal(tab.predicted, timeout=60_000):
         tab.predict_button.click()
     assert tab.result_label.text().startswith("LABEL_")
+
+
+# ----- by the model's task: explanations, uncertainty, entities, images ------------------------
+class FakePredictor:
+    """Stands in for ``engine.predict.Predictor``: 'good' texts are confidently positive."""
+
+    def __init__(self, path: Any, **_kwargs: Any) -> None:
+        self.labels = LABELS
+
+    def predict(self, texts: list[str], min_confidence: float | None = None) -> list[Any]:
+        from engine.predict import Prediction
+
+        out = []
+        for text in texts:
+            p = 0.9 if "good" in text else 0.55
+            uncertain = None if min_confidence is None else p < min_confidence
+            out.append(Prediction(text, "positive", {"positive": p, "negative": 1 - p}, uncertain))
+        return out
+
+
+class FakeExplainer:
+    """Stands in for ``engine.explain.Explainer``: 'good' speaks for, other words against."""
+
+    def __init__(self, path: Any, **_kwargs: Any) -> None:
+        pass
+
+    def explain(self, texts: list[str]) -> list[Any]:
+        import re
+
+        from engine.explain import Explanation, Word
+
+        out = []
+        for text in texts:
+            words = [
+                Word(m.group(), m.start(), m.end(), 0.9 if m.group() == "good" else -0.3)
+                for m in re.finditer(r"\w+", text)
+            ]
+            out.append(
+                Explanation(text, "positive", {"positive": 0.9}, words, truncated=len(text) > 40)
+            )
+        return out
+
+
+def prediction_tab(qtbot: Any, tmp_path: Path, monkeypatch: Any, task: str) -> Any:
+    from engine.imports import ensure_warm
+    from gui import prediction_tab as module
+
+    ensure_warm()  # as the window does at start: predictions wait for it
+
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "strop.json").write_text(json.dumps({"task": task, "labels": LABELS}))
+    monkeypatch.setattr(module, "model_task", lambda _path: task)
+    tab = module.PredictionTab()
+    qtbot.addWidget(tab)
+    tab.resize(900, 700)
+    tab.show()
+    tab.live_check.setChecked(False)
+    tab.add_model(str(model))
+    return tab
+
+
+def test_text_models_explain_the_prediction_and_mark_uncertain_ones(
+    qtbot: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr("engine.predict.Predictor", FakePredictor)
+    monkeypatch.setattr("engine.explain.Explainer", FakeExplainer)
+    tab = prediction_tab(qtbot, tmp_path, monkeypatch, "text-classification")
+    view = tab.findChild(type(tab.explanation_view), "explanationView")
+    assert view.isVisible() and not tab.entity_view.isVisible()
+    tab.input.setPlainText("a good film")
+    with qtbot.waitSignal(tab.explained, timeout=20_000) as blocker:
+        tab.predict_button.click()
+    assert blocker.args[0]["text"] == "a good film"
+    assert tab.result_label.text() == "positive · 90.0%"
+    text = view.toPlainText()
+    strongest = max(view.spans, key=lambda s: float(s[3]))
+    assert text[strongest[0] : strongest[1]] == "good" and strongest[2].startswith("rgba(30")
+    # a long text: the explanation says the model read only part of it
+    tab.input.setPlainText("a good film " + "and more words " * 5)
+    with qtbot.waitSignal(tab.explained, timeout=20_000):
+        tab.predict_button.click()
+    assert "longer than the model reads" in view.toPlainText()
+    # below the threshold, the label says uncertain
+    spin = tab.findChild(type(tab.min_confidence_spin), "minConfidenceSpin")
+    spin.setValue(70)
+    tab.input.setPlainText("a dull film")
+    with qtbot.waitSignal(tab.predicted, timeout=20_000) as blocker:
+        tab.predict_button.click()
+    assert blocker.args[0].uncertain is True
+    assert tab.result_label.text().startswith("uncertain")
+    qtbot.waitUntil(lambda: not tab._explaining, timeout=20_000)
+
+
+def test_explanations_follow_the_latest_text_without_blocking_predictions(
+    qtbot: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    import threading
+
+    release = threading.Event()
+
+    class SlowExplainer(FakeExplainer):
+        def explain(self, texts: list[str]) -> list[Any]:
+            release.wait(10)
+            return super().explain(texts)
+
+    monkeypatch.setattr("engine.predict.Predictor", FakePredictor)
+    monkeypatch.setattr("engine.explain.Explainer", SlowExplainer)
+    tab = prediction_tab(qtbot, tmp_path, monkeypatch, "text-classification")
+    seen: list[dict[str, Any]] = []
+    tab.explained.connect(seen.append)
+    for text in ("good one", "good two", "good three"):
+        tab.input.setPlainText(text)
+        with qtbot.waitSignal(tab.predicted, timeout=20_000):  # not held up by the explainer
+            tab.predict_button.click()
+    release.set()
+    qtbot.waitUntil(lambda: bool(seen) and not tab._explaining, timeout=20_000)
+    assert [e["text"] for e in seen] == ["good three"]  # stale texts are never shown
+
+
+def test_token_models_highlight_entities_with_type_and_confidence(
+    qtbot: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    class FakeTokenPredictor:
+        def __init__(self, path: Any, **_kwargs: Any) -> None:
+            pass
+
+        def predict(self, texts: list[str]) -> list[dict[str, Any]]:
+            return [
+                {
+                    "text": t,
+                    "entities": [
+                        {"text": "Ann", "label": "PER", "start": 0, "end": 3, "score": 0.93}
+                    ],
+                }
+                for t in texts
+            ]
+
+    monkeypatch.setattr("engine.token_predict.TokenPredictor", FakeTokenPredictor)
+    tab = prediction_tab(qtbot, tmp_path, monkeypatch, "token-classification")
+    view = tab.findChild(type(tab.entity_view), "entityView")
+    assert view.isVisible() and not tab.explanation_view.isVisible()
+    assert not tab.min_confidence_spin.isVisible()
+    tab.input.setPlainText("Ann lives in Paris")
+    with qtbot.waitSignal(tab.predicted, timeout=20_000):
+        tab.predict_button.click()
+    assert view.spans[0][:2] == (0, 3)
+    assert "PER 93%" in view.toPlainText()
+    assert "1 entities: PER" in tab.result_label.text()
+
+
+def test_image_models_take_an_image_and_show_a_bar_per_class(
+    qtbot: Any, tmp_path: Path, monkeypatch: Any, fake_dialogs: Any
+) -> None:
+    import sys
+    import types
+
+    from PySide6.QtGui import QColor, QImage
+
+    class FakeImagePredictor:
+        def __init__(self, path: Any, **_kwargs: Any) -> None:
+            pass
+
+        def predict(self, paths: list[str]) -> list[dict[str, Any]]:
+            return [{"path": p, "label": "cat", "scores": {"cat": 0.8, "dog": 0.2}} for p in paths]
+
+        def predict_folder(self, folder: str, out: str, **kwargs: Any) -> int:
+            names = sorted(p.name for p in Path(folder).glob("*.png"))
+            Path(out).write_text("path,label\n" + "".join(f"{n},cat\n" for n in names))
+            kwargs["progress"](len(names), len(names))
+            return len(names)
+
+    fake = types.ModuleType("engine.image_predict")
+    fake.ImagePredictor = FakeImagePredictor  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "engine.image_predict", fake)
+    image = QImage(64, 48, QImage.Format.Format_RGB32)
+    image.fill(QColor("orange"))
+    photo = tmp_path / "photo.png"
+    image.save(str(photo))
+    tab = prediction_tab(qtbot, tmp_path, monkeypatch, "image-classification")
+    area = tab.findChild(type(tab.image_area), "imageDropArea")
+    assert area.isVisible() and not tab.input.isVisible()
+    fake_dialogs.open_file_result = str(photo)
+    with qtbot.waitSignal(tab.predicted, timeout=20_000):
+        area.choose()
+    assert area.picture.pixmap() is not None and not area.picture.pixmap().isNull()
+    assert tab.result_label.text() == "cat · 80.0%"
+    assert tab.probabilities() == {"cat": 0.8, "dog": 0.2}
+    assert "images" in tab.file_button.text()
+    # a folder of images to a CSV
+    out = tmp_path / "out.csv"
+    fake_dialogs.open_folder_result = str(tmp_path)
+    fake_dialogs.save_file_result = str(out)
+    with qtbot.waitSignal(tab.fileDone, timeout=20_000) as blocker:
+        tab.file_button.click()
+    assert blocker.args == [1]
+    assert out.read_text().splitlines() == ["path,label", "photo.png,cat"]
+    qtbot.waitUntil(lambda: not tab.busy, timeout=10_000)
+
+
+def test_the_task_of_a_model_folder_comes_from_its_record_or_architecture(
+    tmp_path: Path,
+) -> None:
+    from gui.prediction_tab import model_task
+
+    ner = tmp_path / "ner"
+    ner.mkdir()
+    (ner / "config.json").write_text(json.dumps({"architectures": ["BertForTokenClassification"]}))
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    (photos / "config.json").write_text(
+        json.dumps({"architectures": ["EfficientNetForImageClassification"]})
+    )
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "strop.json").write_text(json.dumps({"task": "text-classification"}))
+    assert model_task(str(ner)) == "token-classification"
+    assert model_task(str(photos)) == "image-classification"
+    assert model_task(str(texts)) == "text-classification"
