@@ -108,6 +108,19 @@ def make_window(qtbot: Any, fake_dialogs: DialogRecorder, tiny_model: Path) -> A
     gc.collect()
 
 
+@pytest.fixture(autouse=True)
+def no_background_estimate(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Training tab measures a run's duration in the background whenever data and model
+    are ready (loading the model, timing steps): in a test about something else that work
+    would outlive the test's window and compete for the two cores. Tests of the estimate
+    use their own fake, or ask for the real one by name."""
+    if "real_estimator" in request.node.name:
+        return
+    from gui import run_estimate
+
+    monkeypatch.setattr(run_estimate, "estimate_run", lambda config, stop: None)
+
+
 @pytest.fixture
 def chinese(qapp: Any) -> Any:
     """The zh_CN translators and fonts installed for one test, English again afterwards."""
