@@ -93,8 +93,17 @@ _CLAIM = 0.2
 def scores(path: str | os.PathLike[str]) -> dict[str, float]:
     """Every task's confidence that ``path`` holds its data, surest first."""
     p = Path(path).expanduser()
-    found = {t.name: float(t.detect(p)) for t in all_tasks()}
+    found = {t.name: _confidence(t, p) for t in all_tasks()}
     return dict(sorted(found.items(), key=lambda kv: -kv[1]))
+
+
+def _confidence(task: Task, path: Path) -> float:
+    """A task's claim on ``path``; a detector that trips on odd content (an unclosed quote, a
+    binary file) claims nothing: the task that reads the file says what is wrong with it."""
+    try:
+        return float(task.detect(path))
+    except Exception:  # noqa: BLE001
+        return 0.0
 
 
 def detect(path: str | os.PathLike[str]) -> Task:
