@@ -92,14 +92,15 @@ class StropTrainer(Trainer):
         return sampler
 
     def _get_eval_sampler(self, eval_dataset: Any) -> Any:
-        """Evaluation in the dataset's own order. With length-grouped training batches,
-        transformers also shuffles evaluation batches (seeded), so ``Trainer.predict``'s rows
-        would not follow the dataset's: the validation predictions kept for error analysis
-        would pair a text with another text's prediction, and token windows could not be
-        merged back into their sentences. Text classification sorts its validation set by
-        length itself, so padding stays low in order."""
+        """Evaluation in the dataset's own order, as Trainer does without length grouping.
+        With length-grouped training batches, transformers also shuffles evaluation batches
+        (seeded), so ``Trainer.predict``'s rows would not follow the dataset's: the
+        validation predictions kept for error analysis would pair a text with another
+        text's prediction, and token windows could not be merged back into their sentences.
+        Under several processes the loader is sharded by accelerate and gathered in order.
+        Text classification sorts its validation set by length itself, so padding stays low."""
         if eval_dataset is None or self.args.world_size > 1:
-            return super()._get_eval_sampler(eval_dataset)
+            return None
         return torch.utils.data.SequentialSampler(eval_dataset)
 
     def _save_checkpoint(self, model: Any, trial: Any) -> None:  # noqa: D401
