@@ -28,7 +28,8 @@ _LENGTH_SAMPLE = 2000
 TOKEN_LEARNING_RATES = {"full": 3e-4, "top-layers": 5e-4, "head": 1e-3}
 #: Settings a named-entity run starts from (``Task.defaults``): big length-grouped batches
 #: are what make a CPU run fast, and five epochs give them the updates to catch up.
-TOKEN_DEFAULTS = {"batch_size": 32, "epochs": 5.0, "learning_rate": TOKEN_LEARNING_RATES["full"]}
+#: (The learning rate is left to "auto": ``resolve_defaults`` picks it for the strategy.)
+TOKEN_DEFAULTS = {"batch_size": 32, "epochs": 5.0}
 
 
 @dataclass
@@ -57,7 +58,7 @@ class TokenClassification(Task):
 
     # ----- settings ----------------------------------------------------------------------
     def defaults(self) -> dict[str, Any]:
-        """Batch 32, 5 epochs, learning rate 3e-4 (see ``TOKEN_DEFAULTS``)."""
+        """Batch 32, 5 epochs (see ``TOKEN_DEFAULTS``)."""
         return dict(TOKEN_DEFAULTS)
 
     def resolve_defaults(self, config: Any) -> Any:
