@@ -72,6 +72,28 @@ def strop_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mon
     return home
 
 
+def build_tiny_encoder(folder: Path, vocab: list[str]) -> Path:
+    """A 2-layer BERT encoder without a task head (seeded) and its word-level tokenizer over
+    ``vocab``: the engine adds the head a task needs."""
+    import torch
+    from transformers import BertConfig, BertModel, BertTokenizer
+
+    tokenizer = BertTokenizer(vocab={w: i for i, w in enumerate(vocab)}, do_lower_case=True)
+    tokenizer.model_max_length = 64
+    tokenizer.save_pretrained(str(folder))
+    config = BertConfig(
+        vocab_size=len(vocab),
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=64,
+    )
+    torch.manual_seed(0)
+    BertModel(config).save_pretrained(str(folder))
+    return folder
+
+
 def build_tiny_model(folder: Path, *, num_layers: int = 2) -> Path:
     """A 2-layer BERT with a word-level vocabulary, saved as safetensors + tokenizer."""
     from transformers import BertConfig, BertForSequenceClassification, BertTokenizer

@@ -16,6 +16,7 @@ from engine.cli import main
 from engine.events import Recorder, StepLogged
 from engine.tasks.token_classification import TokenClassification
 from engine.training import train
+from tests.conftest import build_tiny_encoder
 from tests.engine.conftest import fast_config
 
 NAMES = ["john", "mary", "anna", "peter", "paul", "sarah"]
@@ -46,24 +47,7 @@ def write_conll(path: Path, count: int, seed: int) -> Path:
 @pytest.fixture(scope="module")
 def ner_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A 2-layer BERT whose word-level vocabulary covers the generated sentences."""
-    import torch
-    from transformers import BertConfig, BertModel, BertTokenizer
-
-    folder = tmp_path_factory.mktemp("models") / "tiny-ner-bert"
-    tokenizer = BertTokenizer(vocab={w: i for i, w in enumerate(VOCAB)}, do_lower_case=True)
-    tokenizer.model_max_length = 64
-    tokenizer.save_pretrained(str(folder))
-    config = BertConfig(
-        vocab_size=len(VOCAB),
-        hidden_size=32,
-        num_hidden_layers=2,
-        num_attention_heads=2,
-        intermediate_size=64,
-        max_position_embeddings=64,
-    )
-    torch.manual_seed(0)
-    BertModel(config).save_pretrained(str(folder))
-    return folder
+    return build_tiny_encoder(tmp_path_factory.mktemp("models") / "tiny-ner-bert", VOCAB)
 
 
 @pytest.fixture(scope="module")

@@ -18,33 +18,15 @@ import pytest
 from engine.device import cpu_supports_bf16
 from engine.events import Evaluated, Recorder, StepLogged
 from engine.training import train
-from tests.conftest import WORDS, write_sentiment_csv
+from tests.conftest import WORDS, build_tiny_encoder, write_sentiment_csv
 from tests.engine.conftest import fast_config
 
 
 @pytest.fixture(scope="module")
 def headless_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A 2-layer BERT saved without a classification head, with its tokenizer."""
-    import torch
-    from transformers import BertConfig, BertModel, BertTokenizer
-
-    folder = tmp_path_factory.mktemp("models") / "tiny-bert-base"
-    folder.mkdir()
     vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *WORDS]
-    tokenizer = BertTokenizer(vocab={w: i for i, w in enumerate(vocab)}, do_lower_case=True)
-    tokenizer.model_max_length = 64
-    tokenizer.save_pretrained(str(folder))
-    config = BertConfig(
-        vocab_size=len(vocab),
-        hidden_size=32,
-        num_hidden_layers=2,
-        num_attention_heads=2,
-        intermediate_size=64,
-        max_position_embeddings=64,
-    )
-    torch.manual_seed(0)
-    BertModel(config).save_pretrained(str(folder))
-    return folder
+    return build_tiny_encoder(tmp_path_factory.mktemp("models") / "tiny-bert-base", vocab)
 
 
 def _run(data: Path, model: Path, output: Path, precision: str, rng_state: int) -> Any:
