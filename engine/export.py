@@ -375,6 +375,13 @@ def onnx_tokenizer_usage(example: str) -> list[str]:
     ]
 
 
+def validation_origin(report: dict[str, Any], held_out: str) -> str:
+    """Where the validation set came from, for the card: its own file's name, else
+    ``held_out`` (how the task holds a share of the training file out)."""
+    source = report.get("validation_source")
+    return f"(from `{Path(str(source)).name}`)" if source else f"({held_out})"
+
+
 def data_name(run: Run) -> str:
     return Path(str(run.config.get("data") or run.report.get("source") or "?")).name
 

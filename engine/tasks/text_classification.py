@@ -207,6 +207,7 @@ def _card_sections(run: Any, labels: list[str], onnx: Any) -> dict[str, Any]:
         data_name,
         label_evaluation,
         onnx_tokenizer_usage,
+        validation_origin,
     )
     from engine.onnx_export import ONNX_FILE
 
@@ -243,12 +244,7 @@ def _card_sections(run: Any, labels: list[str], onnx: Any) -> dict[str, Any]:
         ]
     data: list[str] = []
     if report:
-        val_src = report.get("validation_source")
-        held = (
-            f"(from `{Path(str(val_src)).name}`)."
-            if val_src
-            else "(a stratified split held out from the same file)."
-        )
+        held = validation_origin(report, "a stratified split held out from the same file") + "."
         data.append(
             f"`{name}`: {report.get('train_rows', 0):,} training rows and "
             f"{report.get('validation_rows', 0):,} validation rows {held} Text column "

@@ -366,7 +366,14 @@ def _card_sections(run: Any, labels: list[str], onnx: Any) -> dict[str, Any]:
     """The model card's token-classification parts."""
     from datetime import datetime
 
-    from engine.export import base_model_name, cell, data_name, num, onnx_tokenizer_usage
+    from engine.export import (
+        base_model_name,
+        cell,
+        data_name,
+        num,
+        onnx_tokenizer_usage,
+        validation_origin,
+    )
     from engine.onnx_export import ONNX_FILE
 
     metrics, report = run.metrics, run.report
@@ -414,12 +421,7 @@ def _card_sections(run: Any, labels: list[str], onnx: Any) -> dict[str, Any]:
         ]
     data: list[str] = []
     if report:
-        val_src = report.get("validation_source")
-        held = (
-            f"(from `{Path(str(val_src)).name}`)"
-            if val_src
-            else "(a seeded share held out from the same file)"
-        )
+        held = validation_origin(report, "a seeded share held out from the same file")
         data.append(
             f"`{name}` ({report.get('format', '?')}, tags in {report.get('scheme', '?')}, read "
             f"as IOB2): {report.get('train_sentences', 0):,} training sentences and "
