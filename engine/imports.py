@@ -15,6 +15,17 @@ mechanism keeps them apart, with no list of names to keep up to date:
    listed (a new task's model class, an image processor) is resolved by one thread at a time.
    A resolved name is set on the module, so the lock is taken once per name.
 
+The warm-up also keeps the window answering while it runs (``bench/startup.py`` measures the
+stalls of the window's thread). Two things held the interpreter lock for 0.1-0.9 s at a time:
+
+- the cyclic garbage collector, which the imports' millions of new objects trigger again and
+  again, each full collection walking every object alive (0.14-0.51 s each, five of them,
+  traced to no particular module): it is paused during the imports, and what they created
+  is then frozen out of its reach (``gc.freeze``: module-level objects are never garbage);
+- the dynamic loader mapping and relocating torch's 430 MB library and pyarrow's (0.55-0.9 s
+  and 0.1 s): ``preload_libraries`` has the C library's ``dlopen`` load them first, called
+  through ``ctypes``, which releases the lock for the call; the import then finds them loaded.
+
 ``_LazyModule.__getattr__`` is private to transformers; ``pyproject.toml`` pins transformers
 below its next major version and ``tests/engine/test_imports.py`` checks the hook is still
 there.
@@ -22,8 +33,12 @@ there.
 
 from __future__ import annotations
 
+import gc
 import importlib
+import importlib.util
+import sys
 import threading
+from pathlib import Path
 from typing import Any
 
 #: The packages imported in one go by the first thread that needs any of them.
@@ -40,6 +55,14 @@ PACKAGES = (
     "pyarrow",
 )
 
+#: Big shared libraries of ``PACKAGES`` (package, file-name patterns, dependencies first) that
+#: the dynamic loader takes long to map and relocate. Only a speed hint: a library missing
+#: here is loaded by its import as before, under the interpreter lock.
+NATIVE_LIBRARIES = (
+    ("torch", ("lib/libc10.*", "lib/libtorch_cpu.*", "lib/libtorch.*", "lib/libtorch_python.*")),
+    ("pyarrow", ("libarrow.*", "libarrow_compute.*")),
+)
+
 LOCK = threading.RLock()
 _warmed = False
 
@@ -54,13 +77,59 @@ def ensure_warm() -> None:
     with LOCK:
         if _warmed:
             return
-        for name in PACKAGES:
-            try:
-                importlib.import_module(name)
-            except Exception:  # noqa: BLE001 - optional, or broken: the real import will say
-                continue
+        preload_libraries()
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            for name in PACKAGES:
+                try:
+                    importlib.import_module(name)
+                except Exception:  # noqa: BLE001 - optional, or broken: the real import will say
+                    continue
+        finally:
+            gc.freeze()
+            if collecting:
+                gc.enable()
         serialise_lazy_lookups()
         _warmed = True
+
+
+def preload_libraries() -> list[str]:
+    """Load ``NATIVE_LIBRARIES`` with the interpreter lock released; the loaded paths.
+
+    An import loads an extension's libraries while holding the lock; ``dlopen`` called as a
+    foreign function through ``ctypes`` does not. Loaded ``RTLD_LOCAL``, as the import would.
+    Linux and macOS only (on Windows torch loads its DLLs through ``ctypes`` already); any
+    failure just leaves the library to its import."""
+    if sys.platform not in ("linux", "darwin"):
+        return []
+    import ctypes
+    import os
+
+    try:
+        dlopen = ctypes.CDLL(None).dlopen
+    except (OSError, AttributeError):
+        return []
+    dlopen.restype = ctypes.c_void_p
+    dlopen.argtypes = [ctypes.c_char_p, ctypes.c_int]
+    loaded: list[str] = []
+    for package, patterns in NATIVE_LIBRARIES:
+        if package in sys.modules:
+            continue
+        try:
+            spec = importlib.util.find_spec(package)
+        except (ImportError, ValueError):
+            continue
+        if spec is None or not spec.submodule_search_locations:
+            continue
+        folder = Path(next(iter(spec.submodule_search_locations)))
+        for pattern in patterns:
+            for path in sorted(folder.glob(pattern)):
+                if path.suffix not in (".so", ".dylib") and ".so." not in path.name:
+                    continue
+                if dlopen(os.fsencode(path), os.RTLD_NOW | os.RTLD_LOCAL):
+                    loaded.append(str(path))
+    return loaded
 
 
 def serialise_lazy_lookups() -> bool:

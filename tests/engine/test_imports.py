@@ -119,3 +119,32 @@ def test_no_engine_module_imports_qt_or_the_gui() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=300
     )
     assert done.returncode == 0, done.stdout + done.stderr[-2000:]
+
+
+def test_warm_up_preloads_the_big_libraries_and_leaves_the_collector_as_it_was() -> None:
+    # In a fresh interpreter: torch's big library is loaded before torch is imported (so the
+    # import that follows does not map it while holding the interpreter lock), torch still
+    # imports and computes, and the collector is enabled again with the imports frozen.
+    script = textwrap.dedent(
+        f"""
+        import gc, sys
+        sys.path.insert(0, {str(ROOT)!r})
+        from engine.imports import ensure_warm, preload_libraries
+        loaded = preload_libraries()
+        assert "torch" not in sys.modules
+        if sys.platform == "linux":
+            assert any("libtorch_cpu" in p for p in loaded), loaded
+        before = gc.get_freeze_count()
+        ensure_warm()
+        import torch
+        assert float(torch.ones(3).sum()) == 3.0
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > before + 100_000, gc.get_freeze_count()
+        print("ok")
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "ok"
