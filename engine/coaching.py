@@ -10,10 +10,10 @@ the English ``message``, the window translates by ``code`` (``gui/coaching_text.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from engine.findings import fill
+from engine.findings import CodedFinding, fill
 
 #: Evaluations in a row with the validation loss above its minimum that count as overfitting.
 OVERFIT_EVALS = 2
@@ -70,26 +70,13 @@ MESSAGES = {
 
 
 @dataclass(frozen=True)
-class Finding:
+class Finding(CodedFinding):
     """One piece of advice. ``level``: ``good``, ``info`` or ``warning``. ``params`` holds
     every value the sentence names, so the window translates it without parsing English."""
-
-    code: str
-    level: str
-    message: str
-    params: dict[str, Any] = field(default_factory=dict, hash=False, compare=True)
 
     @classmethod
     def of(cls, code: str, level: str, **params: Any) -> Finding:
         return cls(code, level, fill(MESSAGES[code], params), params)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "code": self.code,
-            "level": self.level,
-            "message": self.message,
-            "params": self.params,
-        }
 
 
 def _series(records: Sequence[Mapping[str, Any]], kind: str, key: str) -> list[tuple[int, float]]:

@@ -10,6 +10,7 @@ strings, lists of names). A template names the parameters it shows (``{n:,}``,
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 #: How many items of a list a sentence names before it says "..."
@@ -30,3 +31,22 @@ def fill(template: str, params: Mapping[str, Any]) -> str:
     """
     values = {k: shown(v) if isinstance(v, list) else v for k, v in params.items()}
     return template.format(**values)
+
+
+@dataclass(frozen=True)
+class CodedFinding:
+    """What every kind of finding holds: ``code``, ``level``, the English ``message`` and the
+    ``params`` it was filled from (compared, not hashed: they may hold lists)."""
+
+    code: str
+    level: str
+    message: str
+    params: dict[str, Any] = field(default_factory=dict, hash=False, compare=True)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "level": self.level,
+            "message": self.message,
+            "params": self.params,
+        }

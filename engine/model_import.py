@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from engine.errors import ModelLoadError
+from engine.paths import require_free_space
 
 #: Progress callback: (bytes done, bytes in all).
 Progress = Callable[[int, int], None]
@@ -337,13 +338,7 @@ def _copy_folder(src: Path, dest: Path, progress: Progress | None) -> None:
 
 
 def _check_space(folder: Path, needed: int, source: Path) -> None:
-    free = shutil.disk_usage(folder).free
-    if needed > free:
-        raise ModelLoadError(
-            f"{source}: needs {needed / 1e6:,.0f} MB, but only {free / 1e6:,.0f} MB are free "
-            f"in {folder}.",
-            hint="Free some disk space and try again.",
-        )
+    require_free_space(folder, needed, f"{source}:", "Free some disk space and try again.")
 
 
 def _zip_member_path(info: zipfile.ZipInfo, source: Path) -> PurePosixPath | None:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from engine.config import STARTER_MODEL, Strategy
 from engine.errors import ConfigError, ModelLoadError
+from engine.paths import require_free_space
 
 #: The ``--model`` spec of the bundled image starter (EfficientNet-Lite0, converted on first use).
 STARTER_IMAGE_MODEL = "starter-image"
@@ -438,13 +438,12 @@ def download_model(
     total = sum(f.file_size or 0 for f in wanted if f.will_download)
     cache = Path(huggingface_hub.constants.HF_HUB_CACHE)
     cache.mkdir(parents=True, exist_ok=True)
-    free = shutil.disk_usage(cache).free
-    if total > free:
-        raise ModelLoadError(
-            f"{repo_id!r} needs {total / 1e6:,.0f} MB, but only {free / 1e6:,.0f} MB are free "
-            f"in {cache}.",
-            hint="Free some disk space (or set HF_HOME to a larger disk) and try again.",
-        )
+    require_free_space(
+        cache,
+        total,
+        repr(repo_id),
+        "Free some disk space (or set HF_HOME to a larger disk) and try again.",
+    )
     try:
         with _HubOnline():
             folder = huggingface_hub.snapshot_download(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 APP_NAME = "Strop"
@@ -44,3 +45,17 @@ def log_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+
+
+def require_free_space(folder: Path, needed: int, what: str, hint: str) -> None:
+    """Raise ``ModelLoadError`` before writing ``needed`` bytes into ``folder`` when its disk
+    has less free: a clear message now instead of a half-written model later."""
+    from engine.errors import ModelLoadError
+
+    free = shutil.disk_usage(folder).free
+    if needed > free:
+        raise ModelLoadError(
+            f"{what} needs {needed / 1e6:,.0f} MB, but only {free / 1e6:,.0f} MB are free "
+            f"in {folder}.",
+            hint=hint,
+        )

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from engine.data import LABEL, RARE_CLASS_THRESHOLD, TEXT, PreparedData
-from engine.findings import fill
+from engine.findings import CodedFinding, fill
 from engine.models import SUGGESTED_MODELS
 
 SAMPLE = 5000
@@ -65,18 +65,13 @@ def message_key(code: str, params: dict[str, Any]) -> str:
 
 
 @dataclass(frozen=True)
-class Warning_:
+class Warning_(CodedFinding):
     """One finding in plain words. ``level`` is ``info``, ``warning`` or ``problem``.
 
     ``message`` is English (the command line prints it); ``params`` holds every value it
     names, so the window translates by ``code`` and ``params`` and never parses English.
     Reports saved before ``params`` existed load with ``{}`` (the window shows the message).
     """
-
-    code: str
-    level: str
-    message: str
-    params: dict[str, Any] = field(default_factory=dict, hash=False, compare=True)
 
     @classmethod
     def of(cls, code: str, level: str, **params: Any) -> Warning_:

@@ -97,6 +97,22 @@ def _data_path(run_dir: Path, data: str | os.PathLike[str] | None) -> Path:
     return path
 
 
+def _run_data(run: Path, data: str | os.PathLike[str] | None) -> tuple[Path, dict[str, Any]]:
+    """The run's data file (which must still exist) and its saved label record."""
+    from engine.runs import LABELS, read_json
+
+    path = _data_path(run, data)
+    if not path.exists():
+        raise DatasetError(
+            f"{path}: the run's data file is gone (moved or deleted).",
+            hint="Put it back, or name its new place (--data).",
+        )
+    meta = read_json(run / LABELS)
+    if not isinstance(meta, dict):
+        raise RunFolderError(f"{run}: the run has no readable {LABELS}.")
+    return path, meta
+
+
 def load_run_data(
     run_dir: str | os.PathLike[str], *, data: str | os.PathLike[str] | None = None
 ) -> RunData:
@@ -105,17 +121,11 @@ def load_run_data(
 
     Raises ``DatasetError`` when the file is gone or holds labels the run never had."""
     from engine.data import label_to_str, load_table
-    from engine.runs import LABELS, read_json
+    from engine.runs import LABELS
 
     run = Path(run_dir).expanduser()
-    path = _data_path(run, data)
-    if not path.exists():
-        raise DatasetError(
-            f"{path}: the run's data file is gone (moved or deleted).",
-            hint="Put it back, or name its new place (--data).",
-        )
-    meta = read_json(run / LABELS)
-    if not isinstance(meta, dict) or not meta.get("labels"):
+    path, meta = _run_data(run, data)
+    if not meta.get("labels"):
         raise RunFolderError(f"{run}: the run has no readable {LABELS}.")
     labels = [str(x) for x in meta["labels"]]
     text_col, label_col = str(meta["text_column"]), str(meta["label_column"])
@@ -439,17 +449,11 @@ def write_corrected_copy(
     JSON Lines, Parquet) to ``RUN/corrected/<original name>``; the original is never
     touched. Raises ``ConfigError`` for a row number outside the file or an unknown label."""
     from engine.data import file_format
-    from engine.runs import LABELS, read_json
+    from engine.runs import LABELS
 
     run = Path(run_dir).expanduser()
-    src = _data_path(run, data)
-    if not src.exists():
-        raise DatasetError(
-            f"{src}: the run's data file is gone (moved or deleted).",
-            hint="Put it back, or name its new place.",
-        )
-    meta = read_json(run / LABELS)
-    if not isinstance(meta, dict) or "label_column" not in meta:
+    src, meta = _run_data(run, data)
+    if "label_column" not in meta:
         raise RunFolderError(f"{run}: the run has no readable {LABELS}.")
     label_col = str(meta["label_column"])
     known = {str(x) for x in meta.get("labels", [])}
