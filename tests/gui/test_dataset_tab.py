@@ -23,20 +23,27 @@ def test_open_shared_dataset_shows_rows_columns_and_report(qtbot: Any, window: A
     assert table.model().columnCount() == 2
     assert table.model().headerData(0, Qt.Orientation.Horizontal) == "text"
     assert table.model().index(0, 1).data() in ("negative", "positive")
-    assert tab.text_combo.currentText() == "text"
-    assert tab.label_combo.currentText() == "label"
-    assert [tab.text_combo.itemText(i) for i in range(tab.text_combo.count())] == ["text", "label"]
+    assert tab.columns.text_combo.currentText() == "text"
+    assert tab.columns.label_combo.currentText() == "label"
+    assert [tab.columns.text_combo.itemText(i) for i in range(tab.columns.text_combo.count())] == [
+        "text",
+        "label",
+    ]
 
     report = wait_report(qtbot, window)
     assert report["labels"] == ["negative", "positive"]
     assert report["train_rows"] + report["validation_rows"] == 3000
     # the report as a person reads it: charts with data, a summary and warnings in words
-    bars = [i for i in tab.class_plot.getPlotItem().items if type(i).__name__ == "BarGraphItem"]
+    bars = [
+        i
+        for i in tab.report_view.class_plot.getPlotItem().items
+        if type(i).__name__ == "BarGraphItem"
+    ]
     assert len(bars) == 2
-    curves = tab.length_plot.getPlotItem().listDataItems()
+    curves = tab.report_view.length_plot.getPlotItem().listDataItems()
     assert curves and len(curves[0].getData()[1]) > 0
-    assert "2</b> classes" in tab.summary_label.text()
-    assert tab.warnings_label.text()
+    assert "2</b> classes" in tab.report_view.summary_label.text()
+    assert tab.report_view.warnings_label.text()
     # defaults from the data reach the Training tab
     spin = window.training_tab.max_length_spin
     assert str(report["suggested_max_length"]) in spin.specialValueText()
@@ -102,7 +109,7 @@ def test_changing_the_text_column_recomputes_the_report(
     window.open_dataset(str(path))
     report = wait_report(qtbot, window)
     assert (report["text_column"], report["label_column"]) == ("review", "stars")
-    window.dataset_tab.text_combo.setCurrentText("id")
+    window.dataset_tab.columns.text_combo.setCurrentText("id")
     qtbot.waitUntil(
         lambda: (window.dataset_tab.report or {}).get("text_column") == "id", timeout=60_000
     )
@@ -223,15 +230,18 @@ def test_named_entity_data_shows_sentences_with_entities_and_scheme_problems(
     tab = open_in_tab(qtbot, write_conll(tmp_path / "ner.conll"))
     assert tab.findChild(type(tab.task_combo), "taskCombo").currentData() == "token-classification"
     preview = tab.findChild(type(tab.entity_preview), "entityPreview")
-    assert tab.preview_stack.currentWidget() is preview
+    assert tab.preview.currentWidget() is preview
     # each sentence a line, each entity followed by its type
     assert preview.toPlainText().startswith("Ann0 Lee PER visited lovely Paris LOC\nAnn1 Lee PER")
     assert preview.spans[0][:2] == (0, 8) and preview.spans[0][3] == "PER"
-    assert not tab.columns_box.isVisible()
+    assert not tab.columns.isVisible()
     # counts per type and split, and the I- after O found and said in words, not as a code
-    assert "LOC" in tab.summary_label.text() and "PER" in tab.summary_label.text()
-    assert "I- instead of B-" in tab.warnings_label.text()
-    assert "ORG" in tab.warnings_label.text()  # the example quotes the broken tags
+    assert (
+        "LOC" in tab.report_view.summary_label.text()
+        and "PER" in tab.report_view.summary_label.text()
+    )
+    assert "I- instead of B-" in tab.report_view.warnings_label.text()
+    assert "ORG" in tab.report_view.warnings_label.text()  # the example quotes the broken tags
     assert "30 sentences" in tab.rows_label.text()
     settings = tab.data_settings()
     assert settings["task"] == "token-classification"
@@ -244,7 +254,7 @@ def test_the_person_can_change_the_task(qtbot: Any, tmp_path: Path, sentiment_cs
     ensure_warm()  # as the window does at start: the whole table waits for it
     tab = open_in_tab(qtbot, sentiment_csv)
     assert tab.task == "text-classification"
-    assert tab.preview_stack.currentWidget() is tab.table
+    assert tab.preview.currentWidget() is tab.table
     assert tab.data_settings()["task"] == "text-classification"
     conll = write_conll(tmp_path / "ner.txt")
     tab.open_file(str(conll), task="text-classification")  # forced: read as a table
@@ -261,7 +271,7 @@ def test_an_image_folder_shows_thumbnails_per_class(qtbot: Any, tmp_path: Path) 
     tab = open_in_tab(qtbot, root)
     assert tab.task == "image-classification"
     grid = tab.findChild(type(tab.image_grid.view), "imageGrid")
-    assert tab.preview_stack.currentWidget() is tab.image_grid
+    assert tab.preview.currentWidget() is tab.image_grid
     assert tab.image_grid.classes() == ["cat", "dog"]
     assert grid.model().rowCount() == 12
     qtbot.waitUntil(lambda: tab.image_grid.grid_model.cached >= 12, timeout=20_000)
@@ -275,10 +285,10 @@ def test_an_image_folder_shows_thumbnails_per_class(qtbot: Any, tmp_path: Path) 
     held = tab.report["num_images"]["validation"]  # a stratified share, held out
     assert sum(tab.report["num_images"].values()) == 24 and held > 0
     assert f"<b>{24 - held}</b> training images, <b>{held}</b> validation" in (
-        tab.summary_label.text()
+        tab.report_view.summary_label.text()
     )
-    assert "both training and validation" in tab.warnings_label.text()
-    assert "median 200×150 pixels" in tab.summary_label.text()
+    assert "both training and validation" in tab.report_view.warnings_label.text()
+    assert "median 200×150 pixels" in tab.report_view.summary_label.text()
     assert tab.data_settings()["task"] == "image-classification"
 
 
