@@ -11,12 +11,22 @@ window first paints (``ensure_plots``).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from gui.task_combo import TEXT
+
+
+class _Shown(NamedTuple):
+    """What the panel shows of one report, whatever its task."""
+
+    summary: str
+    counts_title: str
+    counts: dict[str, Any]  # ``labels``, ``train_counts``, ``validation_counts``
+    findings: str
+    lengths: dict[str, Any] | None = None  # a text report, whose token lengths are drawn
 
 
 class DatasetReportView(QGroupBox):
@@ -98,24 +108,27 @@ class DatasetReportView(QGroupBox):
         (named entities: ``entity_counts``) or an image report (``findings`` and counts)."""
         self.ensure_plots()
         if "entity_counts" in report:
-            self._show_token_report(report)
-            return
-        if "findings" in report and "text_column" not in report:
-            self._show_image_report(report)
-            return
+            shown = self._token_parts(report)
+        elif "findings" in report and "text_column" not in report:
+            shown = self._image_parts(report)
+        else:
+            shown = self._text_parts(report)
         self._report = report
         self.report_status.hide()
-        self.summary_label.setText(self._summary_html(report))
-        self._counts_title(self.tr("Examples per class"))
-        self._draw_counts(report)
-        self._draw_lengths(report)
-        self.warnings_label.setText(self._warnings_html(report))
+        self.summary_label.setText(shown.summary)
+        self._counts_title(shown.counts_title)
+        self._draw_counts(shown.counts)
+        self._draw_lengths(shown.lengths)
+        self.warnings_label.setText(shown.findings)
 
-    def _show_token_report(self, r: dict[str, Any]) -> None:
+    def _text_parts(self, r: dict[str, Any]) -> _Shown:
+        return _Shown(
+            self._summary_html(r), self.tr("Examples per class"), r, self._warnings_html(r), r
+        )
+
+    def _token_parts(self, r: dict[str, Any]) -> _Shown:
         from gui.findings_text import findings_html
 
-        self._report = r
-        self.report_status.hide()
         counts = r["entity_counts"]
         train, val = counts.get("train", {}), counts.get("validation", {})
         kinds = sorted(set(train) | set(val))
@@ -146,14 +159,15 @@ class DatasetReportView(QGroupBox):
                     )
                 )
             )
-        self.summary_label.setText("<br>".join(lines))
-        self._counts_title(self.tr("Entities per type"))
-        self._draw_counts({"labels": kinds, "train_counts": train, "validation_counts": val})
-        self.length_plot.getPlotItem().clear()
         findings = list(r.get("findings", []))
         html = findings_html(findings, self.tr("✔ Nothing to worry about in this data."))
         examples = self._scheme_examples(r.get("scheme_errors") or {})
-        self.warnings_label.setText(html + examples)
+        return _Shown(
+            "<br>".join(lines),
+            self.tr("Entities per type"),
+            {"labels": kinds, "train_counts": train, "validation_counts": val},
+            html + examples,
+        )
 
     def _scheme_examples(self, errors: dict[str, Any]) -> str:
         parts = []
@@ -175,11 +189,9 @@ class DatasetReportView(QGroupBox):
             + "</ul>"
         )
 
-    def _show_image_report(self, r: dict[str, Any]) -> None:
+    def _image_parts(self, r: dict[str, Any]) -> _Shown:
         from gui.findings_text import findings_html
 
-        self._report = r
-        self.report_status.hide()
         counts = r.get("counts") or {}
         train = r.get("train_counts") or counts.get("train") or {}
         val = r.get("validation_counts") or counts.get("validation") or {}
@@ -200,18 +212,18 @@ class DatasetReportView(QGroupBox):
                 small=min(sizes["width"]["min"], sizes["height"]["min"]),
                 large=max(sizes["width"]["max"], sizes["height"]["max"]),
             )
-        self.summary_label.setText(text)
-        self._counts_title(self.tr("Images per class"))
-        self._draw_counts({"labels": labels, "train_counts": train, "validation_counts": val})
-        self.length_plot.getPlotItem().clear()
         if r.get("preliminary"):
-            self.warnings_label.setText(self.tr("Checking the images (sizes, duplicates)…"))
+            findings = self.tr("Checking the images (sizes, duplicates)…")
         else:
-            self.warnings_label.setText(
-                findings_html(
-                    list(r.get("findings", [])), self.tr("✔ Nothing to worry about in this data.")
-                )
+            findings = findings_html(
+                list(r.get("findings", [])), self.tr("✔ Nothing to worry about in this data.")
             )
+        return _Shown(
+            text,
+            self.tr("Images per class"),
+            {"labels": labels, "train_counts": train, "validation_counts": val},
+            findings,
+        )
 
     def _summary_html(self, r: dict[str, Any]) -> str:
         held = (
@@ -301,14 +313,18 @@ class DatasetReportView(QGroupBox):
         plot.setXRange(-0.7, len(labels) - 0.3, padding=0)
         plot.setYRange(0, max(1.0, float(train.max(initial=0))) * 1.15, padding=0)
 
-    def _draw_lengths(self, r: dict[str, Any]) -> None:
+    def _draw_lengths(self, r: dict[str, Any] | None) -> None:
+        """The histogram of a text report's token lengths and its max length; an empty plot
+        for the other reports."""
+        plot = self.length_plot.getPlotItem()
+        plot.clear()
+        if r is None:
+            return
         import numpy as np
         import pyqtgraph as pg
 
         from gui.plots import BLUE, GREY, text_colour
 
-        plot = self.length_plot.getPlotItem()
-        plot.clear()
         lengths = np.asarray(r.get("token_lengths_sample", []), dtype=float)
         if lengths.size == 0:
             return
