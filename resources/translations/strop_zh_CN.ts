@@ -136,6 +136,29 @@
     </message>
   </context>
   <context>
+    <name>ColumnPickers</name>
+    <message>
+      <source>Columns</source>
+      <translation>列</translation>
+    </message>
+    <message>
+      <source>The column holding the texts to classify.</source>
+      <translation>包含待分类文本的列。</translation>
+    </message>
+    <message>
+      <source>The column holding each text's class (its label).</source>
+      <translation>包含每条文本所属类别（标签）的列。</translation>
+    </message>
+    <message>
+      <source>Text:</source>
+      <translation>文本：</translation>
+    </message>
+    <message>
+      <source>Label:</source>
+      <translation>标签：</translation>
+    </message>
+  </context>
+  <context>
     <name>CompareView</name>
     <message>
       <source>Try the starter model, and every other model on this computer that reads your data's language, with each strategy, for a short while on a sample, plus a simple baseline (TF-IDF + logistic regression). The best validation macro F1 is recommended.</source>
@@ -283,115 +306,7 @@
     </message>
   </context>
   <context>
-    <name>DatasetTab</name>
-    <message>
-      <source>Open data file…</source>
-      <translation>打开数据文件…</translation>
-    </message>
-    <message>
-      <source>CSV, TSV, JSON, JSON Lines or Parquet, with a text column and a label column.</source>
-      <translation>CSV、TSV、JSON、JSON Lines 或 Parquet 文件，需包含一个文本列和一个标签列。</translation>
-    </message>
-    <message>
-      <source>Open folder…</source>
-      <translation>打开文件夹…</translation>
-    </message>
-    <message>
-      <source>A folder of images with one subfolder per class (or train/ and val/ folders holding them), or a dataset saved by the datasets library.</source>
-      <translation>一个图片文件夹，每个类别一个子文件夹（或包含这些子文件夹的 train/ 和 val/ 文件夹），或由 datasets 库保存的数据集。</translation>
-    </message>
-    <message>
-      <source>No data file yet: open one, or drop it on the window.</source>
-      <translation>尚未打开数据文件：请打开一个，或将文件拖放到窗口上。</translation>
-    </message>
-    <message>
-      <source>What to teach the model; detected from the data, yours to change.</source>
-      <translation>要教给模型的任务；根据数据自动识别，你可以更改。</translation>
-    </message>
-    <message>
-      <source>Task:</source>
-      <translation>任务：</translation>
-    </message>
-    <message>
-      <source>The column holding the texts to classify.</source>
-      <translation>包含待分类文本的列。</translation>
-    </message>
-    <message>
-      <source>The column holding each text's class (its label).</source>
-      <translation>包含每条文本所属类别（标签）的列。</translation>
-    </message>
-    <message>
-      <source>Columns</source>
-      <translation>列</translation>
-    </message>
-    <message>
-      <source>Text:</source>
-      <translation>文本：</translation>
-    </message>
-    <message>
-      <source>Label:</source>
-      <translation>标签：</translation>
-    </message>
-    <message>
-      <source>Hold out a share of the rows:</source>
-      <translation>留出一部分行：</translation>
-    </message>
-    <message>
-      <source>Use a separate file:</source>
-      <translation>使用单独的文件：</translation>
-    </message>
-    <message>
-      <source>The share of rows kept aside (per class) to measure the model on texts it never trained on.</source>
-      <translation>按类别留出的行所占比例，用于在模型从未训练过的文本上评估模型。</translation>
-    </message>
-    <message>
-      <source>No file chosen</source>
-      <translation>未选择文件</translation>
-    </message>
-    <message>
-      <source>Choose…</source>
-      <translation>选择…</translation>
-    </message>
-    <message>
-      <source>Validation</source>
-      <translation>验证</translation>
-    </message>
-    <message>
-      <source>The report appears here once a file is open.</source>
-      <translation>打开文件后，报告会显示在这里。</translation>
-    </message>
-    <message>
-      <source>What is in this data</source>
-      <translation>数据概况</translation>
-    </message>
-    <message>
-      <source>Examples per class</source>
-      <translation>每个类别的样本数</translation>
-    </message>
-    <message>
-      <source>Text length (tokens)</source>
-      <translation>文本长度（词元）</translation>
-    </message>
-    <message>
-      <source>Text classification</source>
-      <translation>文本分类</translation>
-    </message>
-    <message>
-      <source>Named entities (token classification)</source>
-      <translation>命名实体（词元分类）</translation>
-    </message>
-    <message>
-      <source>Image classification</source>
-      <translation>图像分类</translation>
-    </message>
-    <message>
-      <source>Open a data file</source>
-      <translation>打开数据文件</translation>
-    </message>
-    <message>
-      <source>Open a folder of images</source>
-      <translation>打开一个图片文件夹</translation>
-    </message>
+    <name>DatasetLoader</name>
     <message>
       <source>Reading the file…</source>
       <translation>正在读取文件…</translation>
@@ -399,6 +314,14 @@
     <message>
       <source>reading…</source>
       <translation>读取中…</translation>
+    </message>
+    <message>
+      <source>Could not open {path}</source>
+      <translation>无法打开 {path}</translation>
+    </message>
+    <message>
+      <source>No report: the file could not be read.</source>
+      <translation>没有报告：无法读取该文件。</translation>
     </message>
     <message>
       <source>{n:,} sentences</source>
@@ -420,33 +343,24 @@
       <source>{n:,} rows</source>
       <translation>{n:,} 行</translation>
     </message>
+  </context>
+  <context>
+    <name>DatasetReportView</name>
     <message>
-      <source>Could not open {path}</source>
-      <translation>无法打开 {path}</translation>
+      <source>What is in this data</source>
+      <translation>数据概况</translation>
     </message>
     <message>
-      <source>No report: the file could not be read.</source>
-      <translation>没有报告：无法读取该文件。</translation>
+      <source>The report appears here once a file is open.</source>
+      <translation>打开文件后，报告会显示在这里。</translation>
     </message>
     <message>
-      <source>Choose a validation file</source>
-      <translation>选择验证文件</translation>
+      <source>Examples per class</source>
+      <translation>每个类别的样本数</translation>
     </message>
     <message>
-      <source>The data file is still loading.</source>
-      <translation>数据文件仍在加载中。</translation>
-    </message>
-    <message>
-      <source>Wait a moment and try again.</source>
-      <translation>请稍候再试。</translation>
-    </message>
-    <message>
-      <source>No data file is open.</source>
-      <translation>尚未打开数据文件。</translation>
-    </message>
-    <message>
-      <source>Open a CSV, TSV, JSON or Parquet file in the Dataset tab first.</source>
-      <translation>请先在“数据集”标签页中打开一个 CSV、TSV、JSON 或 Parquet 文件。</translation>
+      <source>Text length (tokens)</source>
+      <translation>文本长度（词元）</translation>
     </message>
     <message>
       <source>Measuring the data with the model's tokenizer…</source>
@@ -467,6 +381,10 @@
     <message>
       <source>Entities per type</source>
       <translation>各类型的实体数</translation>
+    </message>
+    <message>
+      <source>✔ Nothing to worry about in this data.</source>
+      <translation>✔ 这份数据没有需要担心的问题。</translation>
     </message>
     <message>
       <source>line or record {n}</source>
@@ -509,10 +427,6 @@
       <translation>每条文本的词元数：中位数 {p50}，95% 不超过 {p95}，最长 {max}。最大长度 {ml} 会截断 {cut:.1%} 的文本。</translation>
     </message>
     <message>
-      <source>✔ Nothing to worry about in this data.</source>
-      <translation>✔ 这份数据没有需要担心的问题。</translation>
-    </message>
-    <message>
       <source>training</source>
       <translation>训练</translation>
     </message>
@@ -523,6 +437,57 @@
     <message>
       <source>max length {n}</source>
       <translation>最大长度 {n}</translation>
+    </message>
+  </context>
+  <context>
+    <name>DatasetTab</name>
+    <message>
+      <source>Open data file…</source>
+      <translation>打开数据文件…</translation>
+    </message>
+    <message>
+      <source>CSV, TSV, JSON, JSON Lines or Parquet, with a text column and a label column.</source>
+      <translation>CSV、TSV、JSON、JSON Lines 或 Parquet 文件，需包含一个文本列和一个标签列。</translation>
+    </message>
+    <message>
+      <source>Open folder…</source>
+      <translation>打开文件夹…</translation>
+    </message>
+    <message>
+      <source>A folder of images with one subfolder per class (or train/ and val/ folders holding them), or a dataset saved by the datasets library.</source>
+      <translation>一个图片文件夹，每个类别一个子文件夹（或包含这些子文件夹的 train/ 和 val/ 文件夹），或由 datasets 库保存的数据集。</translation>
+    </message>
+    <message>
+      <source>No data file yet: open one, or drop it on the window.</source>
+      <translation>尚未打开数据文件：请打开一个，或将文件拖放到窗口上。</translation>
+    </message>
+    <message>
+      <source>Task:</source>
+      <translation>任务：</translation>
+    </message>
+    <message>
+      <source>Open a data file</source>
+      <translation>打开数据文件</translation>
+    </message>
+    <message>
+      <source>Open a folder of images</source>
+      <translation>打开一个图片文件夹</translation>
+    </message>
+    <message>
+      <source>The data file is still loading.</source>
+      <translation>数据文件仍在加载中。</translation>
+    </message>
+    <message>
+      <source>Wait a moment and try again.</source>
+      <translation>请稍候再试。</translation>
+    </message>
+    <message>
+      <source>No data file is open.</source>
+      <translation>尚未打开数据文件。</translation>
+    </message>
+    <message>
+      <source>Open a CSV, TSV, JSON or Parquet file in the Dataset tab first.</source>
+      <translation>请先在“数据集”标签页中打开一个 CSV、TSV、JSON 或 Parquet 文件。</translation>
     </message>
   </context>
   <context>
@@ -2290,6 +2255,26 @@
     </message>
   </context>
   <context>
+    <name>TaskCombo</name>
+    <message>
+      <source>What to teach the model; detected from the data, yours to change.</source>
+      <extracomment>The tasks' names as the window knows them (a task module may be missing from a build, so they are not read from its registry).</extracomment>
+      <translation>要教给模型的任务；根据数据自动识别，你可以更改。</translation>
+    </message>
+    <message>
+      <source>Text classification</source>
+      <translation>文本分类</translation>
+    </message>
+    <message>
+      <source>Named entities (token classification)</source>
+      <translation>命名实体（词元分类）</translation>
+    </message>
+    <message>
+      <source>Image classification</source>
+      <translation>图像分类</translation>
+    </message>
+  </context>
+  <context>
     <name>TrainingTab</name>
     <message>
       <source>{h} h {m:02d} min</source>
@@ -2482,6 +2467,37 @@
     <message>
       <source>Saved {path}. Run it without the window, from the project folder:</source>
       <translation>已保存 {path}。在项目文件夹中运行以下命令，即可脱离窗口训练：</translation>
+    </message>
+  </context>
+  <context>
+    <name>ValidationChoice</name>
+    <message>
+      <source>Validation</source>
+      <translation>验证</translation>
+    </message>
+    <message>
+      <source>Hold out a share of the rows:</source>
+      <translation>留出一部分行：</translation>
+    </message>
+    <message>
+      <source>Use a separate file:</source>
+      <translation>使用单独的文件：</translation>
+    </message>
+    <message>
+      <source>The share of rows kept aside (per class) to measure the model on texts it never trained on.</source>
+      <translation>按类别留出的行所占比例，用于在模型从未训练过的文本上评估模型。</translation>
+    </message>
+    <message>
+      <source>No file chosen</source>
+      <translation>未选择文件</translation>
+    </message>
+    <message>
+      <source>Choose…</source>
+      <translation>选择…</translation>
+    </message>
+    <message>
+      <source>Choose a validation file</source>
+      <translation>选择验证文件</translation>
     </message>
   </context>
   <context>

@@ -1,0 +1,117 @@
+"""The validation choice: hold out a share of the rows, or measure on a separate file.
+
+The share is stratified per class by the engine (``TrainConfig.validation_split``); a file
+is ``TrainConfig.validation``. Spinning the share waits 400 ms before it says it changed, so
+the report is measured again once, not at every step of the spin box.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDoubleSpinBox,
+    QGridLayout,
+    QGroupBox,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QWidget,
+)
+
+from gui import dialogs
+
+
+class ValidationChoice(QGroupBox):
+    """``validationSplitRadio`` with ``validationSplitSpin``, or ``validationFileRadio`` with
+    ``validationFileEdit`` and ``browseValidationButton``; ``changed()`` when the choice does.
+    ``near()`` names the open data file, where the file dialog starts."""
+
+    changed = Signal()
+
+    def __init__(
+        self, near: Callable[[], str | None] = lambda: None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(self.tr("Validation"), parent)
+        self._near = near
+        self.split_radio = QRadioButton(self.tr("Hold out a share of the rows:"))
+        self.split_radio.setObjectName("validationSplitRadio")
+        self.split_radio.setChecked(True)
+        self.file_radio = QRadioButton(self.tr("Use a separate file:"))
+        self.file_radio.setObjectName("validationFileRadio")
+        group = QButtonGroup(self)
+        group.addButton(self.split_radio)
+        group.addButton(self.file_radio)
+        self.split_spin = QDoubleSpinBox()
+        self.split_spin.setObjectName("validationSplitSpin")
+        self.split_spin.setRange(1, 50)
+        self.split_spin.setDecimals(0)
+        self.split_spin.setSuffix(" %")
+        self.split_spin.setValue(10)
+        self.split_spin.setToolTip(
+            self.tr(
+                "The share of rows kept aside (per class) to measure the model on texts it "
+                "never trained on."
+            )
+        )
+        self.validation_edit = QLineEdit()
+        self.validation_edit.setObjectName("validationFileEdit")
+        self.validation_edit.setReadOnly(True)
+        self.validation_edit.setPlaceholderText(self.tr("No file chosen"))
+        self.validation_button = QPushButton(self.tr("Choose…"))
+        self.validation_button.setObjectName("browseValidationButton")
+        self.validation_button.clicked.connect(self.choose_file)
+        grid = QGridLayout(self)
+        grid.addWidget(self.split_radio, 0, 0)
+        grid.addWidget(self.split_spin, 0, 1, 1, 2)
+        grid.addWidget(self.file_radio, 1, 0)
+        grid.addWidget(self.validation_edit, 2, 0, 1, 2)
+        grid.addWidget(self.validation_button, 2, 2)
+        self._split_timer = QTimer(self)
+        self._split_timer.setSingleShot(True)
+        self._split_timer.setInterval(400)
+        self._split_timer.timeout.connect(self.changed.emit)
+        self.split_spin.valueChanged.connect(lambda _v: self._split_timer.start())
+        self.split_radio.toggled.connect(self._mode_changed)
+        self._mode_changed()
+
+    @property
+    def split(self) -> float:
+        """The share of rows held out, as a fraction (0.1 for 10 %)."""
+        return self.split_spin.value() / 100.0
+
+    @property
+    def file(self) -> str | None:
+        """The validation file, when the person chose to use one."""
+        path = self.validation_edit.text() or None
+        return path if self.file_radio.isChecked() else None
+
+    def choose_file(self) -> None:
+        from gui.i18n import file_filter
+
+        near = self._near()
+        start = str(Path(near).parent) if near else ""
+        path = dialogs.open_file(self, self.tr("Choose a validation file"), file_filter(), start)
+        if path:
+            self.set_file(path)
+
+    def set_file(self, path: str | None) -> None:
+        """Use ``path`` for validation (``None``: hold out a share again)."""
+        self.validation_edit.setText(path or "")
+        if path:
+            self.file_radio.setChecked(True)
+        else:
+            self.split_radio.setChecked(True)
+        self._mode_changed()
+        self.changed.emit()
+
+    def _mode_changed(self) -> None:
+        split = self.split_radio.isChecked()
+        self.split_spin.setEnabled(split)
+        self.validation_edit.setEnabled(not split)
+        if not split and not self.validation_edit.text():
+            return  # wait for a file to be chosen
+        self.changed.emit()
