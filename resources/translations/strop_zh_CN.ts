@@ -255,6 +255,37 @@
     </message>
   </context>
   <context>
+    <name>ConfigExport</name>
+    <message>
+      <source>Export run config</source>
+      <translation>导出运行配置</translation>
+    </message>
+    <message>
+      <source>Run config (*.json)</source>
+      <translation>运行配置 (*.json)</translation>
+    </message>
+    <message>
+      <source>One process:</source>
+      <translation>单进程：</translation>
+    </message>
+    <message>
+      <source>Several processes or GPUs with torchrun:</source>
+      <translation>使用 torchrun 运行多进程或多 GPU：</translation>
+    </message>
+    <message>
+      <source>With accelerate:</source>
+      <translation>使用 accelerate：</translation>
+    </message>
+    <message>
+      <source>Run config exported</source>
+      <translation>运行配置已导出</translation>
+    </message>
+    <message>
+      <source>Saved {path}. Run it without the window, from the project folder:</source>
+      <translation>已保存 {path}。在项目文件夹中运行以下命令，即可脱离窗口训练：</translation>
+    </message>
+  </context>
+  <context>
     <name>CurvePlots</name>
     <message>
       <source>Loss (lower is better)</source>
@@ -1822,6 +1853,53 @@
     </message>
   </context>
   <context>
+    <name>RunControls</name>
+    <message>
+      <source>Start training</source>
+      <extracomment>True while Start waits for the data file to load (Stop then cancels it)</extracomment>
+      <translation>开始训练</translation>
+    </message>
+    <message>
+      <source>Stop</source>
+      <translation>停止</translation>
+    </message>
+    <message>
+      <source>Finish the current step, save a checkpoint and the model so far, and stop.</source>
+      <translation>完成当前步，保存检查点和当前模型，然后停止。</translation>
+    </message>
+    <message>
+      <source>Resume</source>
+      <translation>继续训练</translation>
+    </message>
+    <message>
+      <source>Continue the stopped or interrupted run from its last checkpoint.</source>
+      <translation>从最后一个检查点继续已停止或中断的运行。</translation>
+    </message>
+    <message>
+      <source>Export run config…</source>
+      <translation>导出运行配置…</translation>
+    </message>
+    <message>
+      <source>Save these settings as a JSON file that runs unchanged from the command line.</source>
+      <translation>将这些设置保存为 JSON 文件，可直接在命令行中原样运行。</translation>
+    </message>
+    <message>
+      <source>Open run folder</source>
+      <translation>打开运行文件夹</translation>
+    </message>
+    <message>
+      <source>Stopping…</source>
+      <translation>正在停止…</translation>
+    </message>
+  </context>
+  <context>
+    <name>RunCurves</name>
+    <message>
+      <source>Validation scores (higher is better)</source>
+      <translation>验证指标（越高越好）</translation>
+    </message>
+  </context>
+  <context>
     <name>RunEstimate</name>
     <message>
       <source>Running on battery</source>
@@ -1906,6 +1984,81 @@
     <message>
       <source>This computer is running on battery. The last run measured, with other settings, takes about {t}; these settings are not measured yet. A long run drains the battery and trains more slowly. Train anyway?</source>
       <translation>这台电脑正在使用电池供电。上次测量的运行（设置不同）约需 {t}；当前设置尚未测出。长时间运行会耗尽电池，训练也会更慢。仍要训练吗？</translation>
+    </message>
+  </context>
+  <context>
+    <name>RunStatus</name>
+    <message>
+      <source>Ready. Open a data file, then press Start training.</source>
+      <translation>就绪。请打开数据文件，然后点击“开始训练”。</translation>
+    </message>
+    <message>
+      <source>%v / %m steps</source>
+      <translation>%v / %m 步</translation>
+    </message>
+    <message>
+      <source>Measured by timing a few training steps of this model on this data.</source>
+      <translation>通过在这份数据上对该模型计时几个训练步测得。</translation>
+    </message>
+    <message>
+      <source>Measuring how long this run takes on this computer…</source>
+      <translation>正在测量本次运行在这台电脑上所需的时间…</translation>
+    </message>
+    <message>
+      <source>Could not measure how long this run takes.</source>
+      <translation>无法测量本次运行所需的时间。</translation>
+    </message>
+    <message>
+      <source>Preparing…</source>
+      <translation>准备中…</translation>
+    </message>
+    <message>
+      <source>Run {name}: {state}.</source>
+      <translation>运行 {name}：{state}。</translation>
+    </message>
+    <message>
+      <source>Press Resume to continue from step {step}.</source>
+      <translation>点击“继续训练”从第 {step} 步继续。</translation>
+    </message>
+    <message>
+      <source>epoch {epoch:.2f} · loss {loss:.4f} · {sps:.1f} samples/s</source>
+      <translation>第 {epoch:.2f} 轮 · 损失 {loss:.4f} · {sps:.1f} 样本/秒</translation>
+    </message>
+    <message>
+      <source>Training… (checkpoint saved at step {step})</source>
+      <translation>训练中…（已在第 {step} 步保存检查点）</translation>
+    </message>
+    <message>
+      <source>checkpoint {name} is kept: press Resume to continue.</source>
+      <translation>已保留检查点 {name}：点击“继续训练”以继续。</translation>
+    </message>
+    <message>
+      <source>no checkpoint yet, so it cannot be resumed.</source>
+      <translation>还没有检查点，因此无法继续。</translation>
+    </message>
+    <message>
+      <source>Stopped at step {step}; {where}</source>
+      <translation>已在第 {step} 步停止；{where}</translation>
+    </message>
+    <message>
+      <source>, resumed from step {step}</source>
+      <translation>，从第 {step} 步继续</translation>
+    </message>
+    <message>
+      <source>Training on {device} ({precision}): {train:,} texts, {val:,} for validation, {steps:,} steps of {batch} texts{resumed}.</source>
+      <translation>正在 {device}（{precision}）上训练：{train:,} 条文本，{val:,} 条用于验证，共 {steps:,} 步，每步 {batch} 条文本{resumed}。</translation>
+    </message>
+    <message>
+      <source>Finished. The model is in {path}</source>
+      <translation>已完成。模型保存在 {path}</translation>
+    </message>
+    <message>
+      <source>{steps:,} steps in {time}</source>
+      <translation>{steps:,} 步，用时 {time}</translation>
+    </message>
+    <message>
+      <source>About {t} left (not measured before Start).</source>
+      <translation>约剩 {t}（开始前未测量）。</translation>
     </message>
   </context>
   <context>
@@ -2138,6 +2291,7 @@
     <name>SettingsForm</name>
     <message>
       <source>Auto</source>
+      <extracomment>the settings the person set: a task's defaults never replace them</extracomment>
       <translation>自动</translation>
     </message>
     <message>
@@ -2290,6 +2444,29 @@
     </message>
   </context>
   <context>
+    <name>TrainingSettings</name>
+    <message>
+      <source>Settings</source>
+      <translation>设置</translation>
+    </message>
+    <message>
+      <source>Auto ({lr:g} for this strategy)</source>
+      <translation>自动（此策略为 {lr:g}）</translation>
+    </message>
+    <message>
+      <source>Auto ({n} from the data)</source>
+      <translation>自动（根据数据为 {n}）</translation>
+    </message>
+    <message>
+      <source>Automatic ({best})</source>
+      <translation>自动（{best}）</translation>
+    </message>
+    <message>
+      <source>Automatic</source>
+      <translation>自动</translation>
+    </message>
+  </context>
+  <context>
     <name>TrainingTab</name>
     <message>
       <source>{h} h {m:02d} min</source>
@@ -2304,92 +2481,16 @@
       <translation>{s} 秒</translation>
     </message>
     <message>
-      <source>Automatic</source>
-      <translation>自动</translation>
-    </message>
-    <message>
-      <source>Settings</source>
-      <translation>设置</translation>
-    </message>
-    <message>
-      <source>Start training</source>
-      <translation>开始训练</translation>
-    </message>
-    <message>
-      <source>Stop</source>
-      <translation>停止</translation>
-    </message>
-    <message>
-      <source>Finish the current step, save a checkpoint and the model so far, and stop.</source>
-      <translation>完成当前步，保存检查点和当前模型，然后停止。</translation>
-    </message>
-    <message>
-      <source>Resume</source>
-      <translation>继续训练</translation>
-    </message>
-    <message>
-      <source>Continue the stopped or interrupted run from its last checkpoint.</source>
-      <translation>从最后一个检查点继续已停止或中断的运行。</translation>
-    </message>
-    <message>
-      <source>Export run config…</source>
-      <translation>导出运行配置…</translation>
-    </message>
-    <message>
-      <source>Save these settings as a JSON file that runs unchanged from the command line.</source>
-      <translation>将这些设置保存为 JSON 文件，可直接在命令行中原样运行。</translation>
-    </message>
-    <message>
-      <source>Open run folder</source>
-      <translation>打开运行文件夹</translation>
-    </message>
-    <message>
-      <source>Ready. Open a data file, then press Start training.</source>
-      <translation>就绪。请打开数据文件，然后点击“开始训练”。</translation>
-    </message>
-    <message>
-      <source>%v / %m steps</source>
-      <translation>%v / %m 步</translation>
-    </message>
-    <message>
-      <source>epoch {epoch:.2f} · loss {loss:.4f} · {sps:.1f} samples/s</source>
-      <translation>第 {epoch:.2f} 轮 · 损失 {loss:.4f} · {sps:.1f} 样本/秒</translation>
-    </message>
-    <message>
       <source>The results appear here when the run ends.</source>
       <translation>运行结束后，结果会显示在这里。</translation>
-    </message>
-    <message>
-      <source>Validation scores (higher is better)</source>
-      <translation>验证指标（越高越好）</translation>
     </message>
     <message>
       <source>Starting when the data has loaded</source>
       <translation>数据加载完成后开始</translation>
     </message>
     <message>
-      <source>Auto ({n} from the data)</source>
-      <translation>自动（根据数据为 {n}）</translation>
-    </message>
-    <message>
-      <source>Auto ({lr:g} for this strategy)</source>
-      <translation>自动（此策略为 {lr:g}）</translation>
-    </message>
-    <message>
-      <source>Automatic ({best})</source>
-      <translation>自动（{best}）</translation>
-    </message>
-    <message>
-      <source>Preparing…</source>
-      <translation>准备中…</translation>
-    </message>
-    <message>
       <source>Start cancelled.</source>
       <translation>已取消开始。</translation>
-    </message>
-    <message>
-      <source>Stopping…</source>
-      <translation>正在停止…</translation>
     </message>
     <message>
       <source>Stopping: finishing the current step and saving a checkpoint…</source>
@@ -2398,90 +2499,6 @@
     <message>
       <source>The run failed: see the message above.</source>
       <translation>运行失败：请查看上方的消息。</translation>
-    </message>
-    <message>
-      <source>Training… (checkpoint saved at step {step})</source>
-      <translation>训练中…（已在第 {step} 步保存检查点）</translation>
-    </message>
-    <message>
-      <source>Finished. The model is in {path}</source>
-      <translation>已完成。模型保存在 {path}</translation>
-    </message>
-    <message>
-      <source>{steps:,} steps in {time}</source>
-      <translation>{steps:,} 步，用时 {time}</translation>
-    </message>
-    <message>
-      <source>checkpoint {name} is kept: press Resume to continue.</source>
-      <translation>已保留检查点 {name}：点击“继续训练”以继续。</translation>
-    </message>
-    <message>
-      <source>no checkpoint yet, so it cannot be resumed.</source>
-      <translation>还没有检查点，因此无法继续。</translation>
-    </message>
-    <message>
-      <source>Stopped at step {step}; {where}</source>
-      <translation>已在第 {step} 步停止；{where}</translation>
-    </message>
-    <message>
-      <source>Measured by timing a few training steps of this model on this data.</source>
-      <translation>通过在这份数据上对该模型计时几个训练步测得。</translation>
-    </message>
-    <message>
-      <source>Measuring how long this run takes on this computer…</source>
-      <translation>正在测量本次运行在这台电脑上所需的时间…</translation>
-    </message>
-    <message>
-      <source>Could not measure how long this run takes.</source>
-      <translation>无法测量本次运行所需的时间。</translation>
-    </message>
-    <message>
-      <source>About {t} left (not measured before Start).</source>
-      <translation>约剩 {t}（开始前未测量）。</translation>
-    </message>
-    <message>
-      <source>, resumed from step {step}</source>
-      <translation>，从第 {step} 步继续</translation>
-    </message>
-    <message>
-      <source>Training on {device} ({precision}): {train:,} texts, {val:,} for validation, {steps:,} steps of {batch} texts{resumed}.</source>
-      <translation>正在 {device}（{precision}）上训练：{train:,} 条文本，{val:,} 条用于验证，共 {steps:,} 步，每步 {batch} 条文本{resumed}。</translation>
-    </message>
-    <message>
-      <source>Run {name}: {state}.</source>
-      <translation>运行 {name}：{state}。</translation>
-    </message>
-    <message>
-      <source>Press Resume to continue from step {step}.</source>
-      <translation>点击“继续训练”从第 {step} 步继续。</translation>
-    </message>
-    <message>
-      <source>Export run config</source>
-      <translation>导出运行配置</translation>
-    </message>
-    <message>
-      <source>Run config (*.json)</source>
-      <translation>运行配置 (*.json)</translation>
-    </message>
-    <message>
-      <source>One process:</source>
-      <translation>单进程：</translation>
-    </message>
-    <message>
-      <source>Several processes or GPUs with torchrun:</source>
-      <translation>使用 torchrun 运行多进程或多 GPU：</translation>
-    </message>
-    <message>
-      <source>With accelerate:</source>
-      <translation>使用 accelerate：</translation>
-    </message>
-    <message>
-      <source>Run config exported</source>
-      <translation>运行配置已导出</translation>
-    </message>
-    <message>
-      <source>Saved {path}. Run it without the window, from the project folder:</source>
-      <translation>已保存 {path}。在项目文件夹中运行以下命令，即可脱离窗口训练：</translation>
     </message>
   </context>
   <context>

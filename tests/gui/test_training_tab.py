@@ -79,7 +79,7 @@ def test_a_short_run_draws_curves_and_shows_results(
     assert len(steps) == 8
     assert list(x) == steps and all(v > 0 for v in y)
     assert len(tab.buffers["accuracy"]) >= 1
-    assert 0 < tab.redraws <= len(log.events) + 2
+    assert 0 < tab.plots.redraws <= len(log.events) + 2
     # results: metrics, a 2x2 confusion matrix, per-class figures, the run folder
     assert "Accuracy" in tab.metrics_label.text()
     assert tab.confusion_table.rowCount() == 2 and tab.confusion_table.columnCount() == 2
@@ -403,13 +403,13 @@ def test_start_cancels_the_estimate_and_a_run_refines_it_and_says_it_is_awake(
     tab.epochs_spin.setValue(1)
     qtbot.waitUntil(lambda: tab.estimate_label.text() == ABOUT_12, timeout=10_000)
     seen: list[str] = []
-    refine = tab._refine_estimate
+    refine = tab.status._refine_estimate
 
     def spy(event: Any) -> None:  # the label as each logged step left it
         refine(event)
         seen.append(tab.estimate_label.text())
 
-    monkeypatch.setattr(tab, "_refine_estimate", spy)
+    monkeypatch.setattr(tab.status, "_refine_estimate", spy)
     log = start(window)
     qtbot.waitUntil(lambda: not tab.is_running, timeout=120_000)
     assert seen and all("left on this computer (about " in text for text in seen)
