@@ -833,6 +833,30 @@
     </message>
   </context>
   <context>
+    <name>ExplanationPanel</name>
+    <message>
+      <source>The words that made this prediction: green for the predicted class, red against it; hover a word for its weight.</source>
+      <extracomment>True while an explanation is computed</extracomment>
+      <translation>促成这次预测的词：绿色支持预测的类别，红色反对；把鼠标停在词上可看到它的权重。</translation>
+    </message>
+    <message>
+      <source>Finding the words that matter…</source>
+      <translation>正在找出起作用的词…</translation>
+    </message>
+    <message>
+      <source>The text is longer than the model reads: only the highlighted part counts.</source>
+      <translation>文本超出了模型能读取的长度：只有高亮的部分会被计入。</translation>
+    </message>
+    <message>
+      <source>Green words speak for {label}, red ones against it.</source>
+      <translation>绿色的词支持 {label}，红色的词反对它。</translation>
+    </message>
+    <message>
+      <source>No explanation for this model: {why}</source>
+      <translation>无法解释这个模型的预测：{why}</translation>
+    </message>
+  </context>
+  <context>
     <name>ExportDialog</name>
     <message>
       <source>Export {run}</source>
@@ -893,6 +917,85 @@
     <message>
       <source>{path}.zip already exists; choose another name.</source>
       <translation>{path}.zip 已存在；请换一个名称。</translation>
+    </message>
+  </context>
+  <context>
+    <name>FilePrediction</name>
+    <message>
+      <source>A whole file</source>
+      <translation>整个文件</translation>
+    </message>
+    <message>
+      <source>Predict a file…</source>
+      <translation>预测整个文件…</translation>
+    </message>
+    <message>
+      <source>Classify every text of a data file and save a CSV with one probability column per class.</source>
+      <translation>对数据文件中的每条文本进行分类，并保存为 CSV，每个类别各占一列概率。</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <source>%v / %m texts</source>
+      <translation>%v / %m 条文本</translation>
+    </message>
+    <message>
+      <source>Predict a folder or CSV of images…</source>
+      <translation>预测一个图片文件夹或图片 CSV…</translation>
+    </message>
+    <message>
+      <source>Classify every image of a folder, or of a CSV listing image paths: the result is a CSV with the predicted class and one probability column per class.</source>
+      <translation>对一个文件夹中的每张图片，或 CSV 中列出路径的每张图片分类：结果是一个 CSV，包含预测的类别和每个类别一列概率。</translation>
+    </message>
+    <message>
+      <source>Find the entities in every text of a data file: the result is a JSON Lines file, one line per text with its entities and their character offsets.</source>
+      <translation>找出数据文件中每段文本的实体：结果是一个 JSON Lines 文件，每段文本一行，包含其实体及字符偏移。</translation>
+    </message>
+    <message>
+      <source>Classify every text of a CSV, TSV, JSON or Parquet file: the result is a CSV with the predicted class and one probability column per class.</source>
+      <translation>对 CSV、TSV、JSON 或 Parquet 文件中的每条文本进行分类：结果保存为 CSV，包含预测的类别，以及每个类别一列概率。</translation>
+    </message>
+    <message>
+      <source>A folder of images to classify</source>
+      <translation>要分类的图片文件夹</translation>
+    </message>
+    <message>
+      <source>A CSV of image paths to classify</source>
+      <translation>列出要分类图片路径的 CSV</translation>
+    </message>
+    <message>
+      <source>CSV (*.csv)</source>
+      <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+      <source>Texts to classify</source>
+      <translation>要分类的文本</translation>
+    </message>
+    <message>
+      <source>JSON Lines (*.jsonl)</source>
+      <translation>JSON Lines 文件 (*.jsonl)</translation>
+    </message>
+    <message>
+      <source>Save the predictions as</source>
+      <translation>预测结果另存为</translation>
+    </message>
+    <message>
+      <source>Classifying {file}…</source>
+      <translation>正在分类 {file}…</translation>
+    </message>
+    <message>
+      <source>Cancelled: {out} holds the first {n:,} predictions.</source>
+      <translation>已取消：{out} 中保存了前 {n:,} 条预测结果。</translation>
+    </message>
+    <message>
+      <source>Wrote {n:,} predictions to {out}</source>
+      <translation>已将 {n:,} 条预测结果写入 {out}</translation>
+    </message>
+    <message>
+      <source>The file could not be classified.</source>
+      <translation>无法对该文件进行分类。</translation>
     </message>
   </context>
   <context>
@@ -1237,6 +1340,53 @@
     </message>
   </context>
   <context>
+    <name>ModelPicker</name>
+    <message>
+      <source>{name} ({state}, accuracy {a:.1%})</source>
+      <translation>{name}（{state}，准确率 {a:.1%}）</translation>
+    </message>
+    <message>
+      <source>{name} ({state})</source>
+      <translation>{name}（{state}）</translation>
+    </message>
+    <message>
+      <source>Model</source>
+      <translation>模型</translation>
+    </message>
+    <message>
+      <source>No trained model yet</source>
+      <translation>还没有训练好的模型</translation>
+    </message>
+    <message>
+      <source>Other model folder…</source>
+      <translation>其他模型文件夹…</translation>
+    </message>
+    <message>
+      <source>Refresh</source>
+      <translation>刷新</translation>
+    </message>
+    <message>
+      <source>Choose a trained model or run folder</source>
+      <translation>选择训练好的模型或运行文件夹</translation>
+    </message>
+    <message>
+      <source>Train a model in the Training tab, or choose a model folder.</source>
+      <translation>请在“训练”标签页中训练一个模型，或选择一个模型文件夹。</translation>
+    </message>
+    <message>
+      <source>{n} entity types ({types}); fine-tuned from {base}.</source>
+      <translation>{n} 种实体类型（{types}）；基于 {base} 微调。</translation>
+    </message>
+    <message>
+      <source>{n} classes ({labels}); fine-tuned from {base}.</source>
+      <translation>{n} 个类别（{labels}）；基于 {base} 微调。</translation>
+    </message>
+    <message>
+      <source>Validation accuracy {a:.1%}.</source>
+      <translation>验证准确率 {a:.1%}。</translation>
+    </message>
+  </context>
+  <context>
     <name>ModelTab</name>
     <message>
       <source>Cannot download '{repo}': this computer cannot reach huggingface.co (offline).</source>
@@ -1476,31 +1626,7 @@
     </message>
   </context>
   <context>
-    <name>PredictionTab</name>
-    <message>
-      <source>{name} ({state}, accuracy {a:.1%})</source>
-      <translation>{name}（{state}，准确率 {a:.1%}）</translation>
-    </message>
-    <message>
-      <source>{name} ({state})</source>
-      <translation>{name}（{state}）</translation>
-    </message>
-    <message>
-      <source>No trained model yet</source>
-      <translation>还没有训练好的模型</translation>
-    </message>
-    <message>
-      <source>Other model folder…</source>
-      <translation>其他模型文件夹…</translation>
-    </message>
-    <message>
-      <source>Refresh</source>
-      <translation>刷新</translation>
-    </message>
-    <message>
-      <source>Model</source>
-      <translation>模型</translation>
-    </message>
+    <name>PredictionInput</name>
     <message>
       <source>Type or paste a text to classify…</source>
       <translation>输入或粘贴要分类的文本…</translation>
@@ -1526,48 +1652,46 @@
       <translation>低于此值为不确定：</translation>
     </message>
     <message>
+      <source>Type or paste a text to find its entities…</source>
+      <translation>输入或粘贴一段文本以找出其中的实体…</translation>
+    </message>
+  </context>
+  <context>
+    <name>PredictionResult</name>
+    <message>
       <source>The predicted class appears here.</source>
       <translation>预测的类别会显示在这里。</translation>
-    </message>
-    <message>
-      <source>The words that made this prediction: green for the predicted class, red against it; hover a word for its weight.</source>
-      <translation>促成这次预测的词：绿色支持预测的类别，红色反对；把鼠标停在词上可看到它的权重。</translation>
     </message>
     <message>
       <source>The entities found, with their type and confidence.</source>
       <translation>找到的实体，附带类型和置信度。</translation>
     </message>
     <message>
+      <source>The entities appear here.</source>
+      <translation>实体会显示在这里。</translation>
+    </message>
+    <message>
+      <source>uncertain (best guess {label} · {p:.1%})</source>
+      <translation>不确定（最可能是 {label} · {p:.1%}）</translation>
+    </message>
+    <message>
+      <source>No prediction: {why}</source>
+      <translation>没有预测：{why}</translation>
+    </message>
+    <message>
+      <source>{n} entities: {types}</source>
+      <translation>{n} 个实体：{types}</translation>
+    </message>
+    <message>
+      <source>No entities found.</source>
+      <translation>没有找到实体。</translation>
+    </message>
+  </context>
+  <context>
+    <name>PredictionTab</name>
+    <message>
       <source>Try a text</source>
       <translation>试一段文本</translation>
-    </message>
-    <message>
-      <source>Predict a file…</source>
-      <translation>预测整个文件…</translation>
-    </message>
-    <message>
-      <source>Classify every text of a data file and save a CSV with one probability column per class.</source>
-      <translation>对数据文件中的每条文本进行分类，并保存为 CSV，每个类别各占一列概率。</translation>
-    </message>
-    <message>
-      <source>Cancel</source>
-      <translation>取消</translation>
-    </message>
-    <message>
-      <source>%v / %m texts</source>
-      <translation>%v / %m 条文本</translation>
-    </message>
-    <message>
-      <source>Classify every text of a CSV, TSV, JSON or Parquet file: the result is a CSV with the predicted class and one probability column per class.</source>
-      <translation>对 CSV、TSV、JSON 或 Parquet 文件中的每条文本进行分类：结果保存为 CSV，包含预测的类别，以及每个类别一列概率。</translation>
-    </message>
-    <message>
-      <source>A whole file</source>
-      <translation>整个文件</translation>
-    </message>
-    <message>
-      <source>Choose a trained model or run folder</source>
-      <translation>选择训练好的模型或运行文件夹</translation>
     </message>
     <message>
       <source>Try an image</source>
@@ -1576,42 +1700,6 @@
     <message>
       <source>Find the entities in a text</source>
       <translation>找出文本中的实体</translation>
-    </message>
-    <message>
-      <source>Type or paste a text to find its entities…</source>
-      <translation>输入或粘贴一段文本以找出其中的实体…</translation>
-    </message>
-    <message>
-      <source>Predict a folder or CSV of images…</source>
-      <translation>预测一个图片文件夹或图片 CSV…</translation>
-    </message>
-    <message>
-      <source>Classify every image of a folder, or of a CSV listing image paths: the result is a CSV with the predicted class and one probability column per class.</source>
-      <translation>对一个文件夹中的每张图片，或 CSV 中列出路径的每张图片分类：结果是一个 CSV，包含预测的类别和每个类别一列概率。</translation>
-    </message>
-    <message>
-      <source>Find the entities in every text of a data file: the result is a JSON Lines file, one line per text with its entities and their character offsets.</source>
-      <translation>找出数据文件中每段文本的实体：结果是一个 JSON Lines 文件，每段文本一行，包含其实体及字符偏移。</translation>
-    </message>
-    <message>
-      <source>The entities appear here.</source>
-      <translation>实体会显示在这里。</translation>
-    </message>
-    <message>
-      <source>Train a model in the Training tab, or choose a model folder.</source>
-      <translation>请在“训练”标签页中训练一个模型，或选择一个模型文件夹。</translation>
-    </message>
-    <message>
-      <source>{n} entity types ({types}); fine-tuned from {base}.</source>
-      <translation>{n} 种实体类型（{types}）；基于 {base} 微调。</translation>
-    </message>
-    <message>
-      <source>{n} classes ({labels}); fine-tuned from {base}.</source>
-      <translation>{n} 个类别（{labels}）；基于 {base} 微调。</translation>
-    </message>
-    <message>
-      <source>Validation accuracy {a:.1%}.</source>
-      <translation>验证准确率 {a:.1%}。</translation>
     </message>
     <message>
       <source>No trained model to predict with yet.</source>
@@ -1626,64 +1714,8 @@
       <translation>正在加载模型…</translation>
     </message>
     <message>
-      <source>No prediction: {why}</source>
-      <translation>没有预测：{why}</translation>
-    </message>
-    <message>
-      <source>uncertain (best guess {label} · {p:.1%})</source>
-      <translation>不确定（最可能是 {label} · {p:.1%}）</translation>
-    </message>
-    <message>
-      <source>{n} entities: {types}</source>
-      <translation>{n} 个实体：{types}</translation>
-    </message>
-    <message>
-      <source>No entities found.</source>
-      <translation>没有找到实体。</translation>
-    </message>
-    <message>
-      <source>Finding the words that matter…</source>
-      <translation>正在找出起作用的词…</translation>
-    </message>
-    <message>
-      <source>The text is longer than the model reads: only the highlighted part counts.</source>
-      <translation>文本超出了模型能读取的长度：只有高亮的部分会被计入。</translation>
-    </message>
-    <message>
-      <source>Green words speak for {label}, red ones against it.</source>
-      <translation>绿色的词支持 {label}，红色的词反对它。</translation>
-    </message>
-    <message>
-      <source>No explanation for this model: {why}</source>
-      <translation>无法解释这个模型的预测：{why}</translation>
-    </message>
-    <message>
       <source>No prediction: see the message above.</source>
       <translation>没有预测结果：请查看上方的消息。</translation>
-    </message>
-    <message>
-      <source>A folder of images to classify</source>
-      <translation>要分类的图片文件夹</translation>
-    </message>
-    <message>
-      <source>A CSV of image paths to classify</source>
-      <translation>列出要分类图片路径的 CSV</translation>
-    </message>
-    <message>
-      <source>Texts to classify</source>
-      <translation>要分类的文本</translation>
-    </message>
-    <message>
-      <source>JSON Lines (*.jsonl)</source>
-      <translation>JSON Lines 文件 (*.jsonl)</translation>
-    </message>
-    <message>
-      <source>Save the predictions as</source>
-      <translation>预测结果另存为</translation>
-    </message>
-    <message>
-      <source>CSV (*.csv)</source>
-      <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
       <source>A prediction is running.</source>
@@ -1692,22 +1724,6 @@
     <message>
       <source>Try again in a moment.</source>
       <translation>请稍后再试。</translation>
-    </message>
-    <message>
-      <source>Classifying {file}…</source>
-      <translation>正在分类 {file}…</translation>
-    </message>
-    <message>
-      <source>Cancelled: {out} holds the first {n:,} predictions.</source>
-      <translation>已取消：{out} 中保存了前 {n:,} 条预测结果。</translation>
-    </message>
-    <message>
-      <source>Wrote {n:,} predictions to {out}</source>
-      <translation>已将 {n:,} 条预测结果写入 {out}</translation>
-    </message>
-    <message>
-      <source>The file could not be classified.</source>
-      <translation>无法对该文件进行分类。</translation>
     </message>
   </context>
   <context>
