@@ -12,9 +12,11 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from gui.highlight_view import HighlightView
+from gui.layouts import vbox
+from gui.widgets import label, named
 from gui.worker import run_task
 
 
@@ -48,21 +50,13 @@ class ExplanationPanel(QWidget):
         self._next: str | None = None
         #: True while an explanation is computed
         self.running = False
-        self.view = HighlightView()
-        self.view.setObjectName("explanationView")
-        self.view.setToolTip(
-            self.tr(
-                "The words that made this prediction: green for the predicted class, red "
-                "against it; hover a word for its weight."
-            )
+        tip = self.tr(
+            "The words that made this prediction: green for the predicted class, red "
+            "against it; hover a word for its weight."
         )
-        self.status = QLabel()
-        self.status.setObjectName("explanationStatusLabel")
-        self.status.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(self.status)
+        self.view = named(HighlightView(), "explanationView", tip)
+        self.status = label("explanationStatusLabel")
+        vbox((self.view, 1), self.status, parent=self)
 
     def model_changed(self, path: str | None) -> None:
         """Another model: its explainer loads with its first explanation."""

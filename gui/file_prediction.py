@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QProgressBar, QWidget
 
 from gui import dialogs
-from gui.buttons import push_button
+from gui.layouts import hbox, vbox
 from gui.prediction_model import IMAGE, TEXT, TOKEN, load_predictor
+from gui.widgets import label, named, push_button
 from gui.worker import run_task
 
 
@@ -71,23 +72,15 @@ class FilePrediction(QGroupBox):
         self.cancel_button = push_button(
             self.tr("Cancel"), "cancelPredictFileButton", self.cancel, enabled=False
         )
-        self.progress = QProgressBar()
-        self.progress.setObjectName("predictFileProgress")
+        self.progress = named(QProgressBar(), "predictFileProgress")
         self.progress.setFormat(self.tr("%v / %m texts"))
         self.progress.setValue(0)
         self.progress.hide()  # until a file is being classified
-        self.status = QLabel()
-        self.status.setObjectName("predictFileStatusLabel")
-        self.status.setWordWrap(True)
+        self.status = label("predictFileStatusLabel")
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout = QVBoxLayout(self)
-        row = QHBoxLayout()
-        row.addWidget(self.file_button)
-        row.addWidget(self.cancel_button)
-        row.addWidget(self.progress, 1)
-        row.addStretch()  # keeps the buttons small while the bar is hidden
-        layout.addLayout(row)
-        layout.addWidget(self.status)
+        # the stretch keeps the buttons small while the bar is hidden
+        row = hbox(self.file_button, self.cancel_button, (self.progress, 1), 0)
+        vbox(row, self.status, parent=self, margins=None)
         self.adapt(TEXT)
 
     def adapt(self, task: str) -> None:

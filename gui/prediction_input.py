@@ -12,17 +12,16 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDoubleSpinBox,
-    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QStackedWidget,
-    QVBoxLayout,
     QWidget,
 )
 
-from gui.buttons import push_button
 from gui.image_drop import ImageDropArea
+from gui.layouts import hbox, vbox
 from gui.prediction_model import IMAGE, TEXT, TOKEN
+from gui.widgets import push_button
 
 DEBOUNCE_MS = 300
 
@@ -73,16 +72,9 @@ class PredictionInput(QWidget):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.input)
         self.stack.addWidget(self.image_area)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.stack)
-        row = QHBoxLayout()
-        row.addWidget(self.predict_button)
-        row.addWidget(self.live_check)
-        row.addStretch(1)
-        row.addWidget(self.min_confidence_label)
-        row.addWidget(self.min_confidence_spin)
-        layout.addLayout(row)
+        buttons = (self.predict_button, self.live_check, 1)
+        threshold = (self.min_confidence_label, self.min_confidence_spin)
+        vbox(self.stack, hbox(*buttons, *threshold), parent=self)
 
     def adapt(self, task: str) -> None:
         """A text box for text and entities; the image area for an image model."""

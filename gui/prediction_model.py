@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Signal
-from PySide6.QtWidgets import QComboBox, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QGroupBox, QWidget
 
 from gui import dialogs
-from gui.buttons import push_button
+from gui.layouts import hbox, vbox
+from gui.widgets import label, push_button
 from gui.worker import run_task
 
 TEXT, TOKEN, IMAGE = "text-classification", "token-classification", "image-classification"
@@ -116,16 +117,8 @@ class ModelPicker(QGroupBox):
             self.tr("Other model folder…"), "predictBrowseModelButton", self.choose_model_folder
         )
         refresh = push_button(self.tr("Refresh"), "refreshRunsButton", self.refresh_models)
-        self.info = QLabel()
-        self.info.setObjectName("predictModelInfoLabel")
-        self.info.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        row = QHBoxLayout()
-        row.addWidget(self.combo, 1)
-        row.addWidget(browse)
-        row.addWidget(refresh)
-        layout.addLayout(row)
-        layout.addWidget(self.info)
+        self.info = label("predictModelInfoLabel")
+        vbox(hbox((self.combo, 1), browse, refresh), self.info, parent=self, margins=None)
 
     @property
     def model_path(self) -> str | None:

@@ -11,16 +11,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QProgressBar,
     QScrollArea,
-    QVBoxLayout,
     QWidget,
 )
 
 from gui.highlight_view import HighlightView
+from gui.layouts import hbox, vbox
 from gui.prediction_model import TOKEN
+from gui.widgets import named
 
 MAX_BARS = 10
 
@@ -84,17 +84,13 @@ class PredictionResult(QWidget):
         self.label.setFont(font)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.bars = ProbabilityBars()
-        self.entity_view = HighlightView()
-        self.entity_view.setObjectName("entityView")
-        self.entity_view.setToolTip(self.tr("The entities found, with their type and confidence."))
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.label)
-        beside = QHBoxLayout()
-        beside.addWidget(self.bars, 2)
-        beside.addWidget(explanation, 3)
-        layout.addLayout(beside, 1)
-        layout.addWidget(self.entity_view, 1)
+        self.entity_view = named(
+            HighlightView(),
+            "entityView",
+            self.tr("The entities found, with their type and confidence."),
+        )
+        beside = hbox((self.bars, 2), (explanation, 3))
+        vbox(self.label, (beside, 1), (self.entity_view, 1), parent=self)
 
     def adapt(self, task: str) -> None:
         """Bars for classes, the entity view for entities; nothing shown yet."""

@@ -20,10 +20,11 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGroupBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QWidget
 
 from gui.explanation_panel import ExplanationPanel
 from gui.file_prediction import FilePrediction
+from gui.layouts import vbox
 from gui.prediction_input import PredictionInput
 from gui.prediction_model import IMAGE, TEXT, TOKEN, ModelPicker, load_predictor, model_task
 from gui.prediction_result import PredictionResult
@@ -91,13 +92,8 @@ class PredictionTab(QWidget):
         self.file_progress, self.file_status = self.file.progress, self.file.status
 
         self.text_box = QGroupBox(self.tr("Try a text"))
-        text_layout = QVBoxLayout(self.text_box)
-        text_layout.addWidget(self.entry)
-        text_layout.addWidget(self.result, 1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.picker)
-        layout.addWidget(self.text_box, 1)
-        layout.addWidget(self.file)
+        vbox(self.entry, (self.result, 1), parent=self.text_box, margins=None)
+        vbox(self.picker, (self.text_box, 1), self.file, parent=self, margins=None)
         self._adapt_to_task(TEXT)
 
     # ----- models ---------------------------------------------------------------------

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
-from gui.buttons import push_button
+from gui.layouts import hbox, vbox
+from gui.widgets import push_button
 
 
 class RunControls(QWidget):
@@ -59,16 +60,11 @@ class RunControls(QWidget):
         self.open_folder_button = push_button(
             self.tr("Open run folder"), "openRunFolderButton", open_folder, enabled=False
         )
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        for buttons in (
-            (self.start_button, self.stop_button, self.resume_button),
-            (self.export_button, self.open_folder_button),
-        ):
-            row = QHBoxLayout()
-            for button in buttons:
-                row.addWidget(button)
-            layout.addLayout(row)
+        vbox(
+            hbox(self.start_button, self.stop_button, self.resume_button),
+            hbox(self.export_button, self.open_folder_button),
+            parent=self,
+        )
 
     def set_running(self, running: bool, resumable: bool) -> None:
         """A run trains (or is about to): only Stop; idle: Start, Export, Resume if it can."""

@@ -11,7 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QHBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
+
+from gui.layouts import hbox
 
 REDRAW_MS = 50  # at most 20 redraws a second
 
@@ -26,8 +28,7 @@ class RunCurves(QWidget):
         self.buffers: dict[str, Any] = {}
         self.curves: dict[str, Any] = {}
         self.redraws = 0
-        self._layout = QHBoxLayout(self)
-        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout = hbox(parent=self)
         self._timer = QTimer(self)
         self._timer.setInterval(REDRAW_MS)
         self._timer.timeout.connect(self.redraw)

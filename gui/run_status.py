@@ -19,17 +19,12 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QHideEvent, QShowEvent
-from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QProgressBar, QWidget
 
 from gui import run_estimate
+from gui.layouts import vbox
 from gui.results_view import duration
-
-
-def _label(name: str, text: str = "", *, wrap: bool = True) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName(name)
-    label.setWordWrap(wrap)
-    return label
+from gui.widgets import label
 
 
 class RunStatus(QWidget):
@@ -55,7 +50,7 @@ class RunStatus(QWidget):
         self._final_text = ""  # the finished run's time, shown until the settings change
         self._watching_window: QWidget | None = None
 
-        self.state_label = _label(
+        self.state_label = label(
             "runStateLabel", self.tr("Ready. Open a data file, then press Start training.")
         )
         self.progress = QProgressBar()
@@ -63,22 +58,20 @@ class RunStatus(QWidget):
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         self.progress.setFormat(self.tr("%v / %m steps"))
-        self.detail_label = _label("trainingDetailLabel", wrap=False)
-        self.estimate_label = _label("runEstimateLabel")
-        self.keep_awake_label = _label("keepAwakeLabel")
+        self.detail_label = label("trainingDetailLabel", wrap=False)
+        self.estimate_label = label("runEstimateLabel")
+        self.keep_awake_label = label("keepAwakeLabel")
         self.keep_awake_label.hide()
         self.estimator = run_estimate.RunEstimator(self._config, self._may_estimate, self)
         self.estimator.changed.connect(self.show_estimate)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (
+        vbox(
             self.state_label,
             self.progress,
             self.detail_label,
             self.estimate_label,
             self.keep_awake_label,
-        ):
-            layout.addWidget(widget)
+            parent=self,
+        )
 
     # ----- before Start: the estimate ------------------------------------------------------
     def data_measured(self) -> None:

@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QSettings, Signal
-from PySide6.QtWidgets import QComboBox, QGroupBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QGroupBox, QWidget
 
+from gui.layouts import vbox
 from gui.settings_form import SettingsForm
 from gui.worker import run_task
 
@@ -53,8 +54,7 @@ class TrainingSettings(QGroupBox):
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
             combo.setMinimumContentsLength(12)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.form)
+        vbox(self.form, parent=self, margins=None)
 
     def values(self) -> dict[str, Any]:
         """The ``TrainConfig`` fields these settings decide."""

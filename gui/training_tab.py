@@ -17,29 +17,17 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QScrollArea, QSplitter, QWidget
 
 from gui import dialogs
 from gui.config_export import export_run_config
+from gui.layouts import column, hbox
 from gui.results_view import ResultsView
 from gui.run_controls import RunControls
 from gui.run_curves import RunCurves
 from gui.run_status import RunStatus
 from gui.training_settings import TrainingSettings
 from gui.worker import TrainingWorker, start_worker
-
-
-def _column(*parts: tuple[QWidget | None, int]) -> QWidget:
-    """A widget holding ``parts`` one above the other, each with its stretch (None: space)."""
-    column = QWidget()
-    layout = QVBoxLayout(column)
-    layout.setContentsMargins(0, 0, 0, 0)
-    for widget, stretch in parts:
-        if widget is None:
-            layout.addStretch(stretch)
-        else:
-            layout.addWidget(widget, stretch)
-    return column
 
 
 class TrainingTab(QWidget):
@@ -114,17 +102,14 @@ class TrainingTab(QWidget):
         left_scroll.setObjectName("trainingSettingsScroll")
         left_scroll.setWidgetResizable(True)
         left_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        left_scroll.setWidget(_column((self.settings, 0), (self.controls, 0), (None, 1)))
+        left_scroll.setWidget(column(self.settings, self.controls, 1))
         left_scroll.setMinimumWidth(380)  # the spin boxes show "Auto (5e-05 for this strategy)"
         left_scroll.setMaximumWidth(430)
         right_split = QSplitter(Qt.Orientation.Vertical)
-        right_split.addWidget(self.plots)
-        right_split.addWidget(self.results)
-        right_split.setStretchFactor(0, 3)
-        right_split.setStretchFactor(1, 2)
-        layout = QHBoxLayout(self)
-        layout.addWidget(left_scroll)
-        layout.addWidget(_column((self.status, 0), (right_split, 1)), 1)
+        for index, (pane, stretch) in enumerate(((self.plots, 3), (self.results, 2))):
+            right_split.addWidget(pane)
+            right_split.setStretchFactor(index, stretch)
+        hbox(left_scroll, (column(self.status, (right_split, 1)), 1), parent=self, margins=None)
 
     # ----- the curves (created once the window shows) -----------------------------------
     def ensure_plots(self) -> None:

@@ -542,3 +542,32 @@ def test_the_real_estimator_measures_the_tiny_model_and_start_never_waits_for_it
     qtbot.waitUntil(lambda: not tab.estimator.measuring, timeout=30_000)
     qtbot.waitUntil(lambda: not tab.is_running, timeout=120_000)
     assert tab.estimator.started == 2
+
+
+def write_conll(path: Path, sentences: int = 24) -> Path:
+    """A tiny CoNLL file of named entities (one token and its tag a line)."""
+    words, tags = ["Ann", "Lee", "visited", "Paris"], ["B-PER", "I-PER", "O", "B-LOC"]
+    block = "\n".join(f"{w}\t{t}" for w, t in zip(words, tags, strict=True))
+    path.write_text("\n\n".join([block] * sentences) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_token_dataset_brings_its_tasks_defaults_but_keeps_the_persons_values(
+    qtbot: Any, make_window: Any, tmp_path: Path
+) -> None:
+    window = make_window(start=False)
+    tab = window.training_tab
+    spin = window.findChild(type(tab.epochs_spin), "epochsSpin")
+    assert spin.value() == 3  # the shared default
+    conll = write_conll(tmp_path / "ner.conll")
+    window.open_dataset(str(conll))
+    qtbot.waitUntil(lambda: window.dataset_tab.path == str(conll), timeout=30_000)
+    assert window.dataset_tab.task == "token-classification"
+    assert spin.value() == 5 and tab.batch_spin.value() == 32  # as the CLI's token runs
+    assert window.build_config().epochs == 5
+    tab.batch_spin.setValue(8)  # the person's own
+    combo = window.dataset_tab.task_combo
+    combo.setCurrentIndex(combo.findData("text-classification"))  # back to text
+    assert spin.value() == 3 and tab.batch_spin.value() == 8
+    combo.setCurrentIndex(combo.findData("token-classification"))
+    assert spin.value() == 5 and tab.batch_spin.value() == 8
