@@ -26,6 +26,23 @@ def task_defaults(task: str) -> dict[str, Any]:
         return {}
 
 
+def auto_learning_rate(task: str | None, strategy: str) -> float:
+    """The learning rate "Auto" stands for: the task's own choice for the strategy
+    (``Task.resolve_defaults``: token and image runs have theirs), else the shared one.
+    Raises ``ConfigError`` for a strategy that does not parse."""
+    from engine import tasks
+    from engine.config import DEFAULT_LEARNING_RATES, Strategy, TrainConfig
+
+    shared = DEFAULT_LEARNING_RATES[Strategy.parse(strategy).kind]
+    try:
+        # device "cpu": resolving "auto" would load torch, and it decides no learning rate
+        config = TrainConfig(task=task, strategy=strategy, device="cpu")
+        chosen = tasks.get(task or tasks.DEFAULT_TASK).resolve_defaults(config).learning_rate
+    except Exception:  # noqa: BLE001 - a task this build lacks: the shared rule
+        chosen = None
+    return float(chosen or shared)
+
+
 class TrainingSettings(QGroupBox):
     """Signals: ``changed()`` when any setting changes; ``devicesListed(list)``;
     ``deviceChanged(label)``; ``errorOccurred(exception)``."""
@@ -38,6 +55,7 @@ class TrainingSettings(QGroupBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("Settings"), parent)
         self._wanted_device: str | None = None
+        self._strategy = "full"
         self.task: str | None = None
         self.form = SettingsForm()
         self.form.changed.connect(self.changed.emit)
@@ -66,17 +84,17 @@ class TrainingSettings(QGroupBox):
         if task != self.task:
             self.task = task
             self.form.apply_task_defaults(task_defaults(task))
+            self.set_strategy(self._strategy)
 
     def set_strategy(self, strategy: str) -> None:
-        """Name the learning rate "Auto" stands for with this strategy."""
-        from engine.config import DEFAULT_LEARNING_RATES, Strategy
-
+        """Name the learning rate "Auto" stands for with this strategy and task."""
         try:
-            kind = Strategy.parse(strategy).kind
-        except Exception:  # noqa: BLE001
+            lr = auto_learning_rate(self.task, strategy)
+        except Exception:  # noqa: BLE001 - a strategy being typed: keep the last text
             return
+        self._strategy = strategy
         self.form.widget("learning_rate").setSpecialValueText(
-            self.tr("Auto ({lr:g} for this strategy)").format(lr=DEFAULT_LEARNING_RATES[kind])
+            self.tr("Auto ({lr:g} for this strategy)").format(lr=lr)
         )
 
     def suggest_max_length(self, suggested: int) -> None:

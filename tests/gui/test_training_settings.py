@@ -78,3 +78,23 @@ def test_a_tasks_defaults_are_saved_as_the_shared_ones_and_saved_choices_stay_th
     third.restore(store)
     third.set_task(TOKEN)
     assert third.values()["batch_size"] == 8
+
+
+def test_auto_names_the_learning_rate_the_tasks_run_uses(qtbot: Any) -> None:
+    from engine.config import TrainConfig
+    from engine.tasks import get
+
+    settings = make_settings(qtbot)
+    spin = settings.form.widget("learning_rate")
+    settings.set_strategy("full")
+    settings.set_task(TEXT)
+    assert spin.specialValueText() == "Auto (5e-05 for this strategy)"
+    settings.set_task(TOKEN)
+    config = TrainConfig(task=TOKEN, strategy="full", device="cpu")
+    token_lr = get(TOKEN).resolve_defaults(config).learning_rate
+    assert spin.specialValueText() == f"Auto ({token_lr:g} for this strategy)"
+    assert token_lr != 5e-5
+    settings.set_strategy("head")
+    assert spin.specialValueText() == "Auto (0.001 for this strategy)"
+    settings.set_strategy("top-layers:x")  # being typed: the last text stays
+    assert spin.specialValueText() == "Auto (0.001 for this strategy)"
