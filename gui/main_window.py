@@ -47,7 +47,7 @@ def compute_report(config: Any) -> tuple[dict[str, Any], Any]:
 def model_name(spec: str, task: str) -> str:
     """The name of the model a run of ``task`` uses for ``spec``: ``starter`` stands for the
     task's own starter (``Task.starter_model``: EfficientNet-Lite0 for images), as the run
-    resolves it; a folder by its name; a hub id as it is."""
+    resolves it; a folder or a hub id by its last part (as the status bar always named it)."""
     from engine import tasks
     from engine.config import STARTER_MODEL
     from engine.models import STARTER_IMAGE_MODEL
