@@ -44,6 +44,23 @@ def compute_report(config: Any) -> tuple[dict[str, Any], Any]:
     return prepared.report.to_dict(), prepared.info
 
 
+def model_name(spec: str, task: str) -> str:
+    """The name of the model a run of ``task`` uses for ``spec``: ``starter`` stands for the
+    task's own starter (``Task.starter_model``: EfficientNet-Lite0 for images), as the run
+    resolves it; a folder or a hub id by its last part (as the status bar always named it)."""
+    from engine import tasks
+    from engine.config import STARTER_MODEL
+    from engine.models import STARTER_IMAGE_MODEL
+
+    if spec == STARTER_MODEL:
+        try:
+            spec = tasks.get(task).starter_model
+        except Exception:  # noqa: BLE001 - a task this build lacks: the shared starter
+            pass
+    starters = {STARTER_MODEL: "all-MiniLM-L6-v2", STARTER_IMAGE_MODEL: "EfficientNet-Lite0"}
+    return starters.get(spec) or Path(spec).name or spec
+
+
 def about_html() -> str:
     from PySide6.QtCore import QCoreApplication
 
@@ -79,6 +96,7 @@ class MainWindow(QMainWindow):
         self.settings = settings if settings is not None else make_settings()
         self._closing = False
         self._closed = False
+        self._model_spec = "starter"
         self._report_running = False
         self._report_again = False
         self.errors_shown: list[str] = []
@@ -134,6 +152,8 @@ class MainWindow(QMainWindow):
         self.training_tab.set_data_pending_probe(lambda: self.dataset_tab.loading)
         self.dataset_tab.datasetOpened.connect(lambda _path: self.training_tab.data_ready())
         self.dataset_tab.errorOccurred.connect(lambda _exc: self.training_tab.data_failed())
+        # the data's task (detected, or chosen in taskCombo): its defaults and its model
+        self.dataset_tab.task_combo.currentIndexChanged.connect(lambda _i: self._task_changed())
         self.training_tab.reportReady.connect(self._run_report_ready)
         self.training_tab.modelSaved.connect(self._model_saved)
         self.training_tab.runEnded.connect(self._run_ended)
@@ -312,11 +332,21 @@ class MainWindow(QMainWindow):
 
     # ----- model -----------------------------------------------------------------------------
     def _model_changed(self, spec: str) -> None:
-        name = "all-MiniLM-L6-v2" if spec == "starter" else Path(spec).name or spec
-        self.status_model.setText(self.tr("Model: {name}").format(name=name))
-        self.status_model.setToolTip(spec)
+        self._model_spec = spec
+        self._show_model()
         self.settings.setValue("model/spec", spec)
         self._report_timer.start()
+
+    def _task_changed(self) -> None:
+        """The data's task changed: the Training tab starts from the task's own defaults, and
+        the status bar names the model a run of that task uses."""
+        self.training_tab.set_task(self.dataset_tab.task)
+        self._show_model()
+
+    def _show_model(self) -> None:
+        name = model_name(self._model_spec, self.dataset_tab.task)
+        self.status_model.setText(self.tr("Model: {name}").format(name=name))
+        self.status_model.setToolTip(self._model_spec)
 
     def _device_changed(self, label: str) -> None:
         self.status_device.setText(self.tr("Device: {label}").format(label=label))

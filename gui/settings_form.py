@@ -5,13 +5,19 @@ reads and writes ``TrainConfig`` values and the saved ``QSettings`` the same way
 
 Labels and help are the engine's English, translated here in the ``Setting`` context
 (``resources/translations/update.py`` extracts them from the declarations).
+
+A task may start from its own defaults (``Task.defaults()``: token classification trains 5
+epochs of 32 sentences). As ``engine/cli.py``'s ``config_from_args`` does, they come before
+the person's own values: ``apply_task_defaults`` changes only the settings the person has
+not set (``own``: edited in the form, or saved with a value other than the shared default),
+and a task's defaults are never saved as if the person had chosen them.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtCore import QCoreApplication, QSettings, Signal
 from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (
     QComboBox,
@@ -71,7 +77,10 @@ class SciSpinBox(QDoubleSpinBox):
 
 
 class SettingsForm(QWidget):
-    """One row per declared setting with a widget, in declaration order."""
+    """One row per declared setting with a widget, in declaration order. Signal:
+    ``changed()`` when any value changes (the person's edit or a default applied)."""
+
+    changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         from engine.config import TrainConfig
@@ -81,6 +90,10 @@ class SettingsForm(QWidget):
         self.declared = [s for s in TrainConfig.settings() if s.widget]
         self.widgets: dict[str, QWidget] = {}
         self.labels: dict[str, QLabel] = {}
+        #: the settings the person set: a task's defaults never replace them
+        self.own: set[str] = set()
+        self._task_defaults: dict[str, Any] = {}
+        self._applying = False  # values set by the form itself are not the person's
         layout = QFormLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -94,7 +107,15 @@ class SettingsForm(QWidget):
             layout.addRow(label, widget)
             self.widgets[s.name] = widget
             self.labels[s.name] = label
+            edited: Any = widget  # a spin box (valueChanged) or a list (currentIndexChanged)
+            signal = getattr(edited, "valueChanged", None) or edited.currentIndexChanged
+            signal.connect(lambda *_a, name=s.name: self._edited(name))
         self.set_values({s.name: s.default for s in self.declared})
+
+    def _edited(self, name: str) -> None:
+        if not self._applying:
+            self.own.add(name)
+        self.changed.emit()
 
     def _special_texts(self) -> dict[str, str]:
         """What a spin box shows at its minimum, where that value means something."""
@@ -169,6 +190,14 @@ class SettingsForm(QWidget):
         return out
 
     def set_values(self, values: dict[str, Any]) -> None:
+        """Show ``values`` (by ``TrainConfig`` field name) without making them the person's."""
+        self._applying = True
+        try:
+            self._put(values)
+        finally:
+            self._applying = False
+
+    def _put(self, values: dict[str, Any]) -> None:
         for s in self.declared:
             if s.name not in values:
                 continue
@@ -185,10 +214,31 @@ class SettingsForm(QWidget):
                 shown = float(value) * s.scale
                 w.setValue(int(round(shown)) if isinstance(w, QSpinBox) else shown)
 
+    # ----- a task's own defaults --------------------------------------------------------------
+    def shared_default(self, name: str) -> Any:
+        """The declared default of ``name``, the same for every task."""
+        return next(s.default for s in self.declared if s.name == name)
+
+    def apply_task_defaults(self, defaults: dict[str, Any]) -> None:
+        """The selected task's ``defaults()`` replace the previous task's (or the shared
+        ones) in every setting the person has not set; a setting the previous task chose and
+        this one does not goes back to the shared default."""
+        previous = self._task_defaults
+        self._task_defaults = {k: v for k, v in defaults.items() if k in self.widgets}
+        names = (set(previous) | set(self._task_defaults)) - self.own
+        self.set_values(
+            {n: self._task_defaults.get(n, self.shared_default(n)) for n in sorted(names)}
+        )
+
     # ----- persistence ---------------------------------------------------------------------
     def save(self, settings: QSettings, group: str = "training") -> None:
+        """Save the values shown; where a task's default shows, the shared default is saved
+        (the task applies its own again when it is chosen)."""
+        values = self.values()
+        for name in set(self._task_defaults) - self.own:
+            values[name] = self.shared_default(name)
         settings.beginGroup(group)
-        for key, value in self.values().items():
+        for key, value in values.items():
             settings.setValue(key, "" if value is None else value)
         settings.endGroup()
 
@@ -214,6 +264,8 @@ class SettingsForm(QWidget):
                 else:
                     values[s.name] = read_number(settings, s.name, 0.0)
             self.set_values(values)
+            # a saved value other than the shared default was the person's choice
+            self.own |= {n for n, v in values.items() if v != self.shared_default(n)}
         finally:
             settings.endGroup()
         return pending

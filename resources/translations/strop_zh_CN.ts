@@ -278,6 +278,37 @@
     </message>
   </context>
   <context>
+    <name>ConfigExport</name>
+    <message>
+      <source>Export run config</source>
+      <translation>导出运行配置</translation>
+    </message>
+    <message>
+      <source>Run config (*.json)</source>
+      <translation>运行配置 (*.json)</translation>
+    </message>
+    <message>
+      <source>One process:</source>
+      <translation>单进程：</translation>
+    </message>
+    <message>
+      <source>Several processes or GPUs with torchrun:</source>
+      <translation>使用 torchrun 运行多进程或多 GPU：</translation>
+    </message>
+    <message>
+      <source>With accelerate:</source>
+      <translation>使用 accelerate：</translation>
+    </message>
+    <message>
+      <source>Run config exported</source>
+      <translation>运行配置已导出</translation>
+    </message>
+    <message>
+      <source>Saved {path}. Run it without the window, from the project folder:</source>
+      <translation>已保存 {path}。在项目文件夹中运行以下命令，即可脱离窗口训练：</translation>
+    </message>
+  </context>
+  <context>
     <name>CurvePlots</name>
     <message>
       <source>Loss (lower is better)</source>
@@ -767,6 +798,30 @@
     </message>
   </context>
   <context>
+    <name>ExplanationPanel</name>
+    <message>
+      <source>The words that made this prediction: green for the predicted class, red against it; hover a word for its weight.</source>
+      <extracomment>True while an explanation is computed</extracomment>
+      <translation>促成这次预测的词：绿色支持预测的类别，红色反对；把鼠标停在词上可看到它的权重。</translation>
+    </message>
+    <message>
+      <source>Finding the words that matter…</source>
+      <translation>正在找出起作用的词…</translation>
+    </message>
+    <message>
+      <source>The text is longer than the model reads: only the highlighted part counts.</source>
+      <translation>文本超出了模型能读取的长度：只有高亮的部分会被计入。</translation>
+    </message>
+    <message>
+      <source>Green words speak for {label}, red ones against it.</source>
+      <translation>绿色的词支持 {label}，红色的词反对它。</translation>
+    </message>
+    <message>
+      <source>No explanation for this model: {why}</source>
+      <translation>无法解释这个模型的预测：{why}</translation>
+    </message>
+  </context>
+  <context>
     <name>ExportDialog</name>
     <message>
       <source>Export {run}</source>
@@ -827,6 +882,85 @@
     <message>
       <source>{path}.zip already exists; choose another name.</source>
       <translation>{path}.zip 已存在；请换一个名称。</translation>
+    </message>
+  </context>
+  <context>
+    <name>FilePrediction</name>
+    <message>
+      <source>A whole file</source>
+      <translation>整个文件</translation>
+    </message>
+    <message>
+      <source>Predict a file…</source>
+      <translation>预测整个文件…</translation>
+    </message>
+    <message>
+      <source>Classify every text of a data file and save a CSV with one probability column per class.</source>
+      <translation>对数据文件中的每条文本进行分类，并保存为 CSV，每个类别各占一列概率。</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <source>%v / %m texts</source>
+      <translation>%v / %m 条文本</translation>
+    </message>
+    <message>
+      <source>Predict a folder or CSV of images…</source>
+      <translation>预测一个图片文件夹或图片 CSV…</translation>
+    </message>
+    <message>
+      <source>Classify every image of a folder, or of a CSV listing image paths: the result is a CSV with the predicted class and one probability column per class.</source>
+      <translation>对一个文件夹中的每张图片，或 CSV 中列出路径的每张图片分类：结果是一个 CSV，包含预测的类别和每个类别一列概率。</translation>
+    </message>
+    <message>
+      <source>Find the entities in every text of a data file: the result is a JSON Lines file, one line per text with its entities and their character offsets.</source>
+      <translation>找出数据文件中每段文本的实体：结果是一个 JSON Lines 文件，每段文本一行，包含其实体及字符偏移。</translation>
+    </message>
+    <message>
+      <source>Classify every text of a CSV, TSV, JSON or Parquet file: the result is a CSV with the predicted class and one probability column per class.</source>
+      <translation>对 CSV、TSV、JSON 或 Parquet 文件中的每条文本进行分类：结果保存为 CSV，包含预测的类别，以及每个类别一列概率。</translation>
+    </message>
+    <message>
+      <source>A folder of images to classify</source>
+      <translation>要分类的图片文件夹</translation>
+    </message>
+    <message>
+      <source>A CSV of image paths to classify</source>
+      <translation>列出要分类图片路径的 CSV</translation>
+    </message>
+    <message>
+      <source>CSV (*.csv)</source>
+      <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+      <source>Texts to classify</source>
+      <translation>要分类的文本</translation>
+    </message>
+    <message>
+      <source>JSON Lines (*.jsonl)</source>
+      <translation>JSON Lines 文件 (*.jsonl)</translation>
+    </message>
+    <message>
+      <source>Save the predictions as</source>
+      <translation>预测结果另存为</translation>
+    </message>
+    <message>
+      <source>Classifying {file}…</source>
+      <translation>正在分类 {file}…</translation>
+    </message>
+    <message>
+      <source>Cancelled: {out} holds the first {n:,} predictions.</source>
+      <translation>已取消：{out} 中保存了前 {n:,} 条预测结果。</translation>
+    </message>
+    <message>
+      <source>Wrote {n:,} predictions to {out}</source>
+      <translation>已将 {n:,} 条预测结果写入 {out}</translation>
+    </message>
+    <message>
+      <source>The file could not be classified.</source>
+      <translation>无法对该文件进行分类。</translation>
     </message>
   </context>
   <context>
@@ -1171,6 +1305,53 @@
     </message>
   </context>
   <context>
+    <name>ModelPicker</name>
+    <message>
+      <source>{name} ({state}, accuracy {a:.1%})</source>
+      <translation>{name}（{state}，准确率 {a:.1%}）</translation>
+    </message>
+    <message>
+      <source>{name} ({state})</source>
+      <translation>{name}（{state}）</translation>
+    </message>
+    <message>
+      <source>Model</source>
+      <translation>模型</translation>
+    </message>
+    <message>
+      <source>No trained model yet</source>
+      <translation>还没有训练好的模型</translation>
+    </message>
+    <message>
+      <source>Other model folder…</source>
+      <translation>其他模型文件夹…</translation>
+    </message>
+    <message>
+      <source>Refresh</source>
+      <translation>刷新</translation>
+    </message>
+    <message>
+      <source>Choose a trained model or run folder</source>
+      <translation>选择训练好的模型或运行文件夹</translation>
+    </message>
+    <message>
+      <source>Train a model in the Training tab, or choose a model folder.</source>
+      <translation>请在“训练”标签页中训练一个模型，或选择一个模型文件夹。</translation>
+    </message>
+    <message>
+      <source>{n} entity types ({types}); fine-tuned from {base}.</source>
+      <translation>{n} 种实体类型（{types}）；基于 {base} 微调。</translation>
+    </message>
+    <message>
+      <source>{n} classes ({labels}); fine-tuned from {base}.</source>
+      <translation>{n} 个类别（{labels}）；基于 {base} 微调。</translation>
+    </message>
+    <message>
+      <source>Validation accuracy {a:.1%}.</source>
+      <translation>验证准确率 {a:.1%}。</translation>
+    </message>
+  </context>
+  <context>
     <name>ModelTab</name>
     <message>
       <source>Cannot download '{repo}': this computer cannot reach huggingface.co (offline).</source>
@@ -1410,31 +1591,7 @@
     </message>
   </context>
   <context>
-    <name>PredictionTab</name>
-    <message>
-      <source>{name} ({state}, accuracy {a:.1%})</source>
-      <translation>{name}（{state}，准确率 {a:.1%}）</translation>
-    </message>
-    <message>
-      <source>{name} ({state})</source>
-      <translation>{name}（{state}）</translation>
-    </message>
-    <message>
-      <source>No trained model yet</source>
-      <translation>还没有训练好的模型</translation>
-    </message>
-    <message>
-      <source>Other model folder…</source>
-      <translation>其他模型文件夹…</translation>
-    </message>
-    <message>
-      <source>Refresh</source>
-      <translation>刷新</translation>
-    </message>
-    <message>
-      <source>Model</source>
-      <translation>模型</translation>
-    </message>
+    <name>PredictionInput</name>
     <message>
       <source>Type or paste a text to classify…</source>
       <translation>输入或粘贴要分类的文本…</translation>
@@ -1460,48 +1617,46 @@
       <translation>低于此值为不确定：</translation>
     </message>
     <message>
+      <source>Type or paste a text to find its entities…</source>
+      <translation>输入或粘贴一段文本以找出其中的实体…</translation>
+    </message>
+  </context>
+  <context>
+    <name>PredictionResult</name>
+    <message>
       <source>The predicted class appears here.</source>
       <translation>预测的类别会显示在这里。</translation>
-    </message>
-    <message>
-      <source>The words that made this prediction: green for the predicted class, red against it; hover a word for its weight.</source>
-      <translation>促成这次预测的词：绿色支持预测的类别，红色反对；把鼠标停在词上可看到它的权重。</translation>
     </message>
     <message>
       <source>The entities found, with their type and confidence.</source>
       <translation>找到的实体，附带类型和置信度。</translation>
     </message>
     <message>
+      <source>The entities appear here.</source>
+      <translation>实体会显示在这里。</translation>
+    </message>
+    <message>
+      <source>uncertain (best guess {label} · {p:.1%})</source>
+      <translation>不确定（最可能是 {label} · {p:.1%}）</translation>
+    </message>
+    <message>
+      <source>No prediction: {why}</source>
+      <translation>没有预测：{why}</translation>
+    </message>
+    <message>
+      <source>{n} entities: {types}</source>
+      <translation>{n} 个实体：{types}</translation>
+    </message>
+    <message>
+      <source>No entities found.</source>
+      <translation>没有找到实体。</translation>
+    </message>
+  </context>
+  <context>
+    <name>PredictionTab</name>
+    <message>
       <source>Try a text</source>
       <translation>试一段文本</translation>
-    </message>
-    <message>
-      <source>Predict a file…</source>
-      <translation>预测整个文件…</translation>
-    </message>
-    <message>
-      <source>Classify every text of a data file and save a CSV with one probability column per class.</source>
-      <translation>对数据文件中的每条文本进行分类，并保存为 CSV，每个类别各占一列概率。</translation>
-    </message>
-    <message>
-      <source>Cancel</source>
-      <translation>取消</translation>
-    </message>
-    <message>
-      <source>%v / %m texts</source>
-      <translation>%v / %m 条文本</translation>
-    </message>
-    <message>
-      <source>Classify every text of a CSV, TSV, JSON or Parquet file: the result is a CSV with the predicted class and one probability column per class.</source>
-      <translation>对 CSV、TSV、JSON 或 Parquet 文件中的每条文本进行分类：结果保存为 CSV，包含预测的类别，以及每个类别一列概率。</translation>
-    </message>
-    <message>
-      <source>A whole file</source>
-      <translation>整个文件</translation>
-    </message>
-    <message>
-      <source>Choose a trained model or run folder</source>
-      <translation>选择训练好的模型或运行文件夹</translation>
     </message>
     <message>
       <source>Try an image</source>
@@ -1510,42 +1665,6 @@
     <message>
       <source>Find the entities in a text</source>
       <translation>找出文本中的实体</translation>
-    </message>
-    <message>
-      <source>Type or paste a text to find its entities…</source>
-      <translation>输入或粘贴一段文本以找出其中的实体…</translation>
-    </message>
-    <message>
-      <source>Predict a folder or CSV of images…</source>
-      <translation>预测一个图片文件夹或图片 CSV…</translation>
-    </message>
-    <message>
-      <source>Classify every image of a folder, or of a CSV listing image paths: the result is a CSV with the predicted class and one probability column per class.</source>
-      <translation>对一个文件夹中的每张图片，或 CSV 中列出路径的每张图片分类：结果是一个 CSV，包含预测的类别和每个类别一列概率。</translation>
-    </message>
-    <message>
-      <source>Find the entities in every text of a data file: the result is a JSON Lines file, one line per text with its entities and their character offsets.</source>
-      <translation>找出数据文件中每段文本的实体：结果是一个 JSON Lines 文件，每段文本一行，包含其实体及字符偏移。</translation>
-    </message>
-    <message>
-      <source>The entities appear here.</source>
-      <translation>实体会显示在这里。</translation>
-    </message>
-    <message>
-      <source>Train a model in the Training tab, or choose a model folder.</source>
-      <translation>请在“训练”标签页中训练一个模型，或选择一个模型文件夹。</translation>
-    </message>
-    <message>
-      <source>{n} entity types ({types}); fine-tuned from {base}.</source>
-      <translation>{n} 种实体类型（{types}）；基于 {base} 微调。</translation>
-    </message>
-    <message>
-      <source>{n} classes ({labels}); fine-tuned from {base}.</source>
-      <translation>{n} 个类别（{labels}）；基于 {base} 微调。</translation>
-    </message>
-    <message>
-      <source>Validation accuracy {a:.1%}.</source>
-      <translation>验证准确率 {a:.1%}。</translation>
     </message>
     <message>
       <source>No trained model to predict with yet.</source>
@@ -1560,64 +1679,8 @@
       <translation>正在加载模型…</translation>
     </message>
     <message>
-      <source>No prediction: {why}</source>
-      <translation>没有预测：{why}</translation>
-    </message>
-    <message>
-      <source>uncertain (best guess {label} · {p:.1%})</source>
-      <translation>不确定（最可能是 {label} · {p:.1%}）</translation>
-    </message>
-    <message>
-      <source>{n} entities: {types}</source>
-      <translation>{n} 个实体：{types}</translation>
-    </message>
-    <message>
-      <source>No entities found.</source>
-      <translation>没有找到实体。</translation>
-    </message>
-    <message>
-      <source>Finding the words that matter…</source>
-      <translation>正在找出起作用的词…</translation>
-    </message>
-    <message>
-      <source>The text is longer than the model reads: only the highlighted part counts.</source>
-      <translation>文本超出了模型能读取的长度：只有高亮的部分会被计入。</translation>
-    </message>
-    <message>
-      <source>Green words speak for {label}, red ones against it.</source>
-      <translation>绿色的词支持 {label}，红色的词反对它。</translation>
-    </message>
-    <message>
-      <source>No explanation for this model: {why}</source>
-      <translation>无法解释这个模型的预测：{why}</translation>
-    </message>
-    <message>
       <source>No prediction: see the message above.</source>
       <translation>没有预测结果：请查看上方的消息。</translation>
-    </message>
-    <message>
-      <source>A folder of images to classify</source>
-      <translation>要分类的图片文件夹</translation>
-    </message>
-    <message>
-      <source>A CSV of image paths to classify</source>
-      <translation>列出要分类图片路径的 CSV</translation>
-    </message>
-    <message>
-      <source>Texts to classify</source>
-      <translation>要分类的文本</translation>
-    </message>
-    <message>
-      <source>JSON Lines (*.jsonl)</source>
-      <translation>JSON Lines 文件 (*.jsonl)</translation>
-    </message>
-    <message>
-      <source>Save the predictions as</source>
-      <translation>预测结果另存为</translation>
-    </message>
-    <message>
-      <source>CSV (*.csv)</source>
-      <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
       <source>A prediction is running.</source>
@@ -1626,22 +1689,6 @@
     <message>
       <source>Try again in a moment.</source>
       <translation>请稍后再试。</translation>
-    </message>
-    <message>
-      <source>Classifying {file}…</source>
-      <translation>正在分类 {file}…</translation>
-    </message>
-    <message>
-      <source>Cancelled: {out} holds the first {n:,} predictions.</source>
-      <translation>已取消：{out} 中保存了前 {n:,} 条预测结果。</translation>
-    </message>
-    <message>
-      <source>Wrote {n:,} predictions to {out}</source>
-      <translation>已将 {n:,} 条预测结果写入 {out}</translation>
-    </message>
-    <message>
-      <source>The file could not be classified.</source>
-      <translation>无法对该文件进行分类。</translation>
     </message>
   </context>
   <context>
@@ -1787,6 +1834,53 @@
     </message>
   </context>
   <context>
+    <name>RunControls</name>
+    <message>
+      <source>Start training</source>
+      <extracomment>True while Start waits for the data file to load (Stop then cancels it)</extracomment>
+      <translation>开始训练</translation>
+    </message>
+    <message>
+      <source>Stop</source>
+      <translation>停止</translation>
+    </message>
+    <message>
+      <source>Finish the current step, save a checkpoint and the model so far, and stop.</source>
+      <translation>完成当前步，保存检查点和当前模型，然后停止。</translation>
+    </message>
+    <message>
+      <source>Resume</source>
+      <translation>继续训练</translation>
+    </message>
+    <message>
+      <source>Continue the stopped or interrupted run from its last checkpoint.</source>
+      <translation>从最后一个检查点继续已停止或中断的运行。</translation>
+    </message>
+    <message>
+      <source>Export run config…</source>
+      <translation>导出运行配置…</translation>
+    </message>
+    <message>
+      <source>Save these settings as a JSON file that runs unchanged from the command line.</source>
+      <translation>将这些设置保存为 JSON 文件，可直接在命令行中原样运行。</translation>
+    </message>
+    <message>
+      <source>Open run folder</source>
+      <translation>打开运行文件夹</translation>
+    </message>
+    <message>
+      <source>Stopping…</source>
+      <translation>正在停止…</translation>
+    </message>
+  </context>
+  <context>
+    <name>RunCurves</name>
+    <message>
+      <source>Validation scores (higher is better)</source>
+      <translation>验证指标（越高越好）</translation>
+    </message>
+  </context>
+  <context>
     <name>RunEstimate</name>
     <message>
       <source>Running on battery</source>
@@ -1871,6 +1965,81 @@
     <message>
       <source>This computer is running on battery. The last run measured, with other settings, takes about {t}; these settings are not measured yet. A long run drains the battery and trains more slowly. Train anyway?</source>
       <translation>这台电脑正在使用电池供电。上次测量的运行（设置不同）约需 {t}；当前设置尚未测出。长时间运行会耗尽电池，训练也会更慢。仍要训练吗？</translation>
+    </message>
+  </context>
+  <context>
+    <name>RunStatus</name>
+    <message>
+      <source>Ready. Open a data file, then press Start training.</source>
+      <translation>就绪。请打开数据文件，然后点击“开始训练”。</translation>
+    </message>
+    <message>
+      <source>%v / %m steps</source>
+      <translation>%v / %m 步</translation>
+    </message>
+    <message>
+      <source>Measured by timing a few training steps of this model on this data.</source>
+      <translation>通过在这份数据上对该模型计时几个训练步测得。</translation>
+    </message>
+    <message>
+      <source>Measuring how long this run takes on this computer…</source>
+      <translation>正在测量本次运行在这台电脑上所需的时间…</translation>
+    </message>
+    <message>
+      <source>Could not measure how long this run takes.</source>
+      <translation>无法测量本次运行所需的时间。</translation>
+    </message>
+    <message>
+      <source>Preparing…</source>
+      <translation>准备中…</translation>
+    </message>
+    <message>
+      <source>Run {name}: {state}.</source>
+      <translation>运行 {name}：{state}。</translation>
+    </message>
+    <message>
+      <source>Press Resume to continue from step {step}.</source>
+      <translation>点击“继续训练”从第 {step} 步继续。</translation>
+    </message>
+    <message>
+      <source>epoch {epoch:.2f} · loss {loss:.4f} · {sps:.1f} samples/s</source>
+      <translation>第 {epoch:.2f} 轮 · 损失 {loss:.4f} · {sps:.1f} 样本/秒</translation>
+    </message>
+    <message>
+      <source>Training… (checkpoint saved at step {step})</source>
+      <translation>训练中…（已在第 {step} 步保存检查点）</translation>
+    </message>
+    <message>
+      <source>checkpoint {name} is kept: press Resume to continue.</source>
+      <translation>已保留检查点 {name}：点击“继续训练”以继续。</translation>
+    </message>
+    <message>
+      <source>no checkpoint yet, so it cannot be resumed.</source>
+      <translation>还没有检查点，因此无法继续。</translation>
+    </message>
+    <message>
+      <source>Stopped at step {step}; {where}</source>
+      <translation>已在第 {step} 步停止；{where}</translation>
+    </message>
+    <message>
+      <source>, resumed from step {step}</source>
+      <translation>，从第 {step} 步继续</translation>
+    </message>
+    <message>
+      <source>Training on {device} ({precision}): {train:,} texts, {val:,} for validation, {steps:,} steps of {batch} texts{resumed}.</source>
+      <translation>正在 {device}（{precision}）上训练：{train:,} 条文本，{val:,} 条用于验证，共 {steps:,} 步，每步 {batch} 条文本{resumed}。</translation>
+    </message>
+    <message>
+      <source>Finished. The model is in {path}</source>
+      <translation>已完成。模型保存在 {path}</translation>
+    </message>
+    <message>
+      <source>{steps:,} steps in {time}</source>
+      <translation>{steps:,} 步，用时 {time}</translation>
+    </message>
+    <message>
+      <source>About {t} left (not measured before Start).</source>
+      <translation>约剩 {t}（开始前未测量）。</translation>
     </message>
   </context>
   <context>
@@ -2103,6 +2272,7 @@
     <name>SettingsForm</name>
     <message>
       <source>Auto</source>
+      <extracomment>the settings the person set: a task's defaults never replace them</extracomment>
       <translation>自动</translation>
     </message>
     <message>
@@ -2275,6 +2445,29 @@
     </message>
   </context>
   <context>
+    <name>TrainingSettings</name>
+    <message>
+      <source>Settings</source>
+      <translation>设置</translation>
+    </message>
+    <message>
+      <source>Auto ({lr:g} for this strategy)</source>
+      <translation>自动（此策略为 {lr:g}）</translation>
+    </message>
+    <message>
+      <source>Auto ({n} from the data)</source>
+      <translation>自动（根据数据为 {n}）</translation>
+    </message>
+    <message>
+      <source>Automatic ({best})</source>
+      <translation>自动（{best}）</translation>
+    </message>
+    <message>
+      <source>Automatic</source>
+      <translation>自动</translation>
+    </message>
+  </context>
+  <context>
     <name>TrainingTab</name>
     <message>
       <source>{h} h {m:02d} min</source>
@@ -2289,92 +2482,16 @@
       <translation>{s} 秒</translation>
     </message>
     <message>
-      <source>Automatic</source>
-      <translation>自动</translation>
-    </message>
-    <message>
-      <source>Settings</source>
-      <translation>设置</translation>
-    </message>
-    <message>
-      <source>Start training</source>
-      <translation>开始训练</translation>
-    </message>
-    <message>
-      <source>Stop</source>
-      <translation>停止</translation>
-    </message>
-    <message>
-      <source>Finish the current step, save a checkpoint and the model so far, and stop.</source>
-      <translation>完成当前步，保存检查点和当前模型，然后停止。</translation>
-    </message>
-    <message>
-      <source>Resume</source>
-      <translation>继续训练</translation>
-    </message>
-    <message>
-      <source>Continue the stopped or interrupted run from its last checkpoint.</source>
-      <translation>从最后一个检查点继续已停止或中断的运行。</translation>
-    </message>
-    <message>
-      <source>Export run config…</source>
-      <translation>导出运行配置…</translation>
-    </message>
-    <message>
-      <source>Save these settings as a JSON file that runs unchanged from the command line.</source>
-      <translation>将这些设置保存为 JSON 文件，可直接在命令行中原样运行。</translation>
-    </message>
-    <message>
-      <source>Open run folder</source>
-      <translation>打开运行文件夹</translation>
-    </message>
-    <message>
-      <source>Ready. Open a data file, then press Start training.</source>
-      <translation>就绪。请打开数据文件，然后点击“开始训练”。</translation>
-    </message>
-    <message>
-      <source>%v / %m steps</source>
-      <translation>%v / %m 步</translation>
-    </message>
-    <message>
-      <source>epoch {epoch:.2f} · loss {loss:.4f} · {sps:.1f} samples/s</source>
-      <translation>第 {epoch:.2f} 轮 · 损失 {loss:.4f} · {sps:.1f} 样本/秒</translation>
-    </message>
-    <message>
       <source>The results appear here when the run ends.</source>
       <translation>运行结束后，结果会显示在这里。</translation>
-    </message>
-    <message>
-      <source>Validation scores (higher is better)</source>
-      <translation>验证指标（越高越好）</translation>
     </message>
     <message>
       <source>Starting when the data has loaded</source>
       <translation>数据加载完成后开始</translation>
     </message>
     <message>
-      <source>Auto ({n} from the data)</source>
-      <translation>自动（根据数据为 {n}）</translation>
-    </message>
-    <message>
-      <source>Auto ({lr:g} for this strategy)</source>
-      <translation>自动（此策略为 {lr:g}）</translation>
-    </message>
-    <message>
-      <source>Automatic ({best})</source>
-      <translation>自动（{best}）</translation>
-    </message>
-    <message>
-      <source>Preparing…</source>
-      <translation>准备中…</translation>
-    </message>
-    <message>
       <source>Start cancelled.</source>
       <translation>已取消开始。</translation>
-    </message>
-    <message>
-      <source>Stopping…</source>
-      <translation>正在停止…</translation>
     </message>
     <message>
       <source>Stopping: finishing the current step and saving a checkpoint…</source>
@@ -2383,90 +2500,6 @@
     <message>
       <source>The run failed: see the message above.</source>
       <translation>运行失败：请查看上方的消息。</translation>
-    </message>
-    <message>
-      <source>Training… (checkpoint saved at step {step})</source>
-      <translation>训练中…（已在第 {step} 步保存检查点）</translation>
-    </message>
-    <message>
-      <source>Finished. The model is in {path}</source>
-      <translation>已完成。模型保存在 {path}</translation>
-    </message>
-    <message>
-      <source>{steps:,} steps in {time}</source>
-      <translation>{steps:,} 步，用时 {time}</translation>
-    </message>
-    <message>
-      <source>checkpoint {name} is kept: press Resume to continue.</source>
-      <translation>已保留检查点 {name}：点击“继续训练”以继续。</translation>
-    </message>
-    <message>
-      <source>no checkpoint yet, so it cannot be resumed.</source>
-      <translation>还没有检查点，因此无法继续。</translation>
-    </message>
-    <message>
-      <source>Stopped at step {step}; {where}</source>
-      <translation>已在第 {step} 步停止；{where}</translation>
-    </message>
-    <message>
-      <source>Measured by timing a few training steps of this model on this data.</source>
-      <translation>通过在这份数据上对该模型计时几个训练步测得。</translation>
-    </message>
-    <message>
-      <source>Measuring how long this run takes on this computer…</source>
-      <translation>正在测量本次运行在这台电脑上所需的时间…</translation>
-    </message>
-    <message>
-      <source>Could not measure how long this run takes.</source>
-      <translation>无法测量本次运行所需的时间。</translation>
-    </message>
-    <message>
-      <source>About {t} left (not measured before Start).</source>
-      <translation>约剩 {t}（开始前未测量）。</translation>
-    </message>
-    <message>
-      <source>, resumed from step {step}</source>
-      <translation>，从第 {step} 步继续</translation>
-    </message>
-    <message>
-      <source>Training on {device} ({precision}): {train:,} texts, {val:,} for validation, {steps:,} steps of {batch} texts{resumed}.</source>
-      <translation>正在 {device}（{precision}）上训练：{train:,} 条文本，{val:,} 条用于验证，共 {steps:,} 步，每步 {batch} 条文本{resumed}。</translation>
-    </message>
-    <message>
-      <source>Run {name}: {state}.</source>
-      <translation>运行 {name}：{state}。</translation>
-    </message>
-    <message>
-      <source>Press Resume to continue from step {step}.</source>
-      <translation>点击“继续训练”从第 {step} 步继续。</translation>
-    </message>
-    <message>
-      <source>Export run config</source>
-      <translation>导出运行配置</translation>
-    </message>
-    <message>
-      <source>Run config (*.json)</source>
-      <translation>运行配置 (*.json)</translation>
-    </message>
-    <message>
-      <source>One process:</source>
-      <translation>单进程：</translation>
-    </message>
-    <message>
-      <source>Several processes or GPUs with torchrun:</source>
-      <translation>使用 torchrun 运行多进程或多 GPU：</translation>
-    </message>
-    <message>
-      <source>With accelerate:</source>
-      <translation>使用 accelerate：</translation>
-    </message>
-    <message>
-      <source>Run config exported</source>
-      <translation>运行配置已导出</translation>
-    </message>
-    <message>
-      <source>Saved {path}. Run it without the window, from the project folder:</source>
-      <translation>已保存 {path}。在项目文件夹中运行以下命令，即可脱离窗口训练：</translation>
     </message>
   </context>
   <context>

@@ -242,7 +242,7 @@ def test_a_qm_rewritten_while_the_app_runs_does_not_break_it(
         assert i18n.install_translators(qapp, "zh_CN")
         with qm.open("r+b") as f:  # rewritten in place, as a compiler or an update may do
             f.write(b"\0" * qm.stat().st_size)
-        assert QCoreApplication.translate("TrainingTab", "Stop") == "停止"
+        assert QCoreApplication.translate("RunControls", "Stop") == "停止"
     finally:
         i18n.remove_translators(qapp)
 

@@ -209,7 +209,7 @@ def test_text_models_explain_the_prediction_and_mark_uncertain_ones(
         tab.predict_button.click()
     assert blocker.args[0].uncertain is True
     assert tab.result_label.text().startswith("uncertain")
-    qtbot.waitUntil(lambda: not tab._explaining, timeout=20_000)
+    qtbot.waitUntil(lambda: not tab.explanation.running, timeout=20_000)
 
 
 def test_explanations_follow_the_latest_text_without_blocking_predictions(
@@ -234,7 +234,7 @@ def test_explanations_follow_the_latest_text_without_blocking_predictions(
         with qtbot.waitSignal(tab.predicted, timeout=20_000):  # not held up by the explainer
             tab.predict_button.click()
     release.set()
-    qtbot.waitUntil(lambda: bool(seen) and not tab._explaining, timeout=20_000)
+    qtbot.waitUntil(lambda: bool(seen) and not tab.explanation.running, timeout=20_000)
     assert [e["text"] for e in seen] == ["good three"]  # stale texts are never shown
 
 
@@ -316,24 +316,3 @@ def test_image_models_take_an_image_and_show_a_bar_per_class(
     assert blocker.args == [1]
     assert out.read_text().splitlines() == ["path,label", "photo.png,cat"]
     qtbot.waitUntil(lambda: not tab.busy, timeout=10_000)
-
-
-def test_the_task_of_a_model_folder_comes_from_its_record_or_architecture(
-    tmp_path: Path,
-) -> None:
-    from gui.prediction_tab import model_task
-
-    ner = tmp_path / "ner"
-    ner.mkdir()
-    (ner / "config.json").write_text(json.dumps({"architectures": ["BertForTokenClassification"]}))
-    photos = tmp_path / "photos"
-    photos.mkdir()
-    (photos / "config.json").write_text(
-        json.dumps({"architectures": ["EfficientNetForImageClassification"]})
-    )
-    texts = tmp_path / "texts"
-    texts.mkdir()
-    (texts / "strop.json").write_text(json.dumps({"task": "text-classification"}))
-    assert model_task(str(ner)) == "token-classification"
-    assert model_task(str(photos)) == "image-classification"
-    assert model_task(str(texts)) == "text-classification"
