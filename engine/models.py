@@ -49,6 +49,27 @@ SUGGESTED_MODELS = {
 }
 
 
+#: What people call the bundled starters (``--model`` specs).
+STARTER_NAMES = {STARTER_MODEL: "all-MiniLM-L6-v2", STARTER_IMAGE_MODEL: "EfficientNet-Lite0"}
+
+
+def display_name(spec: str, task: str | None = None) -> str:
+    """What a person calls the model ``spec``: ``starter`` stands for ``task``'s own starter
+    (EfficientNet-Lite0 for images), as the run resolves it; a folder by its name; a hub id
+    as it is. The status bar, the Runs table and the run's title all use this one name."""
+    if spec == STARTER_MODEL and task:
+        from engine import tasks
+
+        try:
+            spec = tasks.get(task).starter_model
+        except Exception:  # noqa: BLE001 - a task this build lacks: the shared starter
+            pass
+    if spec in STARTER_NAMES:
+        return STARTER_NAMES[spec]
+    path = Path(spec)
+    return path.name if (path.is_absolute() or spec.startswith((".", "~"))) else spec
+
+
 def starter_model_path() -> Path:
     """The folder of the bundled starter model (all-MiniLM-L6-v2)."""
     try:

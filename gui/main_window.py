@@ -44,31 +44,14 @@ def compute_report(config: Any) -> tuple[dict[str, Any], Any]:
     return prepared.report.to_dict(), prepared.info
 
 
-def model_name(spec: str, task: str) -> str:
-    """The name of the model a run of ``task`` uses for ``spec``: ``starter`` stands for the
-    task's own starter (``Task.starter_model``: EfficientNet-Lite0 for images), as the run
-    resolves it; a folder or a hub id by its last part (as the status bar always named it)."""
-    from engine import tasks
-    from engine.config import STARTER_MODEL
-    from engine.models import STARTER_IMAGE_MODEL
-
-    if spec == STARTER_MODEL:
-        try:
-            spec = tasks.get(task).starter_model
-        except Exception:  # noqa: BLE001 - a task this build lacks: the shared starter
-            pass
-    starters = {STARTER_MODEL: "all-MiniLM-L6-v2", STARTER_IMAGE_MODEL: "EfficientNet-Lite0"}
-    return starters.get(spec) or Path(spec).name or spec
-
-
 def about_html() -> str:
     from PySide6.QtCore import QCoreApplication
 
     paragraphs = (
         QCoreApplication.translate(
             "MainWindow",
-            "Fine-tune a pre-trained transformer into a text classifier on your own labelled "
-            "data, on your own computer, offline.",
+            "Fine-tune a pre-trained model on your own labelled texts, named entities or "
+            "photos, on your own computer, offline.",
         ),
         QCoreApplication.translate(
             "MainWindow",
@@ -341,10 +324,13 @@ class MainWindow(QMainWindow):
         """The data's task changed: the Training tab starts from the task's own defaults, and
         the status bar names the model a run of that task uses."""
         self.training_tab.set_task(self.dataset_tab.task)
+        self.model_tab.set_task(self.dataset_tab.task)
         self._show_model()
 
     def _show_model(self) -> None:
-        name = model_name(self._model_spec, self.dataset_tab.task)
+        from engine.models import display_name
+
+        name = display_name(self._model_spec, self.dataset_tab.task)
         self.status_model.setText(self.tr("Model: {name}").format(name=name))
         self.status_model.setToolTip(self._model_spec)
 

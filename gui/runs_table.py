@@ -49,12 +49,11 @@ STATE_COLOURS = {
 }
 
 
-def model_name(spec: str) -> str:
-    """What a person calls the model: the starter's name, a folder's name, or a hub id."""
-    if spec == "starter":
-        return "all-MiniLM-L6-v2"
-    path = Path(spec)
-    return path.name if (path.is_absolute() or spec.startswith((".", "~"))) else spec
+def model_name(spec: str, task: str | None = None) -> str:
+    """What a person calls the run's model (``engine.models.display_name``)."""
+    from engine.models import display_name
+
+    return display_name(spec, task)
 
 
 def when(timestamp: float) -> str:

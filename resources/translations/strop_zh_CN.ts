@@ -1155,9 +1155,9 @@
   <context>
     <name>MainWindow</name>
     <message>
-      <source>Fine-tune a pre-trained transformer into a text classifier on your own labelled data, on your own computer, offline.</source>
+      <source>Fine-tune a pre-trained model on your own labelled texts, named entities or photos, on your own computer, offline.</source>
       <extracomment>At start-up the plots and heavy imports wait at most this long for the data file's quick check (which usually answers in milliseconds), so that its findings are shown first.</extracomment>
-      <translation>在你自己的电脑上离线使用你自己的标注数据，将预训练 Transformer 模型微调为文本分类器。</translation>
+      <translation>在您自己的电脑上离线微调预训练模型，用您自己标注的文本、命名实体或照片。</translation>
     </message>
     <message>
       <source>&lt;b&gt;Built with&lt;/b&gt; PySide6 (Qt for Python, LGPL-3.0), pyqtgraph (MIT), PyTorch (BSD-3-Clause), Hugging Face transformers, datasets, accelerate and safetensors (Apache-2.0), scikit-learn (BSD-3-Clause) and platformdirs (MIT).</source>
@@ -1520,6 +1520,14 @@
     <message>
       <source>No models in the Hugging Face cache</source>
       <translation>Hugging Face 缓存中没有模型</translation>
+    </message>
+    <message>
+      <source>Starter model: EfficientNet-Lite0 (photos, small, fast)</source>
+      <translation>入门模型：EfficientNet-Lite0（照片，小巧、快速）</translation>
+    </message>
+    <message>
+      <source>EfficientNet-Lite0 comes with Strop: 4.7 million parameters, pre-trained on ImageNet's photos. A good first choice for sorting photos; its default run trains in minutes on a CPU.</source>
+      <translation>EfficientNet-Lite0 随 Strop 一起提供：470 万个参数，在 ImageNet 的照片上预训练。给照片分类的首选；默认训练在 CPU 上几分钟即可完成。</translation>
     </message>
     <message>
       <source>Reading the model…</source>

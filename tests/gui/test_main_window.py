@@ -93,7 +93,7 @@ def test_status_bar_shows_model_and_device(qtbot: Any, window: Any, tiny_model: 
 
 
 def test_the_status_bar_names_the_model_the_chosen_task_uses(qtbot: Any, make_window: Any) -> None:
-    from PySide6.QtWidgets import QLabel
+    from PySide6.QtWidgets import QComboBox, QLabel
 
     window = make_window(model="starter")
     status = window.findChild(QLabel, "statusModel")
@@ -103,14 +103,17 @@ def test_the_status_bar_names_the_model_the_chosen_task_uses(qtbot: Any, make_wi
     combo.setCurrentIndex(index)
     combo.activated.emit(index)  # as a person choosing it (no data open: nothing to read)
     assert status.text() == "Model: EfficientNet-Lite0"  # the image starter, not the text one
+    source = window.findChild(QComboBox, "modelSourceCombo")  # the Model tab names it too
+    assert "EfficientNet-Lite0" in source.itemText(source.findData("starter"))
+    assert "EfficientNet-Lite0" in window.findChild(QLabel, "starterModelLabel").text()
     combo.setCurrentIndex(combo.findData("text-classification"))
     assert status.text() == "Model: all-MiniLM-L6-v2"
 
 
 def test_the_model_named_is_the_one_the_run_resolves(tmp_path: Path) -> None:
     from engine.config import TrainConfig
+    from engine.models import display_name as model_name
     from engine.tasks import get
-    from gui.main_window import model_name
 
     for task in ("text-classification", "token-classification", "image-classification"):
         config = TrainConfig(task=task, model="starter", device="cpu")
@@ -118,7 +121,10 @@ def test_the_model_named_is_the_one_the_run_resolves(tmp_path: Path) -> None:
         assert model_name("starter", task) == model_name(used, task)
     assert model_name("starter", "image-classification") == "EfficientNet-Lite0"
     assert model_name(str(tmp_path / "my-bert"), "text-classification") == "my-bert"
-    assert model_name("google-bert/bert-base-cased", "token-classification") == ("bert-base-cased")
+    assert model_name("google-bert/bert-base-cased", "token-classification") == (
+        "google-bert/bert-base-cased"
+    )
+    assert model_name("starter-image") == "EfficientNet-Lite0"  # a run config's record
 
 
 def test_about_names_libraries_and_licences(qtbot: Any, window: Any, fake_dialogs: Any) -> None:
