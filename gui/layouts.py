@@ -45,3 +45,10 @@ def column(*items: Item) -> QWidget:
     widget = QWidget()
     vbox(*items, parent=widget)
     return widget
+
+
+def row_widget(*items: Item) -> QWidget:
+    """A plain widget holding ``items`` side by side, without margins."""
+    widget = QWidget()
+    hbox(*items, parent=widget)
+    return widget

@@ -42,6 +42,8 @@ from PySide6.QtWidgets import (
 from gui import dialogs
 from gui.catalogue_view import CatalogueView
 from gui.compare_view import CompareView
+from gui.layouts import row_widget
+from gui.widgets import named, push_button
 from gui.worker import run_task
 
 SOURCES = ("starter", "folder", "cache", "hub")
@@ -134,28 +136,13 @@ class ModelTab(QWidget):
             self.tr("A folder with config.json, weights and a tokenizer")
         )
         self.folder_edit.returnPressed.connect(self._apply_folder)
-        browse = QPushButton(self.tr("Choose folder…"))
-        browse.setObjectName("browseModelButton")
-        browse.clicked.connect(self.choose_folder)
-        folder_page = QWidget()
-        row = QHBoxLayout(folder_page)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.folder_edit, 1)
-        row.addWidget(browse)
-        self.pages.addWidget(folder_page)
+        browse = push_button(self.tr("Choose folder…"), "browseModelButton", self.choose_folder)
+        self.pages.addWidget(row_widget((self.folder_edit, 1), browse))
 
-        self.cache_combo = QComboBox()
-        self.cache_combo.setObjectName("cachedModelCombo")
+        self.cache_combo = named(QComboBox(), "cachedModelCombo")
         self.cache_combo.activated.connect(self._apply_cached)
-        refresh = QPushButton(self.tr("Refresh"))
-        refresh.setObjectName("refreshCacheButton")
-        refresh.clicked.connect(self.refresh_cache)
-        cache_page = QWidget()
-        row = QHBoxLayout(cache_page)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.cache_combo, 1)
-        row.addWidget(refresh)
-        self.pages.addWidget(cache_page)
+        refresh = push_button(self.tr("Refresh"), "refreshCacheButton", self.refresh_cache)
+        self.pages.addWidget(row_widget((self.cache_combo, 1), refresh))
 
         self.hub_edit = QLineEdit()
         self.hub_edit.setObjectName("hubIdEdit")
