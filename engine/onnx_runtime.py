@@ -176,9 +176,7 @@ def load_or_build(
     return classifier, f"ONNX Runtime (within {diff:.1e} of PyTorch on {len(probe)} texts)"
 
 
-def _build(
-    model_dir: Path, model: Any, tokenizer: Any, probe: list[str], max_length: int
-) -> None:
+def _build(model_dir: Path, model: Any, tokenizer: Any, probe: list[str], max_length: int) -> None:
     """Export into a ``.tmp`` name (invisible to ``export``), then move it into place with
     its stamp; raises on any failure, leaving no file behind."""
     import onnxruntime

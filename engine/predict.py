@@ -149,9 +149,7 @@ class Predictor:
 
         self._torch = torch
         if runtime not in RUNTIMES:
-            raise ConfigError(
-                f"Unknown prediction runtime {runtime!r}.", hint="Use auto or torch."
-            )
+            raise ConfigError(f"Unknown prediction runtime {runtime!r}.", hint="Use auto or torch.")
         self._onnx: Any = None  # engine.onnx_runtime.OnnxClassifier once checked
         self._onnx_tried = False  # found, or failed: not looked for again
         self.runtime_note = "PyTorch"
@@ -280,7 +278,9 @@ class Predictor:
         while start < len(order):
             size = min(batch_size, len(order) - start)
             # sorted by length, so a batch's last text is its longest
-            while size > 1 and size * self._tokens(texts[order[start + size - 1]]) > self.batch_tokens:
+            while (
+                size > 1 and size * self._tokens(texts[order[start + size - 1]]) > self.batch_tokens
+            ):
                 size //= 2
             idx = order[start : start + size]
             start += size
