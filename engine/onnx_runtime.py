@@ -1,10 +1,11 @@
 """ONNX Runtime for predicting many texts in fp32, with PyTorch as the fallback.
 
-On a CPU without native bf16 (most laptops) ONNX Runtime runs the same fp32 model about
-2x faster than PyTorch on batches of short texts (bench/RESULTS.md, section 11): its graph
-optimiser fuses attention, layer norm and GELU into single kernels. So ``engine.predict``
-hands batches to it when it predicts a file, and keeps PyTorch for one text (as fast there)
-and for everything that needs gradients (explanations).
+On a CPU without native bf16 (most laptops) prediction runs in fp32, where ONNX Runtime
+ran the starter model's small batches of short texts at 1.1-1.2x PyTorch's texts per
+CPU-second (2 threads and 1; bench/RESULTS.md, section 11). So ``engine.predict`` hands a
+file's batches to it, and keeps PyTorch for one text and for everything that needs
+gradients (explanations). The gain is modest, so ONNX Runtime stays optional: without it
+(or with anything wrong) prediction runs on PyTorch.
 
 The ONNX file is made once per model folder, on its first large file prediction, with
 ``engine.onnx_export`` (the same exporter as ``export``), and cached in the folder as

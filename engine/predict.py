@@ -1,9 +1,10 @@
 """Prediction with a trained model: one text, a list, or a whole file to CSV.
 
 ``Predictor`` loads a model folder once (a run folder works: its ``model/`` is used) and
-keeps it warm. Texts are batched by length, so padding stays small. In fp32 on a CPU, a
-file's batches run on ONNX Runtime (``engine.onnx_runtime``: about 2x PyTorch's texts per
-second, the same labels, probabilities within 1e-5), with PyTorch as the fallback; one
+keeps it warm. Texts are batched by length, so padding stays small. In fp32 on a CPU,
+batches are small (they stay in the cache) and a file's run on ONNX Runtime once the model
+folder has its checked ONNX file (``engine.onnx_runtime``: 1.1-1.2x PyTorch's texts per
+CPU-second, the same labels, probabilities within 1e-5), with PyTorch as the fallback; one
 text, bf16 and GPUs stay on PyTorch.
 """
 
@@ -64,15 +65,15 @@ def inference_precision(requested: str, device: str) -> str:
 BATCH_TOKENS = 8192
 #: The same in fp32 on a CPU: small batches keep a layer's activations in the cache (a batch
 #: of 256 short texts holds 25 MB of them). 16 short texts a pass (this budget, as
-#: ``_tokens`` guesses them) ran 1.5x the texts per CPU-second of 256 on PyTorch
+#: ``_tokens`` guesses them) ran 1.2-1.5x the texts per CPU-second of 256 on PyTorch
 #: (bench/RESULTS.md, section 11).
 FP32_CPU_BATCH_TOKENS = 512
 #: One or two texts of up to this many tokens: a CPU forward pass runs on one thread.
 SMALL_BATCH_TOKENS = 128
 #: A file of at least this many texts makes the model folder's ONNX file when it has none:
-#: the export costs about 17 CPU-seconds for the starter model, which ONNX Runtime's 7-20%
-#: more texts per CPU-second than PyTorch pay back over about this many short texts
-#: (bench/RESULTS.md, section 11). Smaller files use the file once it exists.
+#: the export of the starter model took 31 s (2 threads, a loaded machine), which ONNX
+#: Runtime's 2-20% more texts per CPU-second than PyTorch pay back over some 10,000-40,000
+#: short texts (bench/RESULTS.md, section 11). Smaller files use the file once it exists.
 ONNX_BUILD_ROWS = 20_000
 #: ``predict`` of at least this many texts opens an ONNX file made before (opening and
 #: checking it takes about as long as predicting this many texts)
