@@ -311,6 +311,8 @@ class Predictor:
         ds, column = read_texts(path, text_column)
         total = ds.num_rows
         if total:
+            if progress and total >= ONNX_BUILD_ROWS:
+                progress(0, total)  # the ONNX file may take a minute to make first
             self.use_onnx(ds[:1000][column], build=total >= ONNX_BUILD_ROWS)
         written = 0
         chunk = max(batch_size * 4, 1024)  # rows read, predicted and written at a time
