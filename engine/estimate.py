@@ -11,8 +11,11 @@ together, which no table captures (and laptops throttle).
   pays for memory allocation and kernel selection).
 - :func:`measure_eval_seconds_per_row` and :func:`measure_checkpoint_seconds` time one
   evaluation batch and one checkpoint write the same way.
+- :func:`measure_baseline_seconds` and :func:`measure_calibration_seconds` time the
+  yardstick the run fits before training and the calibration it fits after.
 - :func:`estimate_run_seconds` is pure arithmetic over those numbers and the run's cadence
-  (``engine.training.cadence``: steps, evaluations, checkpoints).
+  (``engine.training.cadence``: steps, evaluations, checkpoints), each evaluation sized by
+  :func:`evaluation_rows`.
 - :func:`refine` corrects the estimate from the run's own progress.
 - :func:`estimate_for_config` does all of it for a ``TrainConfig`` (what the window and the
   CLI call), timing the start-up work (loading, tokenising, building) as it goes.
@@ -37,6 +40,10 @@ TIMED_STEPS = 3
 WARMUP_STEPS = 1
 #: the final model folder holds the weights alone; a checkpoint also holds AdamW's two moments
 FINAL_SAVE_SHARE = 1 / 3
+#: the baseline is timed on at most this many training rows, then scaled
+BASELINE_SAMPLE_ROWS = 2000
+#: the parts of a run done before its first step (``refine`` leaves them as they were)
+_BEFORE_TRAINING = ("startup", "baseline")
 #: the tokenised columns a batch carries to the model
 _MODEL_COLUMNS = ("input_ids", "attention_mask", "token_type_ids", "labels")
 
@@ -45,8 +52,10 @@ _MODEL_COLUMNS = ("input_ids", "attention_mask", "token_type_ids", "labels")
 class Estimate:
     """A run's expected duration in seconds, with the parts that make it up.
 
-    ``breakdown`` keys: ``startup``, ``training``, ``evaluation``, ``checkpoints``. The
-    other fields are the basis, kept so :func:`refine` can redo the sum mid-run.
+    ``breakdown`` keys: ``startup``, ``training``, ``evaluation`` (during training and of
+    the kept model), ``checkpoints`` (and the final model folder), ``baseline`` and
+    ``calibration``. The other fields are the basis, kept so :func:`refine` can redo the
+    sum mid-run.
     """
 
     total: float
@@ -55,7 +64,7 @@ class Estimate:
     total_steps: int = 0
     eval_steps: int = 1
     save_steps: int = 1
-    eval_seconds: float = 0.0  # one evaluation pass over the validation rows
+    eval_seconds: float = 0.0  # one evaluation during training
     checkpoint_seconds: float = 0.0
     startup_seconds: float = 0.0
     #: seconds still to go: ``total`` before the run, the refined rest during it
@@ -71,6 +80,16 @@ def _counts(steps: int, eval_steps: int, save_steps: int) -> tuple[int, int]:
     return steps // max(1, eval_steps), steps // max(1, save_steps)
 
 
+def evaluation_rows(val_rows: int, *, final: bool = False) -> int:
+    """The validation rows one evaluation of the run reads: the evaluations during training
+    (``final`` false) and the kept model's at the end (``final``).
+
+    Today every evaluation reads the whole validation set. This is the one place the
+    estimate says so: when the run evaluates a capped sample during training, this
+    function follows it and every count below follows this function."""
+    return max(0, int(val_rows))
+
+
 def estimate_run_seconds(
     step_seconds: float,
     plan: dict[str, int],
@@ -79,23 +98,31 @@ def estimate_run_seconds(
     eval_seconds_per_row: float,
     startup_seconds: float = 0.0,
     checkpoint_seconds: float = 0.0,
+    baseline_seconds: float = 0.0,
+    calibration_seconds: float = 0.0,
 ) -> Estimate:
     """The whole run's duration from measured unit costs and ``cadence()``'s ``plan``.
 
-    Training is ``total_steps`` steps. Evaluation passes: one per ``eval_steps`` (and one at
-    the end), plus the final evaluation of the best model. Checkpoints: one per
+    Training is ``total_steps`` steps. Evaluations: one per ``eval_steps`` (and one at the
+    end), each of ``evaluation_rows(eval_rows)`` rows, plus the kept model's final
+    evaluation of ``evaluation_rows(eval_rows, final=True)``. Checkpoints: one per
     ``save_steps`` (and one at the end), plus the final model folder (weights only).
+    ``baseline_seconds`` (fitted before training) and ``calibration_seconds`` (after) as
+    measured; 0 leaves them out.
     """
     total_steps = int(plan["total_steps"])
     eval_steps, save_steps = int(plan["eval_steps"]), int(plan["save_steps"])
-    evaluations = math.ceil(total_steps / max(1, eval_steps)) + 1
+    in_run = math.ceil(total_steps / max(1, eval_steps))
     saves = math.ceil(total_steps / max(1, save_steps))
-    eval_seconds = eval_rows * eval_seconds_per_row
+    eval_seconds = evaluation_rows(eval_rows) * eval_seconds_per_row
+    final_eval = evaluation_rows(eval_rows, final=True) * eval_seconds_per_row
     breakdown = {
         "startup": float(startup_seconds),
         "training": float(step_seconds * total_steps),
-        "evaluation": float(evaluations * eval_seconds),
+        "evaluation": float(in_run * eval_seconds + final_eval),
         "checkpoints": float((saves + FINAL_SAVE_SHARE) * checkpoint_seconds),
+        "baseline": float(baseline_seconds),
+        "calibration": float(calibration_seconds),
     }
     total = sum(breakdown.values())
     return Estimate(
@@ -129,7 +156,8 @@ def refine(estimate: Estimate, steps_done: int, elapsed: float) -> Estimate:
     The work left is scaled by how much slower (or faster) training has gone than
     expected, trusted more with each step: after one step (which also paid for the warm-up)
     the measurement before Start weighs as much as the run's pace, after 20 steps not at
-    all. ``seconds_left`` is what the window shows; ``total`` keeps the estimated start-up.
+    all. ``seconds_left`` is what the window shows; ``total`` keeps the estimated start-up
+    and baseline (both done before the first step).
     """
     if estimate.total_steps <= 0:
         return estimate
@@ -140,12 +168,15 @@ def refine(estimate: Estimate, steps_done: int, elapsed: float) -> Estimate:
     else:
         trust = steps_done / (steps_done + 1.0) if steps_done < 20 else 1.0
         pace = 1.0 + trust * (max(0.0, elapsed) / expected - 1.0)
-    planned = estimate.total - estimate.startup_seconds
+    before = estimate.startup_seconds + estimate.breakdown.get("baseline", 0.0)
+    planned = estimate.total - before
     left = max(0.0, planned - expected) * pace
-    breakdown = {k: (v if k == "startup" else v * pace) for k, v in estimate.breakdown.items()}
+    breakdown = {
+        k: (v if k in _BEFORE_TRAINING else v * pace) for k, v in estimate.breakdown.items()
+    }
     return replace(
         estimate,
-        total=estimate.startup_seconds + max(0.0, elapsed) + left,
+        total=before + max(0.0, elapsed) + left,
         seconds_left=left,
         breakdown=breakdown,
         step_seconds=estimate.step_seconds * pace,
@@ -312,6 +343,55 @@ def measure_checkpoint_seconds(model: Any, folder: Any) -> float:
         shutil.rmtree(target, ignore_errors=True)
 
 
+def measure_baseline_seconds(
+    task: Any, data: Any, seed: int, *, sample_rows: int = BASELINE_SAMPLE_ROWS
+) -> float:
+    """Seconds the run's yardstick (``Task.baseline``, fitted before training) takes:
+    timed on up to ``sample_rows`` training rows (and as large a share of the validation
+    rows), scaled by the rows (TF-IDF and SAGA go about linearly in them). 0 for a task
+    without a baseline, or one that fails (the run goes on without it)."""
+    import dataclasses
+
+    n = int(len(data.train))
+    share = min(1.0, sample_rows / max(1, n))
+    sample = data
+    if share < 1.0:
+        keep = max(1, int(len(data.validation) * share))
+        sample = dataclasses.replace(
+            data, train=_head(data.train, sample_rows), validation=_head(data.validation, keep)
+        )
+    t0 = time.perf_counter()
+    try:
+        result = task.baseline(sample, seed)
+    except Exception:  # noqa: BLE001 - the run logs a failed baseline and goes on
+        return 0.0
+    return 0.0 if result is None else (time.perf_counter() - t0) / share
+
+
+def _head(rows: Any, n: int) -> Any:
+    """The first ``n`` rows of a ``datasets.Dataset`` or a list."""
+    return rows.select(range(min(n, len(rows)))) if hasattr(rows, "select") else rows[:n]
+
+
+def measure_calibration_seconds(rows: int, classes: int) -> float:
+    """Seconds of the calibration after training (``engine.calibration.calibrate``: a
+    temperature fitted on half the validation rows, its effect measured on the other
+    half), timed on logits of the run's shape."""
+    import numpy as np
+
+    from engine.calibration import apply_temperature, calibrate
+
+    if rows <= 0 or classes < 2:
+        return 0.0
+    rng = np.random.default_rng(0)
+    logits = rng.normal(size=(rows, classes)) * 3.0
+    gold = rng.integers(0, classes, size=rows)
+    t0 = time.perf_counter()
+    calibration = calibrate(logits, gold)
+    apply_temperature(logits, calibration["temperature"])
+    return time.perf_counter() - t0
+
+
 def sample_batches(
     dataset: Any,
     batch_size: int,
@@ -422,6 +502,13 @@ def estimate_for_config(
         return None
     with tempfile.TemporaryDirectory(prefix="strop-estimate-") as folder:
         checkpoint = measure_checkpoint_seconds(model, folder)
+    if stop.is_set():
+        return None
+    # the baseline and calibration run on the main process only, as in the run
+    baseline = measure_baseline_seconds(task, prepared.data, config.seed)
+    calibration = measure_calibration_seconds(
+        evaluation_rows(len(val_ds), final=True), len(prepared.data.labels)
+    )
     plan = cadence(len(train_ds), config, world_size())
     return estimate_run_seconds(
         step,
@@ -430,4 +517,6 @@ def estimate_for_config(
         eval_seconds_per_row=per_row,
         startup_seconds=startup,
         checkpoint_seconds=checkpoint,
+        baseline_seconds=baseline,
+        calibration_seconds=calibration,
     )

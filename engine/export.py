@@ -36,13 +36,15 @@ from typing import Any
 from engine import runs
 from engine.errors import RunFolderError
 from engine.onnx_export import ONNX_FILE, OnnxOutcome
+from engine.onnx_runtime import CACHE_FILES
 
 __all__ = ["ONNX_FILE", "ExportResult", "OnnxOutcome", "Run", "export_run", "model_card"]
 
 STARTER_HUB_ID = "sentence-transformers/all-MiniLM-L6-v2"
 # Files of a run's model/ folder that a portable export leaves out: the Trainer's pickled
-# arguments are needed by nothing and a pickle is not something to hand on.
-SKIPPED_MODEL_FILES = {"training_args.bin"}
+# arguments are needed by nothing and a pickle is not something to hand on; prediction's
+# cached ONNX file (engine.onnx_runtime) is replaced by the export's own, checked one.
+SKIPPED_MODEL_FILES = {"training_args.bin", *CACHE_FILES}
 
 Progress = Callable[[int, int, str], None]
 """``progress(done, total, message)``: step ``done`` of ``total`` is starting."""

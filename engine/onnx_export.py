@@ -200,6 +200,7 @@ def export_text_model(
     *,
     max_length: int,
     example: list[str] | None = None,
+    tolerance: float = ONNX_TOLERANCE,
 ) -> OnnxOutcome:
     """Export a model that reads a tokenizer's outputs (``input_ids``, ``attention_mask``
     ...; dynamic batch and length) and check it on ``texts`` in padded batches of 8."""
@@ -231,6 +232,7 @@ def export_text_model(
         out,
         probe,
         what="texts",
+        tolerance=tolerance,
     )
 
 

@@ -1,7 +1,11 @@
 """Prediction with a trained model: one text, a list, or a whole file to CSV.
 
 ``Predictor`` loads a model folder once (a run folder works: its ``model/`` is used) and
-keeps it warm. Texts are batched by length, so padding stays small.
+keeps it warm. Texts are batched by length, so padding stays small. In fp32 on a CPU,
+batches are small (they stay in the cache) and a file's run on ONNX Runtime once the model
+folder has its checked ONNX file (``engine.onnx_runtime``: 1.1-1.2x PyTorch's texts per
+CPU-second, the same labels, probabilities within 1e-5), with PyTorch as the fallback; one
+text, bf16 and GPUs stay on PyTorch.
 """
 
 from __future__ import annotations
@@ -59,8 +63,23 @@ def inference_precision(requested: str, device: str) -> str:
 
 #: Padded tokens per forward pass when predicting (batches of short texts are bigger).
 BATCH_TOKENS = 8192
-#: Up to this many tokens, a CPU forward pass runs on one thread.
+#: The same in fp32 on a CPU: small batches keep a layer's activations in the cache (a batch
+#: of 256 short texts holds 25 MB of them). 16 short texts a pass (this budget, as
+#: ``_tokens`` guesses them) ran 1.2-1.5x the texts per CPU-second of 256 on PyTorch
+#: (bench/RESULTS.md, section 11).
+FP32_CPU_BATCH_TOKENS = 512
+#: One or two texts of up to this many tokens: a CPU forward pass runs on one thread.
 SMALL_BATCH_TOKENS = 128
+#: A file of at least this many texts makes the model folder's ONNX file when it has none:
+#: the export of the starter model took 31 s (2 threads, a loaded machine), which ONNX
+#: Runtime's 2-20% more texts per CPU-second than PyTorch pay back over some 10,000-40,000
+#: short texts (bench/RESULTS.md, section 11). Smaller files use the file once it exists.
+ONNX_BUILD_ROWS = 20_000
+#: ``predict`` of at least this many texts opens an ONNX file made before (opening and
+#: checking it takes about as long as predicting this many texts)
+ONNX_OPEN_TEXTS = 256
+#: where batches run: ``auto`` (ONNX Runtime in fp32 on a CPU, else PyTorch) or ``torch``
+RUNTIMES = ("auto", "torch")
 
 
 class Predictor:
@@ -75,12 +94,16 @@ class Predictor:
         trust_remote_code: bool = False,
         max_length: int | None = None,
         precision: str = "auto",
+        runtime: str = "auto",
     ) -> None:
         """``precision``: ``auto`` (bf16 where the device runs it natively, else fp32),
         ``bf16`` or ``fp32``. In bf16 the model's weights are converted once (no casts per
         call, half the memory): about 1.9x the texts per second on a CPU with AVX-512 BF16,
         the same labels but for about 1 text in 1,000 near a tie, probabilities within about
-        0.005 of fp32 (bench/RESULTS.md)."""
+        0.005 of fp32 (bench/RESULTS.md).
+
+        ``runtime``: ``auto`` runs batches of a file on ONNX Runtime in fp32 on a CPU
+        (:meth:`use_onnx`); ``torch`` keeps everything on PyTorch."""
         import torch
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
@@ -126,6 +149,20 @@ class Predictor:
         self.max_length = int(max_length or self.meta.get("max_length") or min(limit, 512))
 
         self._torch = torch
+        if runtime not in RUNTIMES:
+            raise ConfigError(f"Unknown prediction runtime {runtime!r}.", hint="Use auto or torch.")
+        self._onnx: Any = None  # engine.onnx_runtime.OnnxClassifier once checked
+        self._onnx_tried = False  # found, or failed: not looked for again
+        self.runtime_note = "PyTorch"
+        """Where batches run and why (``PyTorch``, or ONNX Runtime and its check)."""
+        if runtime == "torch":
+            self.runtime_note = "PyTorch (asked for)"
+        elif self.precision != "fp32" or self.device != "cpu":
+            self.runtime_note = f"PyTorch ({self.precision} on {self.device})"
+        fp32_cpu = self.precision == "fp32" and self.device == "cpu"
+        self._onnx_allowed = runtime == "auto" and fp32_cpu
+        self.batch_tokens = FP32_CPU_BATCH_TOKENS if fp32_cpu else BATCH_TOKENS
+        """Padded tokens per forward pass (a guess from the texts' characters)."""
 
     def _tokens(self, text: str) -> int:
         """A generous guess of a text's tokens (English runs about 4 characters a token)."""
@@ -135,10 +172,62 @@ class Predictor:
     def source(self) -> ModelSource:
         return ModelSource(str(self.path), self.path, "local")
 
+    @property
+    def runtime(self) -> str:
+        """``onnx`` when batches run on ONNX Runtime, else ``torch``."""
+        return "onnx" if self._onnx is not None else "torch"
+
+    def use_onnx(self, texts: Sequence[str] = (), *, build: bool = True) -> bool:
+        """Run batches on ONNX Runtime from now on, if it reproduces PyTorch here.
+
+        Opens the model folder's cached ONNX file, or with ``build`` exports it first (once
+        per model folder, a few seconds to a minute). Checked on a probe of ``texts`` (the
+        texts about to be predicted) before use. Only in fp32 on a CPU with ``runtime``
+        ``auto``; tried once per ``Predictor``. False (and PyTorch stays) on any problem,
+        the reason in ``runtime_note``."""
+        if self._onnx is not None or not self._onnx_allowed:
+            return self._onnx is not None
+        if self._onnx_tried:
+            return False
+        from engine.onnx_runtime import load_or_build
+
+        clipped = clip_texts([t for t in texts if isinstance(t, str)], self.max_length)
+        self._onnx, note = load_or_build(
+            self.path, self.model, self.tokenizer, clipped,
+            max_length=self.max_length, threads=self._torch.get_num_threads(), build=build,
+        )  # fmt: skip
+        if self._onnx is not None or build:
+            self._onnx_tried = True
+            self.runtime_note = note if self._onnx is not None else f"PyTorch ({note})"
+        return self._onnx is not None
+
+    def _onnx_probabilities(self, texts: list[str]) -> Any:
+        """ONNX Runtime's probabilities, or ``None`` after a failure (which also moves
+        every later batch back to PyTorch)."""
+        from engine.onnx_export import softmax
+
+        enc = self.tokenizer(
+            texts, truncation=True, max_length=self.max_length, padding=True, return_tensors="np"
+        )
+        try:
+            return softmax(self._onnx.logits(dict(enc)).astype("float64"))
+        except Exception as exc:  # noqa: BLE001 - PyTorch is the fallback
+            from engine.onnx_export import first_line
+
+            self._onnx = None
+            self.runtime_note = f"PyTorch (ONNX Runtime failed: {first_line(exc)})"
+            return None
+
     def _probabilities(self, texts: Sequence[str]) -> Any:
         torch = self._torch
+        texts = clip_texts(texts, self.max_length)
+        # ONNX Runtime for batches; one text stays on PyTorch's single thread (as fast)
+        if self._onnx is not None and len(texts) > 1:
+            probs = self._onnx_probabilities(texts)
+            if probs is not None:
+                return probs
         enc = self.tokenizer(
-            clip_texts(texts, self.max_length),
+            texts,
             truncation=True,
             max_length=self.max_length,
             padding=True,
@@ -150,7 +239,11 @@ class Predictor:
         # The setting belongs to this thread (OpenMP), so a run training in another thread
         # keeps its threads.
         threads = torch.get_num_threads()
-        small = self.device == "cpu" and enc["input_ids"].numel() <= SMALL_BATCH_TOKENS
+        small = (
+            self.device == "cpu"
+            and len(texts) <= 2
+            and enc["input_ids"].numel() <= SMALL_BATCH_TOKENS
+        )
         try:
             if small and threads > 1:
                 torch.set_num_threads(1)
@@ -172,18 +265,23 @@ class Predictor:
         """Predict each text; the order of the results follows ``texts``.
 
         Texts go in batches of similar length, of at most ``batch_size`` texts and about
-        ``BATCH_TOKENS`` tokens: many short texts at once (bigger matrix products run faster
-        per text), few long ones (memory stays bounded)."""
+        ``batch_tokens`` tokens: in bf16 and on a GPU many short texts at once (bigger
+        matrix products run faster per text), in fp32 on a CPU small batches that stay in
+        the cache; few long texts at once (memory stays bounded)."""
         if isinstance(texts, str):
             texts = [texts]
         texts = [t if isinstance(t, str) else "" if t is None else str(t) for t in texts]
+        if len(texts) >= ONNX_OPEN_TEXTS and not self._onnx_tried:
+            self.use_onnx(texts, build=False)  # the folder's ONNX file, if made before
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         results: list[Prediction | None] = [None] * len(texts)
         start = 0
         while start < len(order):
             size = min(batch_size, len(order) - start)
             # sorted by length, so a batch's last text is its longest
-            while size > 1 and size * self._tokens(texts[order[start + size - 1]]) > BATCH_TOKENS:
+            while (
+                size > 1 and size * self._tokens(texts[order[start + size - 1]]) > self.batch_tokens
+            ):
                 size //= 2
             idx = order[start : start + size]
             start += size
@@ -212,6 +310,10 @@ class Predictor:
 
         ds, column = read_texts(path, text_column)
         total = ds.num_rows
+        if total:
+            if progress and total >= ONNX_BUILD_ROWS:
+                progress(0, total)  # the ONNX file may take a minute to make first
+            self.use_onnx(ds[:1000][column], build=total >= ONNX_BUILD_ROWS)
         written = 0
         chunk = max(batch_size * 4, 1024)  # rows read, predicted and written at a time
         with csv_output(out) as writer:
@@ -266,7 +368,9 @@ def evaluate(
             hint=f"The model's labels are: {', '.join(predictor.labels[:10])}.",
         )
     index = {label: i for i, label in enumerate(predictor.labels)}
-    preds = predictor.predict(clean["text"], batch_size=batch_size)
+    texts = clean["text"]
+    predictor.use_onnx(texts[:1000], build=len(texts) >= ONNX_BUILD_ROWS)
+    preds = predictor.predict(texts, batch_size=batch_size)
     return classification_metrics(
         [index[g] for g in gold], [index[p.label] for p in preds], predictor.labels
     )

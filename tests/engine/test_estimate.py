@@ -44,7 +44,7 @@ def test_estimate_adds_up_the_run() -> None:
     assert (plan["total_steps"], plan["eval_steps"], plan["save_steps"]) == (39, 10, 10)
     estimate = estimate_run_seconds(
         0.5, plan, eval_rows=40, eval_seconds_per_row=0.01, startup_seconds=3.0,
-        checkpoint_seconds=2.0,
+        checkpoint_seconds=2.0, baseline_seconds=1.5, calibration_seconds=0.25,
     )  # fmt: skip
     # evaluations at 10, 20, 30, at the end (39), and the best model's final evaluation
     assert estimate.breakdown == pytest.approx(
@@ -53,10 +53,33 @@ def test_estimate_adds_up_the_run() -> None:
             "training": 39 * 0.5,
             "evaluation": 5 * 40 * 0.01,
             "checkpoints": (4 + FINAL_SAVE_SHARE) * 2.0,
+            "baseline": 1.5,
+            "calibration": 0.25,
         }
     )
     assert estimate.total == pytest.approx(sum(estimate.breakdown.values()))
     assert estimate.seconds_left == estimate.total
+
+
+def test_evaluations_are_sized_by_one_function(monkeypatch: pytest.MonkeyPatch) -> None:
+    """When evaluations during training read a capped sample and the last one the whole
+    set, changing ``evaluation_rows`` is all the estimate needs."""
+    import engine.estimate
+
+    plan = _plan(200, epochs=3, batch_size=16)  # 4 evaluations during training, then the final
+    assert (
+        engine.estimate.evaluation_rows(5000)
+        == engine.estimate.evaluation_rows(5000, final=True)
+        == 5000
+    )
+    monkeypatch.setattr(
+        engine.estimate,
+        "evaluation_rows",
+        lambda rows, final=False: rows if final else min(rows, 1000),
+    )
+    estimate = estimate_run_seconds(1.0, plan, eval_rows=5000, eval_seconds_per_row=0.001)
+    assert estimate.breakdown["evaluation"] == pytest.approx(4 * 1.0 + 5.0)
+    assert estimate.eval_seconds == pytest.approx(1.0)
 
 
 def test_refine_on_pace_keeps_the_estimate() -> None:
@@ -66,6 +89,19 @@ def test_refine_on_pace_keeps_the_estimate() -> None:
     on_pace = refine(estimate, 10, 10 * 1.0 + 1.0)
     assert on_pace.total == pytest.approx(estimate.total)
     assert on_pace.seconds_left == pytest.approx(estimate.total - 11.0)
+
+
+def test_refine_leaves_what_came_before_the_first_step() -> None:
+    estimate = estimate_run_seconds(
+        1.0, _plan(800, epochs=2), eval_rows=0, eval_seconds_per_row=0.0, startup_seconds=4.0,
+        baseline_seconds=3.0, calibration_seconds=1.0,
+    )  # fmt: skip
+    slow = refine(estimate, 30, 60.0)  # twice as slow: the rest, calibration included, too
+    assert slow.breakdown["startup"] == 4.0 and slow.breakdown["baseline"] == 3.0
+    assert slow.breakdown["calibration"] == pytest.approx(2.0)
+    left = (estimate.total - 7.0 - 30.0) * 2.0
+    assert slow.seconds_left == pytest.approx(left)
+    assert slow.total == pytest.approx(7.0 + 60.0 + left)
 
 
 def test_refine_follows_a_slower_run_more_with_each_step() -> None:
@@ -187,3 +223,43 @@ def test_importing_loads_no_heavy_library() -> None:
     )
     root = Path(__file__).resolve().parents[2]
     subprocess.run([sys.executable, "-c", code], cwd=root, check=True, timeout=60)
+
+
+def test_baseline_time_is_measured_on_a_sample_and_scaled(data: Path) -> None:
+    from engine import tasks
+    from engine.config import TrainConfig
+    from engine.estimate import measure_baseline_seconds
+
+    task = tasks.get("text-classification")
+    prepared = task.load_data(TrainConfig(data=str(data), seed=0))
+    seen: list[int] = []
+
+    class Spy:
+        def baseline(self, sample: Any, seed: int) -> dict[str, Any] | None:
+            seen.append(len(sample.train))
+            time.sleep(0.05)
+            return task.baseline(sample, seed)
+
+    n = len(prepared.train)
+    full = measure_baseline_seconds(Spy(), prepared, 0)
+    sampled = measure_baseline_seconds(Spy(), prepared, 0, sample_rows=n // 4)
+    assert seen == [n, n // 4]
+    assert full >= 0.05 and sampled >= 4 * 0.05  # scaled up by the rows left out
+
+    class Nothing:
+        def baseline(self, sample: Any, seed: int) -> None:
+            return None
+
+    class Broken:
+        def baseline(self, sample: Any, seed: int) -> None:
+            raise ValueError("one class")
+
+    assert measure_baseline_seconds(Nothing(), prepared, 0) == 0.0
+    assert measure_baseline_seconds(Broken(), prepared, 0) == 0.0
+
+
+def test_calibration_time_is_measured() -> None:
+    from engine.estimate import measure_calibration_seconds
+
+    assert measure_calibration_seconds(500, 3) > 0
+    assert measure_calibration_seconds(0, 3) == 0.0

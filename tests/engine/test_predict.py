@@ -75,7 +75,10 @@ def test_batches_follow_a_token_budget(
     monkeypatch.setattr(
         fp32, "_probabilities", lambda batch: sizes.append(len(batch)) or original(batch)
     )
-    monkeypatch.setattr(engine.predict, "BATCH_TOKENS", 40)
+    assert fp32.batch_tokens == engine.predict.FP32_CPU_BATCH_TOKENS
+    bf16 = Predictor(trained_run.run_dir, device="cpu", precision="bf16")
+    assert bf16.batch_tokens == engine.predict.BATCH_TOKENS
+    monkeypatch.setattr(fp32, "batch_tokens", 40)
     batched = fp32.predict(texts)
     assert sum(sizes) == len(texts) and max(sizes) > 1 and len(sizes) > 2  # split by length
     one_by_one = [fp32.predict(t)[0] for t in texts]
@@ -94,7 +97,8 @@ def test_one_text_runs_on_one_thread_and_leaves_the_setting(predictor: Predictor
     try:
         predictor.predict("good film")
         predictor.predict(["good film " * 20] * 64)
-        assert seen == [1, 2] and torch.get_num_threads() == 2
+        predictor.predict(["good film", "awful", "bad", "good"])  # small, but a batch
+        assert seen[:2] == [1, 2] and set(seen[2:]) == {2} and torch.get_num_threads() == 2
     finally:
         hook.remove()
         torch.set_num_threads(before)

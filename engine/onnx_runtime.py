@@ -1,0 +1,217 @@
+"""ONNX Runtime for predicting many texts in fp32, with PyTorch as the fallback.
+
+On a CPU without native bf16 (most laptops) prediction runs in fp32, where ONNX Runtime
+ran the starter model's small batches of short texts at 1.1-1.2x PyTorch's texts per
+CPU-second (2 threads and 1; bench/RESULTS.md, section 11). So ``engine.predict`` hands a
+file's batches to it, and keeps PyTorch for one text and for everything that needs
+gradients (explanations). The gain is modest, so ONNX Runtime stays optional: without it
+(or with anything wrong) prediction runs on PyTorch.
+
+The ONNX file is made once per model folder, on its first large file prediction, with
+``engine.onnx_export`` (the same exporter as ``export``), and cached in the folder as
+``strop-predict.onnx`` beside a stamp of the weights it came from. A new save of the model
+replaces the folder (and with it the file); a stamp that no longer matches the weights
+makes it stale. Every time a session opens, ONNX Runtime must reproduce PyTorch's
+probabilities on a probe of real texts within ``PREDICT_TOLERANCE`` and the same labels,
+or it is not used. Nothing here raises: a problem is a reason, and prediction stays on
+PyTorch.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+#: the cached file and its stamp, in the model folder (``export`` leaves them out)
+CACHE_FILE = "strop-predict.onnx"
+STAMP_FILE = "strop-predict.json"
+CACHE_FILES = (CACHE_FILE, STAMP_FILE)
+#: the largest difference in any probability ONNX Runtime may show against PyTorch
+PREDICT_TOLERANCE = 1e-5
+#: probe texts checked against PyTorch when a session opens (a few padded batches)
+PROBE_TEXTS = 32
+#: files the model's numbers come from: the stamp holds their sizes and modification times
+_WEIGHT_FILES = ("config.json", "model.safetensors", "model.safetensors.index.json")
+
+
+def runtime_missing() -> str | None:
+    """Why ONNX Runtime cannot run here (``None``: it can)."""
+    try:
+        import onnxruntime  # noqa: F401
+    except ImportError as exc:
+        return f"onnxruntime is not installed ({exc})"
+    return None
+
+
+def weights_stamp(model_dir: Path) -> dict[str, list[int]]:
+    """Sizes and modification times of the files the model's numbers come from."""
+    stamp: dict[str, list[int]] = {}
+    for path in [model_dir / n for n in _WEIGHT_FILES] + sorted(model_dir.glob("*.safetensors")):
+        if path.is_file():
+            st = path.stat()
+            stamp[path.name] = [int(st.st_size), int(st.st_mtime_ns)]
+    return stamp
+
+
+def _stamp_matches(model_dir: Path) -> bool:
+    try:
+        saved = json.loads((model_dir / STAMP_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return bool(saved.get("weights") == weights_stamp(model_dir))
+
+
+@dataclass
+class OnnxClassifier:
+    """An ONNX Runtime session over a classifier that takes a tokenizer's outputs."""
+
+    session: Any
+    inputs: list[str]
+    path: Path
+
+    def logits(self, encoding: dict[str, Any]) -> Any:
+        """Logits (numpy, fp32) of a tokenizer's numpy ``encoding``."""
+        import numpy as np
+
+        feed = {n: np.asarray(encoding[n], dtype=np.int64) for n in self.inputs}
+        return self.session.run(["logits"], feed)[0]
+
+
+def open_session(path: Path, threads: int) -> OnnxClassifier:
+    """An ONNX Runtime session on ``threads`` CPU threads. Threads that wait sleep instead
+    of spinning, for the reason ``engine/__init__.py`` sets ``OMP_WAIT_POLICY``: on a busy
+    machine a spinning team stalls every other thread."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.log_severity_level = 3
+    options.intra_op_num_threads = max(1, threads)
+    options.inter_op_num_threads = 1
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    return OnnxClassifier(session, [i.name for i in session.get_inputs()], path)
+
+
+def probe_texts(texts: Sequence[str], count: int = PROBE_TEXTS) -> list[str]:
+    """Up to ``count`` texts spread from the shortest to the longest (padding differs
+    most between them), plus a fixed pair so an empty file still probes something."""
+    pool = sorted({t for t in texts if isinstance(t, str)}, key=len)
+    if len(pool) > count:
+        pool = [pool[round(i * (len(pool) - 1) / (count - 1))] for i in range(count)]
+    return [*pool, "An example sentence to check the model with.", "Short."]
+
+
+def check(
+    classifier: OnnxClassifier,
+    model: Any,
+    tokenizer: Any,
+    texts: Sequence[str],
+    max_length: int,
+    tolerance: float = PREDICT_TOLERANCE,
+) -> float:
+    """The largest probability difference between ONNX Runtime and PyTorch over ``texts``
+    in padded batches of 8; raises ``ValueError`` past ``tolerance`` or on another label."""
+    import numpy as np
+    import torch
+
+    from engine.onnx_export import softmax
+
+    worst = 0.0
+    for start in range(0, len(texts), 8):
+        enc = tokenizer(
+            list(texts[start : start + 8]),
+            truncation=True,
+            max_length=max_length,
+            padding=True,
+            return_tensors="pt",
+        )
+        with torch.inference_mode():
+            reference = softmax(model(**enc).logits.float().numpy())
+        got = softmax(classifier.logits({k: v.numpy() for k, v in enc.items()}))
+        worst = max(worst, float(np.abs(got - reference).max()))
+        if not worst <= tolerance or (got.argmax(-1) != reference.argmax(-1)).any():
+            raise ValueError(
+                f"ONNX Runtime differs from PyTorch by {worst:.1e} (limit {tolerance:.0e})"
+            )
+    return worst
+
+
+def load_or_build(
+    model_dir: Path,
+    model: Any,
+    tokenizer: Any,
+    texts: Sequence[str],
+    *,
+    max_length: int,
+    threads: int,
+    build: bool,
+) -> tuple[OnnxClassifier | None, str]:
+    """The model folder's checked ONNX Runtime session, exporting the file first when
+    ``build`` and there is none (or a stale one). ``(None, why)`` when ONNX Runtime is not
+    to be used: not installed, no file and ``build`` false, or any failure."""
+    missing = runtime_missing()
+    if missing:
+        return None, missing
+    path = model_dir / CACHE_FILE
+    fresh = path.is_file() and _stamp_matches(model_dir)
+    if not fresh and not build:
+        return None, "no ONNX file made for this model yet"
+    probe = probe_texts(texts)
+    try:
+        if not fresh:
+            _build(model_dir, model, tokenizer, probe, max_length)
+        classifier = open_session(path, threads)
+        diff = check(classifier, model, tokenizer, probe, max_length)
+    except Exception as exc:  # noqa: BLE001 - any problem leaves prediction on PyTorch
+        from engine.onnx_export import first_line
+
+        return None, f"ONNX Runtime not used: {first_line(exc)}"
+    return classifier, f"ONNX Runtime (within {diff:.1e} of PyTorch on {len(probe)} texts)"
+
+
+def _build(model_dir: Path, model: Any, tokenizer: Any, probe: list[str], max_length: int) -> None:
+    """Export into a ``.tmp`` name (invisible to ``export``), then move it into place with
+    its stamp; raises on any failure, leaving no file behind."""
+    import onnxruntime
+
+    from engine.onnx_export import export_text_model, remove_onnx
+
+    remove_cache(model_dir)
+    staged = model_dir / (CACHE_FILE + ".tmp")
+    outcome = export_text_model(
+        model, tokenizer, staged, probe, max_length=max_length, tolerance=PREDICT_TOLERANCE
+    )
+    if outcome.status != "verified" or outcome.path is None:
+        remove_onnx(staged)
+        raise RuntimeError(outcome.message)
+    if staged.with_name(staged.name + ".data").exists():
+        # the file names its external data, so it cannot be renamed: models over 1.8 GB
+        # (the exporter's limit for one file) stay on PyTorch
+        remove_onnx(staged)
+        raise RuntimeError("the model is too large for one ONNX file")
+    try:
+        os.replace(staged, model_dir / CACHE_FILE)
+        stamp = {
+            "weights": weights_stamp(model_dir),
+            "onnxruntime": onnxruntime.__version__,
+            "max_abs_diff": outcome.max_abs_diff,
+        }
+        (model_dir / STAMP_FILE).write_text(json.dumps(stamp, indent=2), encoding="utf-8")
+    except OSError:
+        remove_cache(model_dir)
+        raise
+    log.info("ONNX file for prediction made in %s (%s)", model_dir, outcome.message)
+
+
+def remove_cache(model_dir: Path) -> None:
+    """Remove the cached ONNX file and its stamp."""
+    for name in CACHE_FILES:
+        (model_dir / name).unlink(missing_ok=True)

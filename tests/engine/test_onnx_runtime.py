@@ -1,0 +1,183 @@
+"""ONNX Runtime for file prediction: same predictions as PyTorch, cached per model folder,
+PyTorch whenever anything is wrong."""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from engine import onnx_runtime, predict
+from engine.onnx_runtime import CACHE_FILE, STAMP_FILE
+from engine.predict import Predictor
+from tests.engine.conftest import TrainedRun
+
+pytest.importorskip("onnxruntime")
+pytest.importorskip("onnxscript")
+
+TEXTS = [
+    "the food was not great but the service was excellent and nice",
+    "awful",
+    "good film",
+    "",
+    "bad bad bad",
+    "excellent service",
+] * 6
+
+
+@pytest.fixture
+def model_dir(trained_run: TrainedRun, tmp_path: Path) -> Path:
+    """A copy of the trained model: the tests write the ONNX file into it."""
+    return Path(shutil.copytree(trained_run.run_dir / "model", tmp_path / "model"))
+
+
+def write_texts(path: Path, texts: list[str]) -> Path:
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["text"])
+        writer.writerows([t] for t in texts)
+    return path
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_a_file_on_onnx_runtime_predicts_what_pytorch_predicts(
+    model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(predict, "ONNX_BUILD_ROWS", 10)
+    source = write_texts(tmp_path / "in.csv", TEXTS)
+    reference = Predictor(model_dir, device="cpu", precision="fp32", runtime="torch")
+    fast = Predictor(model_dir, device="cpu", precision="fp32")
+    assert fast.runtime == "torch"  # nothing made yet
+    reference.predict_file(source, tmp_path / "torch.csv")
+    fast.predict_file(source, tmp_path / "onnx.csv")
+    assert fast.runtime == "onnx", fast.runtime_note
+    assert "ONNX Runtime" in fast.runtime_note
+    assert (model_dir / CACHE_FILE).is_file() and (model_dir / STAMP_FILE).is_file()
+    assert reference.runtime == "torch" and not reference.use_onnx(TEXTS)
+
+    want, got = read_rows(tmp_path / "torch.csv"), read_rows(tmp_path / "onnx.csv")
+    assert [r["label"] for r in got] == [r["label"] for r in want]
+    for a, b in zip(want, got, strict=True):
+        for key in ("p_negative", "p_positive"):
+            assert abs(float(a[key]) - float(b[key])) <= 2e-6  # 6 decimals written
+    # unrounded: probabilities within 1e-5 of PyTorch's, the same labels
+    for a, b in zip(reference.predict(TEXTS), fast.predict(TEXTS), strict=True):
+        assert a.label == b.label
+        assert max(abs(a.scores[k] - b.scores[k]) for k in a.scores) <= 1e-5
+
+
+def test_the_file_is_made_once_then_reused(
+    model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(predict, "ONNX_BUILD_ROWS", 10)
+    source = write_texts(tmp_path / "in.csv", TEXTS)
+    Predictor(model_dir, device="cpu", precision="fp32").predict_file(source, tmp_path / "a.csv")
+    made = (model_dir / CACHE_FILE).stat().st_mtime_ns
+
+    def no_export(*args: object, **kwargs: object) -> None:
+        raise AssertionError("exported again")
+
+    monkeypatch.setattr("engine.onnx_export.export_text_model", no_export)
+    again = Predictor(model_dir, device="cpu", precision="fp32")
+    again.predict_file(source, tmp_path / "b.csv")
+    assert again.runtime == "onnx" and (model_dir / CACHE_FILE).stat().st_mtime_ns == made
+    # a plain list of many texts opens the file made before, without building one
+    monkeypatch.setattr(predict, "ONNX_OPEN_TEXTS", 8)
+    listed = Predictor(model_dir, device="cpu", precision="fp32")
+    listed.predict(TEXTS)
+    assert listed.runtime == "onnx"
+
+
+def test_a_small_file_does_not_make_the_file(model_dir: Path, tmp_path: Path) -> None:
+    source = write_texts(tmp_path / "in.csv", TEXTS)  # far below ONNX_BUILD_ROWS
+    p = Predictor(model_dir, device="cpu", precision="fp32")
+    assert p.predict_file(source, tmp_path / "out.csv") == len(TEXTS)
+    assert p.runtime == "torch" and not (model_dir / CACHE_FILE).exists()
+
+
+def test_new_weights_make_the_file_stale(model_dir: Path) -> None:
+    p = Predictor(model_dir, device="cpu", precision="fp32")
+    assert p.use_onnx(TEXTS, build=True)
+    weights = model_dir / "model.safetensors"
+    st = weights.stat()
+    os.utime(weights, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    fresh = Predictor(model_dir, device="cpu", precision="fp32")
+    assert not fresh.use_onnx(TEXTS, build=False) and fresh.runtime == "torch"
+    assert fresh.use_onnx(TEXTS, build=True) and fresh.runtime == "onnx"
+
+
+def test_without_onnxruntime_prediction_stays_on_pytorch(
+    model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(predict, "ONNX_BUILD_ROWS", 10)
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)  # import fails as if not installed
+    source = write_texts(tmp_path / "in.csv", TEXTS)
+    p = Predictor(model_dir, device="cpu", precision="fp32")
+    assert p.predict_file(source, tmp_path / "out.csv") == len(TEXTS)
+    assert p.runtime == "torch" and "onnxruntime is not installed" in p.runtime_note
+    assert not (model_dir / CACHE_FILE).exists()
+    rows = read_rows(tmp_path / "out.csv")
+    assert [r["label"] for r in rows] == [x.label for x in p.predict(TEXTS)]
+
+
+def test_a_session_that_disagrees_with_pytorch_is_not_used(
+    model_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = onnx_runtime.OnnxClassifier.logits
+
+    def off(self: onnx_runtime.OnnxClassifier, encoding: dict[str, object]) -> object:
+        return real(self, encoding) * 1.5  # sharper: every probability moves
+
+    monkeypatch.setattr(onnx_runtime.OnnxClassifier, "logits", off)
+    p = Predictor(model_dir, device="cpu", precision="fp32")
+    assert not p.use_onnx(TEXTS) and p.runtime == "torch"
+    assert "differs from PyTorch" in p.runtime_note
+    assert not p.use_onnx(TEXTS)  # tried once per predictor
+
+
+def test_a_failure_while_predicting_falls_back_to_pytorch(
+    model_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    p = Predictor(model_dir, device="cpu", precision="fp32")
+    reference = Predictor(model_dir, device="cpu", precision="fp32", runtime="torch")
+    expected = [x.label for x in reference.predict(TEXTS)]
+    assert p.use_onnx(TEXTS)
+
+    def broken(self: onnx_runtime.OnnxClassifier, encoding: dict[str, object]) -> object:
+        raise RuntimeError("session died")
+
+    monkeypatch.setattr(onnx_runtime.OnnxClassifier, "logits", broken)
+    assert [x.label for x in p.predict(TEXTS)] == expected
+    assert p.runtime == "torch" and "session died" in p.runtime_note
+
+
+def test_only_fp32_on_a_cpu_and_never_when_asked_for_pytorch(model_dir: Path) -> None:
+    assert not Predictor(model_dir, device="cpu", precision="bf16").use_onnx(TEXTS)
+    assert not Predictor(model_dir, device="cpu", runtime="torch").use_onnx(TEXTS)
+    assert not (model_dir / CACHE_FILE).exists()
+
+
+def test_probe_texts_span_the_lengths() -> None:
+    texts = [("x" * n) for n in range(1, 101)]
+    probe = onnx_runtime.probe_texts(texts, count=5)
+    assert [len(t) for t in probe[:5]] == [1, 26, 51, 75, 100]  # round(49.5) == 50: index 50
+    assert len(onnx_runtime.probe_texts([])) == 2  # the fixed pair still probes
+
+
+def test_an_export_leaves_the_cached_file_behind(trained_run: TrainedRun, tmp_path: Path) -> None:
+    from engine.export import export_run
+
+    run = Path(shutil.copytree(trained_run.run_dir, tmp_path / "run"))
+    for name in onnx_runtime.CACHE_FILES:
+        (run / "model" / name).write_text("cached", encoding="utf-8")
+    result = export_run(run, tmp_path / "out", onnx=False)
+    assert not any((result.path / name).exists() for name in onnx_runtime.CACHE_FILES)
+    assert (result.path / "model.safetensors").is_file()
