@@ -61,6 +61,8 @@ def trained(ner_model: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[s
         code = main(
             ["train", "--data", str(data), "--model", str(ner_model), "--output", str(run),
              "--epochs", "8", "--batch-size", "8", "--learning-rate", "5e-3", "--device", "cpu",
+             # every weight: the tiny model's embeddings are random, not pre-trained
+             "--strategy", "full",
              "--precision", "fp32", "--seed", "3", "--quiet"]
         )  # fmt: skip
     assert code == 0
@@ -260,8 +262,29 @@ def test_token_defaults_are_valid_settings_and_fill_an_auto_learning_rate(tmp_pa
     task = tasks.get("token-classification")
     data = write_conll(tmp_path / "x.conll", 4, 0)
     config = TrainConfig(data=str(data), **task.defaults()).validate()
-    assert config.batch_size == 32 and config.epochs == 5
+    assert (config.batch_size, config.epochs, config.strategy) == (16, 2.5, "top-layers:4")
+    assert task.resolve_defaults(config).learning_rate == 3e-4
     auto = task.resolve_defaults(TrainConfig(data=str(data), strategy="head"))
     assert auto.learning_rate == 1e-3
     given = task.resolve_defaults(TrainConfig(data=str(data), learning_rate=2e-5))
     assert given.learning_rate == 2e-5
+
+
+def test_default_top_layers_on_a_shallower_model_trains_every_layer(ner_model: Path) -> None:
+    """The default names four layers; a 2-layer model trains both, embeddings frozen, where
+    the shared strategy code would refuse."""
+    from transformers import AutoModelForTokenClassification
+
+    from engine.config import Strategy
+    from engine.errors import ConfigError
+    from engine.models import apply_strategy
+
+    task = tasks.get("token-classification")
+    model = AutoModelForTokenClassification.from_pretrained(str(ner_model), num_labels=5)
+    with pytest.raises(ConfigError):
+        apply_strategy(model, Strategy("top-layers", 4))
+    trainable, total = task.apply_strategy(model, Strategy("top-layers", 4))
+    assert (trainable, total) == apply_strategy(model, Strategy("top-layers", 2))
+    assert 0 < trainable < total
+    assert not model.base_model.embeddings.word_embeddings.weight.requires_grad
+    assert all(p.requires_grad for p in model.base_model.encoder.parameters())
