@@ -47,9 +47,9 @@ def default_image_epochs(num_train: int) -> float:
 
     Why a rule and not a number: the shared 3 epochs give 250 photos only 24 steps, too few
     to fit the top stages (see ``resolve_defaults``), while 8 epochs of a 5,000-photo folder
-    would take over an hour on a 2-core laptop. With the rule, a run reads about 2,000 images
-    up to 2,000 photos and each photo once above: 250 photos take about 2 minutes of two
-    cores, 5,000 about 6 (bf16; roughly twice that in fp32)."""
+    would read 40,000 images. With the rule a run reads about 2,000 images up to 2,000 photos
+    and each photo once above: 240 photos measured 150 CPU seconds in bf16 (about 1.5
+    minutes on two idle cores; fp32 about 1.9x), and 5,000 photos read 2.6x as many."""
     low, high = IMAGE_EPOCH_RANGE
     epochs = round(2 * IMAGE_TARGET_PASSES / max(1, num_train)) / 2
     return float(min(high, max(low, epochs)))
@@ -141,11 +141,13 @@ class ImageClassification(LabelPerExample):
 
         Measured (``bench/image_pairs.py``, bench/RESULTS.md section 8) on flowers5 pairs,
         240 training / 80 validation photos, best checkpoint kept, bf16 on an AVX-512 BF16
-        CPU, one thread: roses/tulips, the hardest pair, head at 1e-2 for 3 epochs 90.0%
-        (63 CPU s); top-layers:2 at 1e-3 for 8 epochs 92.5% (152 CPU s, 92.5% already after
-        one epoch); full at 1e-4 86.25/88.75/91.25/90.0% after epochs 1-4 of 8 (2.5x the CPU
-        time of top-layers:2 per step); full at 5e-4 for 10 epochs 55-59% after two.
-        Frozen BatchNorm (``apply_strategy``) holds for the top stages as for full."""
+        CPU, one thread. This default (top-layers:2 at 1e-3, 8 epochs, 64 steps): roses/tulips
+        92.5% (the old default, head at 1e-2 for 3 epochs: 90.0%), daisy/dandelion 97.5%
+        (old: 95.0%), sunflowers/tulips 97.5%, dandelion/sunflowers 95.0%, 147-152 CPU
+        seconds each (about 1.5 minutes on two idle cores; the old default 63). In fp32
+        roses/tulips gave 91.25% (early-stopped after 40 steps, 178 CPU s). Rejected: full at
+        1e-4 (86-91% after 4 of 8 epochs, 2.5x the CPU time per step), full at 5e-4 for 10
+        epochs (55-59% after two), top-layers:2 at 5e-4 (daisy/dandelion 91.25%)."""
         from engine.config import Strategy, TrainConfig
 
         changes: dict[str, Any] = {}
@@ -305,15 +307,17 @@ class ImageClassification(LabelPerExample):
         """The image strategy, with every BatchNorm layer kept in inference mode (its scale
         and shift still train where the strategy trains them).
 
-        Why: a Strop run is short (a 3-epoch run on 250 images is 24 steps). In training mode
+        Why: a Strop run is short (a default run on 250 images is 64 steps). In training mode
         BatchNorm normalises by each batch's statistics while its running statistics, which
-        evaluation and prediction use, follow at momentum 0.01: after 24 steps they are still
-        mostly ImageNet's, so the validation model is not the one that was trained. Measured on
+        evaluation and prediction use, follow at momentum 0.01: after 64 steps they are still
+        half ImageNet's, so the validation model is not the one that was trained. Measured on
         daisy vs dandelion (flowers5, strategy full at 5e-4, 24 steps): 86.25% validation
         accuracy with BatchNorm in training mode (training loss 0.07, wrong predictions near
         0.6), 92.5% with it kept in inference mode. Keras's transfer-learning guide gives the
         same advice. Frozen layers would otherwise also overwrite their pre-trained
-        statistics."""
+        statistics. For the default top-layers:2 run (64 steps) training mode was mixed:
+        roses/tulips 95.0% (92.5% kept), daisy/dandelion 93.75% (97.5% kept), so it stays
+        kept (``bench/image_pairs.py --batchnorm-train`` measures it)."""
         import torch
 
         from engine.image_model import apply_image_strategy
