@@ -143,8 +143,8 @@ class ImageClassification(LabelPerExample):
         240 training / 80 validation photos, best checkpoint kept, bf16 on an AVX-512 BF16
         CPU, one thread. This default (top-layers:2 at 1e-3, 8 epochs, 64 steps): roses/tulips
         92.5% (the old default, head at 1e-2 for 3 epochs: 90.0%), daisy/dandelion 97.5%
-        (old: 95.0%), sunflowers/tulips 97.5%, dandelion/sunflowers 95.0%, 147-152 CPU
-        seconds each (about 1.5 minutes on two idle cores; the old default 63). In fp32
+        (old: 95.0%), sunflowers/tulips and daisy/roses 97.5%, dandelion/sunflowers 95.0%;
+        137-152 CPU seconds each (about 1.5 minutes on two idle cores; old default 63). In fp32
         roses/tulips gave 91.25% (early-stopped after 40 steps, 178 CPU s). Rejected: full at
         1e-4 (86-91% after 4 of 8 epochs, 2.5x the CPU time per step), full at 5e-4 for 10
         epochs (55-59% after two), top-layers:2 at 5e-4 (daisy/dandelion 91.25%)."""
