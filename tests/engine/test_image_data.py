@@ -215,6 +215,29 @@ def test_dataset_batches_skip_bad_files_and_pickle(tmp_path: Path) -> None:
     assert float(val[0]["pixel_values"].min()) >= -1.0 - 1e-6
 
 
+def test_large_jpegs_decode_at_a_reduced_scale_that_keeps_the_needed_detail(
+    tmp_path: Path,
+) -> None:
+    from PIL import Image
+
+    from engine.image_data import build_transform
+
+    big = tmp_path / "big.jpg"
+    Image.new("RGB", (1200, 900), (200, 120, 40)).save(big, quality=90)
+    train_side = build_transform(PREP, train=True).min_source_side
+    eval_side = build_transform(PREP, train=False).min_source_side
+    assert train_side == 74 and eval_side == 37  # 32 px: smallest crop 0.433 x side; 32 / 0.875
+    reduced = open_rgb(big, min_side=train_side)
+    assert reduced.size == (150, 113)  # 1/8 scale, both sides still >= 74
+    assert open_rgb(big, min_side=200).size == (300, 225)  # 1/4: 1/8 would be under 200
+    assert open_rgb(big).size == (1200, 900)
+    png = _image(tmp_path / "big.png", (1, 2, 3), size=(400, 300))
+    assert open_rgb(png, min_side=37).size == (400, 300)  # only JPEGs have a reduced scale
+    for train in (True, False):
+        item = ImageDataset([(str(big), 0)], PREP, train=train)[0]
+        assert tuple(item["pixel_values"].shape) == (3, 32, 32)
+
+
 @pytest.mark.timeout(120)
 def test_spawned_workers(tmp_path: Path) -> None:
     root = make_folder(tmp_path / "data", {"a": 4, "b": 4})

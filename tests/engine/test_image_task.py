@@ -217,20 +217,45 @@ def test_stop_with_spawned_workers_then_resume(run: dict[str, Path], tmp_path: P
 
 
 # ----- settings ------------------------------------------------------------------------------
-def test_image_defaults_replace_the_text_ones() -> None:
+def test_image_defaults_replace_the_text_ones(tmp_path: Path) -> None:
     from engine.config import TrainConfig
+    from engine.tasks.image_classification import (
+        IMAGE_DEFAULT_STRATEGY,
+        IMAGE_LEARNING_RATES,
+        default_image_epochs,
+    )
 
     task = tasks.get("image-classification")
-    default = task.resolve_defaults(TrainConfig(data="x", device="cpu"))
-    assert default.strategy == "head" and default.learning_rate == 1e-2
+    data = str(_images(tmp_path / "data", 10))  # 20 images, 18 of them training ones
+    default = task.resolve_defaults(TrainConfig(data=data, device="cpu"))
+    assert default.strategy == IMAGE_DEFAULT_STRATEGY == "top-layers:2"
+    assert default.learning_rate == IMAGE_LEARNING_RATES["top-layers"] == 1e-3
+    assert default.epochs == default_image_epochs(18) == 8.0
     assert default.model == "starter-image"  # resolve_model: the converted EfficientNet-Lite0
     assert default.dataloader_workers == 0  # on a CPU the cores train
-    top = task.resolve_defaults(TrainConfig(data="x", device="cpu", strategy="top-layers:2"))
-    assert top.strategy == "top-layers:2" and top.learning_rate == 1e-3
+    head = task.resolve_defaults(TrainConfig(data=data, device="cpu", strategy="head"))
+    assert head.strategy == "head" and head.learning_rate == 1e-2
     mine = task.resolve_defaults(
-        TrainConfig(data="x", device="cpu", strategy="full", learning_rate=1e-5)
+        TrainConfig(data=data, device="cpu", strategy="full", learning_rate=1e-5, epochs=2)
     )
-    assert mine.strategy == "full" and mine.learning_rate == 1e-5
+    assert (mine.strategy, mine.learning_rate, mine.epochs) == ("full", 1e-5, 2)
+    capped = task.resolve_defaults(TrainConfig(data=data, device="cpu", max_steps=5))
+    assert capped.epochs == 3.0 and capped.max_steps == 5  # the person's step cap decides
+    unreadable = task.resolve_defaults(TrainConfig(data=str(tmp_path / "missing"), device="cpu"))
+    assert unreadable.epochs == 3.0  # the run itself reports the missing folder
+
+
+def test_default_epochs_give_small_folders_steps_and_large_ones_one_epoch() -> None:
+    from engine.tasks.image_classification import default_image_epochs
+
+    assert default_image_epochs(240) == 8.0  # the issue's ~250 photos: 64 steps of 32
+    assert default_image_epochs(500) == 4.0
+    assert default_image_epochs(1000) == 2.0
+    assert default_image_epochs(5000) == default_image_epochs(50000) == 1.0
+    sizes = [100, 300, 700, 1500, 2500, 8000]
+    assert [default_image_epochs(n) for n in sizes] == sorted(
+        (default_image_epochs(n) for n in sizes), reverse=True
+    )
 
 
 def test_head_strategy_keeps_frozen_batchnorm_statistics(run: dict[str, Path]) -> None:
