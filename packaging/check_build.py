@@ -33,6 +33,7 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -277,9 +278,44 @@ def write_image_folder(root: Path, per_class: int = 8) -> Path:
     return root
 
 
-def check_task_training(checks: Checks, cli: Path, app: Path, env: dict[str, str]) -> None:
+def background_failures(log_text: str) -> list[str]:
+    """The window's background tasks that failed with anything but Strop's own errors (which
+    the window shows as messages): ``name: Type: message`` from a ``--debug`` log."""
+    records = re.split(r"\n(?=\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)", log_text)
+    found = []
+    for record in records:
+        match = re.search(r"gui\.worker: task (\S+) failed", record)
+        last = record.strip().splitlines()[-1] if record.strip() else ""
+        if match and not last.startswith("engine.errors."):
+            found.append(f"{match.group(1)}: {last}")
+    return found
+
+
+def check_window_opens(
+    checks: Checks, exe: Path, env: dict[str, str], task: str, data: Path
+) -> None:
+    """Open ``data`` in the window (``--dataset``, offscreen, debug log) and let its background
+    work run (preview, report, the run estimate): a failure there shows in no exit status."""
+    home = Path(env["STROP_HOME"]) / f"window-{task}"
+    run_env = dict(env, STROP_HOME=str(home), QT_QPA_PLATFORM="offscreen",
+                   STROP_QUIT_AFTER_MS="40000")  # fmt: skip
+    rc, output, seconds = _run([str(exe), "--debug", "--dataset", str(data)], run_env, 300)
+    log = home / "logs" / "strop.log"
+    failures = background_failures(log.read_text(encoding="utf-8") if log.is_file() else "")
+    checks.record(
+        f"window opens {task} data",
+        rc == 0 and log.is_file() and not failures,
+        f"exit status {rc} after {seconds:.0f} s; "
+        + ("; ".join(failures)[:600] if failures else "no background task failed"),
+    )
+
+
+def check_task_training(
+    checks: Checks, exe: Path, cli: Path, app: Path, env: dict[str, str]
+) -> None:
     """Train each task a few steps with the built app's CLI from its bundled starter (the image
-    starter ships converted), then predict and export with the model it made."""
+    starter ships converted), then predict and export with the model it made; first the
+    window opens the same data."""
     home = Path(env["STROP_HOME"])
     samples = sorted(app.rglob("sentiment_sentences.csv"))
     if not checks.record(
@@ -311,6 +347,7 @@ def check_task_training(checks: Checks, cli: Path, app: Path, env: dict[str, str
     extra = {"image-classification": ["--dataloader-workers", "2"]}
     for task in TASKS:
         data, steps, inputs, looks_right = cases[task]
+        check_window_opens(checks, exe, env, task, data)
         run = home / f"check-{task}"
         rc, output, seconds = _run(
             [str(cli), "train", "--data", str(data), "--task", task, "--max-steps", str(steps),
@@ -533,7 +570,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         if not args.skip_training:
             check_window_training(checks, exe, app, env)  # skipped where it cannot run
-            check_task_training(checks, cli_executable(args.dist), app, env)
+            check_task_training(checks, exe, cli_executable(args.dist), app, env)
     finally:
         if args.keep:
             print(f"STROP_HOME kept: {home}")
