@@ -165,3 +165,22 @@ def test_check_bundle_passes_a_complete_tree(tmp_path: Path) -> None:
     check_build.check_bundle(checks, tmp_path / "Strop")
     assert checks.ok, checks.results
     assert "3.8e-06" in checks.results[0]["detail"]
+
+
+def test_background_failures_skip_stroperrors() -> None:
+    """A DatasetError is the window's message to the person; anything else is a bug."""
+    log = (
+        "2026-12-01 18:46:36,520 DEBUG   Dummy-3 gui.worker: task check_language failed\n"
+        "Traceback (most recent call last):\n"
+        '  File "engine/tables.py", line 144, in file_format\n'
+        "engine.errors.DatasetError: /tmp/imgs: this is a folder, not a data file.\n"
+        "2026-12-01 18:46:36,579 DEBUG   Dummy-5 PIL.PngImagePlugin: STREAM b'IHDR' 16 13\n"
+        "2026-12-01 18:46:38,676 DEBUG   Dummy-5 gui.worker: task estimate_run failed\n"
+        "Traceback (most recent call last):\n"
+        '  File "engine/estimate.py", line 344, in sample_batches\n'
+        "AttributeError: 'ImageDataset' object has no attribute 'column_names'\n"
+    )
+    assert check_build.background_failures(log) == [
+        "estimate_run: AttributeError: 'ImageDataset' object has no attribute 'column_names'"
+    ]
+    assert check_build.background_failures("") == []
