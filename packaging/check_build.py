@@ -1,4 +1,4 @@
-"""Check a built Strop app: the window appears, and a short training run completes with it.
+"""Check a built Strop app: the window appears, and every task trains, predicts and exports.
 
     python packaging/check_build.py [--display xvfb|offscreen] [--screenshot FILE]
 
@@ -11,11 +11,13 @@ What it does, with a throw-away ``STROP_HOME`` so nothing of the user's is touch
    installed) it also checks the window's ``WM_CLASS`` against the ``StartupWMClass`` of
    ``strop.desktop`` and can save a screenshot.
 2. **Every task.** Checks that the files no import brings in are bundled (export templates,
-   sample, translations, the starter image model the build converted). Then runs the same
-   executable's ``train`` for each task from its bundled starter: text classification on the
-   bundled sample (5 steps), token classification on a tiny CoNLL file and image
-   classification on a tiny folder of generated images (3 steps each); then ``predict`` and
-   ``export`` with each model it made.
+   sample, translations, the starter image model the build converted). For each task it
+   opens the task's data in the window (``--dataset``, offscreen, debug log) and fails if a
+   background task (preview, report, run estimate) failed with anything but Strop's own
+   errors; then runs the same executable's ``train`` from the task's bundled starter: text
+   classification on the bundled sample (5 steps), token classification on a tiny CoNLL
+   file and image classification on a tiny folder of generated images (3 steps each, with
+   two spawned data workers); then ``predict`` and ``export`` with each model it made.
 3. **Training from the window** (Linux, Xvfb, where AT-SPI and ``pyatspi`` are installed:
    ``apt-get install xvfb at-spi2-core python3-pyatspi``). Starts the app in a private
    D-Bus session with Qt's accessibility bridge on, and drives it by name, as a screen
