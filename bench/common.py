@@ -7,6 +7,8 @@ ratios each script prints, which come from one run.
 
 from __future__ import annotations
 
+import argparse
+import contextlib
 import datetime
 import json
 import os
@@ -15,7 +17,9 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -163,3 +167,45 @@ def starter_path() -> Path:
     from engine.models import starter_model_path
 
     return starter_model_path()
+
+
+def launch_window(
+    args: list[str], home: Path, report: Path, env: dict[str, str] | None = None
+) -> tuple[dict[str, Any], float]:
+    """Launch the window as a person would: ``python ARGS`` in the checkout, a fresh
+    ``STROP_HOME`` (a first launch, the worst case), offscreen without a display. The launched
+    window writes a JSON record to ``report`` and closes itself; returns that record and the
+    wall-clock time just before the spawn, so interpreter start-up and every import count."""
+    full_env = {**os.environ, **(env or {}), "STROP_HOME": str(home)}
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        full_env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    t0 = time.time()
+    proc = subprocess.run(
+        [sys.executable, *args],
+        cwd=str(ROOT),
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if not report.exists():
+        raise RuntimeError(
+            f"the window wrote no record to {report.name} (exit {proc.returncode}):\n"
+            f"{proc.stderr[-2000:]}"
+        )
+    record = json.loads(report.read_text(encoding="utf-8"))
+    record["exit"] = proc.returncode
+    return record, t0
+
+
+@contextlib.contextmanager
+def launch_bench(doc: str, runs: int, prefix: str) -> Iterator[tuple[int, Path]]:
+    """The set-up of a benchmark that launches the window again and again: parses ``--runs``
+    (default ``runs``), prints the machine, and yields the launch count and a temporary folder
+    for the launches' homes and records (removed afterwards)."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=runs)
+    args = parser.parse_args()
+    print_machine(machine(with_torch=False))
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        yield args.runs, Path(tmp)

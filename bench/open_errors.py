@@ -18,13 +18,6 @@ import count. Target: every answer < 1 s after the window is shown (none needs a
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
-import subprocess
-import sys
-import tempfile
-import time
 from pathlib import Path
 
 import common
@@ -93,24 +86,10 @@ def cases(work: Path) -> list[tuple[str, Path, str]]:
 
 def launch(work: Path, tag: str, data: Path, expect: str) -> dict:
     out = work / f"{tag}.json"
-    env = {**os.environ, "STROP_HOME": str(work / f"home-{tag}"), "STROP_QUIT_AFTER_MS": "60000"}
-    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-        env.setdefault("QT_QPA_PLATFORM", "offscreen")
     script = WATCHER.format(root=str(common.ROOT), data=str(data), out=str(out), expect=expect)
-    t0 = time.time()
-    proc = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=str(common.ROOT),
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    record, t0 = common.launch_window(
+        ["-c", script], work / f"home-{tag}", out, {"STROP_QUIT_AFTER_MS": "60000"}
     )
-    if not out.exists():
-        raise RuntimeError(
-            f"the window never showed {expect!r} (exit {proc.returncode}):\n{proc.stderr[-2000:]}"
-        )
-    record = json.loads(out.read_text(encoding="utf-8"))
     for key in ("shown", "built", "first_tick"):
         record[key] -= t0
     record["seconds"] = record["shown"]
@@ -118,15 +97,10 @@ def launch(work: Path, tag: str, data: Path, expect: str) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3)
-    args = parser.parse_args()
-    common.print_machine(common.machine(with_torch=False))
-    with tempfile.TemporaryDirectory(prefix="strop-bench-open-") as tmp:
-        work = Path(tmp)
+    with common.launch_bench(__doc__, 3, "strop-bench-open-") as (runs, work):
         for name, data, expect in cases(work):
             seconds = []
-            for i in range(args.runs):
+            for i in range(runs):
                 r = launch(work, f"{data.stem}-{i}", data, expect)
                 seconds.append(r["seconds"])
                 heavy = ", ".join(r["heavy"]) or "none"
@@ -137,7 +111,7 @@ def main() -> None:
                     f"{heavy}); status bar {r['status']!r}, 300 ms later "
                     f"{r['status_after_300ms']!r}"
                 )
-            print(f"{name}: median {common.median(seconds):.2f} s over {args.runs} launch(es)")
+            print(f"{name}: median {common.median(seconds):.2f} s over {runs} launch(es)")
 
 
 if __name__ == "__main__":

@@ -14,12 +14,8 @@ Without a display it uses Qt's offscreen platform.
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -29,35 +25,17 @@ import common
 def launch(work: Path, i: int) -> dict:
     report = work / f"startup-{i}.json"
     env = {
-        **os.environ,
-        "STROP_HOME": str(work / f"home-{i}"),
         "STROP_STARTUP_REPORT": str(report),
         "STROP_QUIT_AFTER_MS": "60000",
         "STROP_QUIT_WHEN_READY": "1",
     }
-    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-        env.setdefault("QT_QPA_PLATFORM", "offscreen")
-    t0 = time.time()
-    proc = subprocess.run(
-        [sys.executable, "main.py"],
-        cwd=str(common.ROOT),
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    if not report.exists():
-        raise RuntimeError(
-            f"main.py wrote no start-up report (exit {proc.returncode}):\n{proc.stderr[-2000:]}"
-        )
-    record = json.loads(report.read_text())
+    record, t0 = common.launch_window(["main.py"], work / f"home-{i}", report, env)
     record["seconds"] = record["shown"] - t0
     record["paint"] = (record.get("painted") or float("nan")) - t0
     record["turn"] = (record.get("loop_turned") or float("nan")) - t0
     record["ready"] = (record.get("torch_ready") or float("nan")) - t0
     record["worst"] = max((late for _, late in record.get("stalls", [])), default=0.0)
     record["over_100ms"] = sorted(late for _, late in record.get("stalls", []) if late > 0.1)
-    record["exit"] = proc.returncode
     return record
 
 
@@ -71,14 +49,9 @@ def python_baseline(runs: int) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=7)
-    args = parser.parse_args()
-    common.print_machine(common.machine(with_torch=False))
-    with tempfile.TemporaryDirectory(prefix="strop-bench-startup-") as tmp:
-        work = Path(tmp)
+    with common.launch_bench(__doc__, 7, "strop-bench-startup-") as (runs, work):
         records = []
-        for i in range(args.runs):
+        for i in range(runs):
             r = launch(work, i)
             records.append(r)
             heavy = ", ".join(r["heavy_modules_at_show"]) or "none"

@@ -13,11 +13,9 @@ that should fit (the settings column), and a plot whose title is wider than the 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 
-from shots import DOCS, save, wait
+from shots import DOCS, close, save, settle, start_app, wait
 
 TABS = ("dataset", "model", "training", "prediction", "runs")
 
@@ -50,22 +48,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", nargs="+", default=["960x650", "1366x768", "1920x1080"])
     args = parser.parse_args()
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    os.environ.setdefault("STROP_HOME", tempfile.mkdtemp(prefix="strop-layout-"))
-    from PySide6.QtWidgets import QApplication
-
-    from gui import app as gui_app
-
-    gui_app._setup_environment()
-    app = QApplication([sys.argv[0]])
+    app, settings = start_app("strop-layout-")
     from engine.resources import sample_dataset_path
-    from gui import i18n, theme
     from gui.main_window import MainWindow
-    from gui.settings import make_settings
 
-    settings = make_settings()
-    i18n.setup_language(app, settings)
-    theme.setup_theme(app, settings)
     window = MainWindow(settings)
     window.show()
     window.start(dataset=str(sample_dataset_path()), model="starter")
@@ -85,13 +71,12 @@ def main() -> int:
         window.resize(w, h)
         for name in TABS:
             window.tabs.setCurrentWidget(tabs[name])
-            for _ in range(10):
-                app.processEvents()
+            settle(app, 0.05)
             found = clipped(window)
             problems += len(found)
             print(f"{name} at {w}x{h}: {'; '.join(found) or 'fits'}")
             save(window, DOCS / f"layout-{name}-{w}x{h}.png")
-    window.close()
+    close(app, window)
     return 1 if problems else 0
 
 

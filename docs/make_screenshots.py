@@ -13,14 +13,12 @@ prints that with the other timings.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 import time
 
-from shots import DOCS, ROOT, SIZE, save, wait
+from shots import DOCS, SHARED, close, open_window, save, settle, start_app, wait
 
-SHARED = ROOT.parent / "shared" / "datasets" / "uci_sentiment_sentences" / "all.csv"
+DATA = SHARED / "uci_sentiment_sentences" / "all.csv"
 SENTENCE = "The food was cold and the waiter never came back. Never again."
 
 
@@ -30,45 +28,24 @@ def main() -> int:
     parser.add_argument("--data", help="data file (default: UCI sentiment sentences)")
     args = parser.parse_args()
 
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    os.environ.setdefault("STROP_HOME", tempfile.mkdtemp(prefix="strop-screenshots-"))
+    app, settings = start_app("strop-screenshots-")
     from PySide6.QtCore import QEventLoop, QTimer
-    from PySide6.QtWidgets import QApplication
 
-    from gui import app as gui_app
-
-    gui_app._setup_environment()
-    app = QApplication([sys.argv[0]])
-    app.setApplicationName("Strop")
-    app.setOrganizationName("Strop")
-    from gui import i18n, theme
-    from gui.main_window import MainWindow
-    from gui.settings import make_settings
-
-    settings = make_settings()
-    i18n.setup_language(app, settings)
-    theme.setup_theme(app, settings)
-
-    data = args.data or (str(SHARED) if SHARED.exists() else None)
+    data = args.data or (str(DATA) if DATA.exists() else None)
     if data is None:
         from engine.resources import sample_dataset_path
 
         data = str(sample_dataset_path())
 
-    window = MainWindow(settings)
-    window.resize(*SIZE)
-    window.show()
     timings: dict[str, float] = {}
     started = time.monotonic()
-    window.start(dataset=data, model="starter")
+    window = open_window(settings, dataset=data, model="starter")
     tabs = window.tabs
 
     def shot(tab: object, name: str) -> None:
         tabs.setCurrentWidget(tab)
-        for _ in range(5):
-            app.processEvents()
-        path = DOCS / f"screenshot-{name}.png"
-        save(window, path)
+        settle(app, 0.05)
+        save(window, DOCS / f"screenshot-{name}.png")
 
     # Dataset: the preview, the columns, the report
     timings["report"] = wait(
@@ -141,9 +118,7 @@ def main() -> int:
             f"median {gaps_ms[len(gaps_ms) // 2]:.0f} ms, p99 {p99:.0f} ms, "
             f"longest {gaps_ms[-1]:.0f} ms, {over} over 50 ms"
         )
-    window.close()
-    wait(app, lambda: not window.isVisible(), 60, "the window to close")
-    window.wait_for_background(60_000)
+    close(app, window)
     return 0
 
 

@@ -14,9 +14,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 
-from shots import DOCS, SHARED, SIZE, save, wait
+from shots import DOCS, SHARED, close, open_window, save, settle, start_app, wait
 
 DATA = SHARED / "waimai_10k" / "all.csv"
 
@@ -28,27 +27,8 @@ def main() -> int:
     parser.add_argument("--home", default="/tmp/compareview")
     args = parser.parse_args()
     os.environ["STROP_HOME"] = args.home
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from gui import app as gui_app
-
-    gui_app._setup_environment()
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication([sys.argv[0]])
-    app.setApplicationName("Strop")
-    app.setOrganizationName("Strop")
-    from gui import i18n, theme
-    from gui.main_window import MainWindow
-    from gui.settings import make_settings
-
-    settings = make_settings()
-    settings.setValue("firstRun/hintDismissed", True)
-    i18n.setup_language(app, settings)
-    theme.setup_theme(app, settings)
-    window = MainWindow(settings)
-    window.resize(*SIZE)
-    window.show()
-    window.start(model="starter")
+    app, settings = start_app(prepare=lambda s: s.setValue("firstRun/hintDismissed", True))
+    window = open_window(settings, model="starter")
     tab = window.model_tab
     wait(app, lambda: tab.info is not None, 120, "the model description")
     window.open_dataset(args.data)
@@ -57,9 +37,7 @@ def main() -> int:
     window.tabs.setCurrentWidget(tab)
 
     def shot(name: str) -> None:
-        for _ in range(10):
-            app.processEvents()
-            time.sleep(0.02)
+        settle(app)
         save(window, DOCS / f"screenshot-{name}.png")
 
     view = tab.compare_view
@@ -74,9 +52,7 @@ def main() -> int:
     wait(app, lambda: bool(catalogue.rows), 60, "the catalogue")
     catalogue.table.selectRow(0)
     shot("catalogue")
-    window.close()
-    wait(app, lambda: not window.isVisible(), 60, "the window to close")
-    window.wait_for_background(60_000)
+    close(app, window)
     return 0
 
 

@@ -18,12 +18,11 @@ import argparse
 import csv
 import os
 import random
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from shots import DOCS, SHARED, SIZE, save, wait
+from shots import DOCS, SHARED, SIZE, save, start_app, wait
 
 DATA = SHARED / "uci_sentiment_sentences" / "all.csv"
 
@@ -96,21 +95,10 @@ def main() -> int:
     run_dir, flipped = make_run(home, args.steps, args.rows)
     timings["training"] = time.monotonic() - t0
 
-    from PySide6.QtWidgets import QApplication
-
-    from gui import app as gui_app
-
-    gui_app._setup_environment()
-    app = QApplication([sys.argv[0]])
-    app.setApplicationName("Strop")
-    from gui import i18n, theme
+    app, settings = start_app()
     from gui.main_window import MainWindow
-    from gui.settings import make_settings
 
-    settings = make_settings()
-    i18n.setup_language(app, settings)
-    theme.setup_theme(app, settings)
-    window = MainWindow(settings)
+    window = MainWindow(settings)  # not started: it shows one run, opened below
     window.resize(*SIZE)
     window.show()
     tab = window.training_tab

@@ -22,7 +22,7 @@ import sys
 import threading
 import time
 
-from shots import DOCS, ROOT, SHARED, SIZE, save, wait
+from shots import DOCS, ROOT, SHARED, close, open_window, save, settle, start_app, wait
 
 DATA = SHARED / "uci_sentiment_sentences" / "all.csv"
 
@@ -88,26 +88,15 @@ def main() -> int:
     if len(list_runs()) < 4:
         make_runs(args.steps)
 
-    from PySide6.QtWidgets import QApplication
+    def returning_user(settings: object) -> None:
+        settings.setValue("firstRun/hintDismissed", True)  # type: ignore[attr-defined]
+        settings.setValue(  # type: ignore[attr-defined]
+            "dataset/last", str(DATA.with_name("opened-after-the-model.csv"))
+        )
+        settings.remove("runs/dismissed_resume")  # type: ignore[attr-defined]
 
-    app = QApplication([sys.argv[0]])
-    app.setApplicationName("Strop")
-    app.setOrganizationName("Strop")
-    from gui import i18n, theme
-    from gui.main_window import MainWindow
-    from gui.settings import make_settings
-
-    settings = make_settings()
-    settings.setValue("firstRun/hintDismissed", True)  # a returning user
-    settings.setValue("dataset/last", str(DATA.with_name("opened-after-the-model.csv")))
-    settings.remove("runs/dismissed_resume")
-    i18n.setup_language(app, settings)
-    theme.setup_theme(app, settings)
-
-    window = MainWindow(settings)
-    window.resize(*SIZE)
-    window.show()
-    window.start(model="starter")
+    app, settings = start_app(prepare=returning_user)
+    window = open_window(settings, model="starter")
     # the data after the model: both at once can race in datasets' hashing (see bench/soak.py)
     wait(app, lambda: window.model_tab.info is not None, 120, "the model description")
     window.open_dataset(str(DATA))
@@ -122,19 +111,14 @@ def main() -> int:
     shown = [i for i in infos if i.state.value in ("finished", "stopped")]
 
     def shot(name: str) -> None:
-        for _ in range(10):
-            app.processEvents()
-            time.sleep(0.02)
-        path = DOCS / f"screenshot-{name}.png"
-        save(window, path)
+        settle(app)
+        save(window, DOCS / f"screenshot-{name}.png")
 
     runs.select_runs([str(finished[-1].path)])  # the full fine-tune
     shot("runs")
     runs.select_runs([str(info.path) for info in shown])
     shot("runs-compare")
-    window.close()
-    wait(app, lambda: not window.isVisible(), 60, "the window to close")
-    window.wait_for_background(60_000)
+    close(app, window)
     return 0
 
 

@@ -13,34 +13,11 @@ token-classification model folder). Writes ``docs/screenshot-dataset-token.png``
 from __future__ import annotations
 
 import argparse
-import os
-import sys
-import tempfile
-from pathlib import Path
 
-from shots import DOCS, ROOT, SIZE, save, wait
-
-
-def shared_datasets() -> Path:
-    """``shared/datasets`` beside the checkout, or beside the folder holding it (a worktree)."""
-    for base in (ROOT.parent, ROOT.parent.parent):
-        if (base / "shared" / "datasets").is_dir():
-            return base / "shared" / "datasets"
-    raise SystemExit("no shared/datasets folder next to the checkout")
-
+from shots import DOCS, open_window, save, settle, shared_datasets, start_app, wait
 
 SENTENCE = "The food was cold and the waiter never came back, but the dessert was lovely."
 ENTITIES = "Anna flew from London to New York to meet the Google team on Monday."
-
-
-def settle(app: object, seconds: float = 0.8) -> None:
-    """Let the layouts catch up with the last texts before a grab."""
-    import time
-
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        app.processEvents()  # type: ignore[attr-defined]
-        time.sleep(0.01)
 
 
 def main() -> int:
@@ -56,34 +33,11 @@ def main() -> int:
         args.only or ["dataset-token", "dataset-images", "explanation", "entities", "image"]
     )
 
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    os.environ.setdefault("STROP_HOME", tempfile.mkdtemp(prefix="strop-task-shots-"))
-    from PySide6.QtWidgets import QApplication
-
-    from gui import app as gui_app
-
-    gui_app._setup_environment()
-    app = QApplication([sys.argv[0]])
-    app.setApplicationName("Strop")
-    app.setOrganizationName("Strop")
-    from gui import i18n, theme
-    from gui.main_window import MainWindow
-    from gui.settings import make_settings
-
-    settings = make_settings()
-    i18n.setup_language(app, settings)
-    theme.setup_theme(app, settings)
+    app, settings = start_app("strop-task-shots-")
     shared = shared_datasets()
 
-    def window_with(dataset: str | None) -> MainWindow:
-        window = MainWindow(settings)
-        window.resize(*SIZE)
-        window.show()
-        window.start(dataset=dataset)
-        return window
-
     if "dataset-token" in wanted:
-        window = window_with(str(shared / "wnut17" / "train.conll"))
+        window = open_window(settings, dataset=str(shared / "wnut17" / "train.conll"))
         tab = window.dataset_tab
         wait(app, lambda: bool(tab.entity_preview.spans), 60, "the entity preview")
         wait(
@@ -92,21 +46,21 @@ def main() -> int:
             180,
             "the report with the model's tokenizer",
         )
-        settle(app)
+        settle(app, 0.8)
         save(window, DOCS / "screenshot-dataset-token.png")
         window.close()
 
     if "dataset-images" in wanted:
-        window = window_with(str(shared / "flowers5"))
+        window = open_window(settings, dataset=str(shared / "flowers5"))
         tab = window.dataset_tab
         wait(app, lambda: tab.image_grid.grid_model.cached >= 20, 60, "the thumbnails")
         wait(app, lambda: "sizes" in (tab.report or {}), 120, "the image report")
-        settle(app)
+        settle(app, 0.8)
         save(window, DOCS / "screenshot-dataset-images.png")
         window.close()
 
     def predict_shot(name: str, model: str, text: str) -> None:
-        window = window_with(str(shared / "uci_sentiment_sentences" / "all.csv"))
+        window = open_window(settings, dataset=str(shared / "uci_sentiment_sentences" / "all.csv"))
         window.tabs.setCurrentWidget(window.prediction_tab)
         tab = window.prediction_tab
         tab.add_model(model)
@@ -120,7 +74,7 @@ def main() -> int:
             tab.predict_now()
         wait(app, lambda: bool(seen), 180, f"the {name}")
         wait(app, lambda: not tab.busy, 30, "the prediction to finish")
-        settle(app)
+        settle(app, 0.8)
         save(window, DOCS / f"screenshot-{name}.png")
         window.close()
 

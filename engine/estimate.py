@@ -306,7 +306,6 @@ def evaluation_batches(dataset: Any, batch_size: int, count: int = 3) -> list[li
     """Up to ``count`` of the run's own evaluation batches (the validation split comes
     sorted by length; Trainer cuts it in order), evenly spaced from the shortest texts to
     the longest, the last (short) batch included."""
-    keep = [c for c in _MODEL_COLUMNS if c in dataset.column_names]
     n = len(dataset)
     starts = list(range(0, n, batch_size))
     if len(starts) > count:
@@ -314,7 +313,9 @@ def evaluation_batches(dataset: Any, batch_size: int, count: int = 3) -> list[li
             [round(i * (len(starts) - 1) / (count - 1)) for i in range(count)] if count > 1 else [0]
         )
         starts = [starts[i] for i in picks]
-    columns = dataset.select_columns(keep)
+    columns = dataset
+    if hasattr(dataset, "select_columns"):  # a datasets table; a map-style one (images) as is
+        columns = dataset.select_columns([c for c in _MODEL_COLUMNS if c in dataset.column_names])
     return [[columns[j] for j in range(s, min(s + batch_size, n))] for s in starts]
 
 
@@ -421,6 +422,10 @@ def sample_batches(
     else:
         rows = rng.sample(range(n), wanted)
     rng.shuffle(rows)
+    if not hasattr(dataset, "select_columns"):  # a map-style dataset (images): rows as they are
+        return [
+            [dataset[j] for j in rows[i : i + batch_size]] for i in range(0, len(rows), batch_size)
+        ]
     keep = [c for c in _MODEL_COLUMNS if c in dataset.column_names]
     picked = dataset.select(rows).select_columns(keep)
     return [

@@ -209,6 +209,22 @@ def test_estimate_is_within_a_sane_factor_of_a_real_run(
     assert real / 4 < estimate.total < real * 4, (estimate, real)
 
 
+def test_estimate_for_image_data(tmp_path: Path) -> None:
+    """Image rows come from a map-style dataset, not a ``datasets`` table (the Training tab's
+    estimate failed on every image folder)."""
+    from engine.image_model import new_image_model
+    from tests.engine.test_image_task import COLORS, _images
+
+    data = _images(tmp_path / "data", per_class=8)
+    model = new_image_model(tmp_path / "tiny", list(COLORS), image_size=32)
+    config = fast_config(
+        data, model, tmp_path / "never", task="image-classification", batch_size=4, epochs=1
+    )
+    estimate = estimate_for_config(config)
+    assert estimate is not None and estimate.breakdown["training"] > 0
+    assert not (tmp_path / "never").exists()
+
+
 def test_estimate_can_be_cancelled(tiny_model: Path, data: Path) -> None:
     stop = threading.Event()
     stop.set()

@@ -107,3 +107,80 @@ def test_install_script_points_exec_at_the_built_executable() -> None:
 def test_desktop_entry_passes_the_opened_file() -> None:
     entry = (PACKAGING / "linux" / "strop.desktop").read_text(encoding="utf-8")
     assert re.search(r"^Exec=strop %f$", entry, re.M)
+
+
+check_build = _load("check_build")
+
+
+def test_check_build_covers_every_registered_task() -> None:
+    from engine import tasks
+
+    assert set(check_build.TASKS) == set(tasks.names())
+
+
+@pytest.mark.parametrize(
+    ("writer", "task"),
+    [
+        (lambda tmp: check_build.write_conll(tmp / "tiny.conll"), "token-classification"),
+        (lambda tmp: check_build.write_image_folder(tmp / "images"), "image-classification"),
+    ],
+)
+def test_check_build_data_is_detected_as_its_task(writer, task: str, tmp_path: Path) -> None:
+    """The tiny data the built app trains on must read as the task it stands for."""
+    from engine import tasks
+
+    assert tasks.detect(writer(tmp_path)).name == task
+
+
+def test_check_bundle_names_what_is_missing(tmp_path: Path) -> None:
+    resources = tmp_path / "Strop" / "_internal" / "resources"
+    for rel in ("export/model_card.md", "sample/sentiment_sentences.csv"):
+        (resources / rel).parent.mkdir(parents=True, exist_ok=True)
+        (resources / rel).write_text("x", encoding="utf-8")
+    checks = check_build.Checks()
+    check_build.check_bundle(checks, tmp_path / "Strop")
+    [result] = checks.results
+    assert result["ok"] is False
+    assert "export/predict_image_classification.py" in result["detail"]
+    assert "models/starter-image/model.safetensors" in result["detail"]
+    assert "sample/sentiment_sentences.csv" not in result["detail"]
+
+
+def test_check_bundle_passes_a_complete_tree(tmp_path: Path) -> None:
+    resources = tmp_path / "Strop" / "_internal" / "resources"
+    wanted = [
+        "export/model_card.md",
+        "sample/sentiment_sentences.csv",
+        "translations/strop_zh_CN.qm",
+        *(f"export/predict_{t.replace('-', '_')}.py" for t in check_build.TASKS),
+        *(f"models/starter-image/{n}" for n in check_build.STARTER_IMAGE_FILES),
+    ]
+    for rel in wanted:
+        (resources / rel).parent.mkdir(parents=True, exist_ok=True)
+        (resources / rel).write_text("x", encoding="utf-8")
+    (resources / "models" / "starter-image" / "strop_starter.json").write_text(
+        '{"format": 1, "max_abs_diff": 3.8e-06}', encoding="utf-8"
+    )
+    checks = check_build.Checks()
+    check_build.check_bundle(checks, tmp_path / "Strop")
+    assert checks.ok, checks.results
+    assert "3.8e-06" in checks.results[0]["detail"]
+
+
+def test_background_failures_skip_stroperrors() -> None:
+    """A DatasetError is the window's message to the person; anything else is a bug."""
+    log = (
+        "2026-12-01 18:46:36,520 DEBUG   Dummy-3 gui.worker: task check_language failed\n"
+        "Traceback (most recent call last):\n"
+        '  File "engine/tables.py", line 144, in file_format\n'
+        "engine.errors.DatasetError: /tmp/imgs: this is a folder, not a data file.\n"
+        "2026-12-01 18:46:36,579 DEBUG   Dummy-5 PIL.PngImagePlugin: STREAM b'IHDR' 16 13\n"
+        "2026-12-01 18:46:38,676 DEBUG   Dummy-5 gui.worker: task estimate_run failed\n"
+        "Traceback (most recent call last):\n"
+        '  File "engine/estimate.py", line 344, in sample_batches\n'
+        "AttributeError: 'ImageDataset' object has no attribute 'column_names'\n"
+    )
+    assert check_build.background_failures(log) == [
+        "estimate_run: AttributeError: 'ImageDataset' object has no attribute 'column_names'"
+    ]
+    assert check_build.background_failures("") == []
