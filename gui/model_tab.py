@@ -535,12 +535,20 @@ class ModelTab(QWidget):
         self.compare_view.set_data_provider(provider)
 
     def _data_settings(self) -> dict[str, Any] | None:
+        """The open text-classification data's settings, or None: no data open, or another
+        task's (a folder of photos or a CoNLL file is not a table of texts to read)."""
         if self._data_provider is None:
             return None
         try:
-            return self._data_provider()
+            settings = self._data_provider()
         except Exception:  # noqa: BLE001 - no data open (yet): nothing to check
             return None
+        if settings.get("task", "text-classification") != "text-classification":
+            self._language, self._check, self._check_key = None, None, None
+            self.fit_label.setText("–")
+            self.fit_label.setStyleSheet("")
+            return None
+        return settings
 
     @property
     def language(self) -> str | None:

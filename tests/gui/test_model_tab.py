@@ -51,3 +51,27 @@ def test_a_broken_zip_imports_nothing_and_says_why(
         tab.import_zip_action.trigger()
     assert "zip" in str(error.args[0]).lower()
     assert tab.spec == spec
+
+
+def test_no_language_check_for_data_that_is_not_a_table_of_texts(
+    qtbot: Any, monkeypatch: Any
+) -> None:
+    # A CoNLL file or a folder of photos is not read as a text table: no background read
+    # that can only fail, and Start asks no language question for it.
+    import gui.model_tab as model_tab_module
+    from gui.model_tab import ModelTab
+
+    started: list[Any] = []
+    monkeypatch.setattr(
+        model_tab_module, "run_task", lambda fn, *a, **k: started.append(fn.__name__)
+    )
+    tab = ModelTab()
+    qtbot.addWidget(tab)
+    for task in ("token-classification", "image-classification"):
+        tab.set_data_provider(lambda task=task: {"task": task, "data": "/data/x"})
+        tab.data_changed()
+        assert started == [] and tab.fit_label.text() == "–"
+        assert tab.language_check_now() is None and tab.language is None
+    tab.set_data_provider(lambda: {"task": "text-classification", "data": "/data/x.csv"})
+    tab.data_changed()
+    assert started == ["detect_data_language", "check_language"]
