@@ -37,7 +37,7 @@ def test_the_new_head_gets_its_own_learning_rate(tiny_model: Any, tmp_path: Any)
     groups of their own at that multiple, weight decay kept per group, nothing left out."""
     from transformers import AutoModelForSequenceClassification, TrainingArguments
 
-    model = AutoModelForSequenceClassification.from_pretrained(str(tiny_model), num_labels=3)
+    model = AutoModelForSequenceClassification.from_pretrained(str(tiny_model))
     args = TrainingArguments(
         output_dir=str(tmp_path), learning_rate=1e-4, weight_decay=0.01, use_cpu=True,
         report_to="none",
