@@ -95,7 +95,7 @@ class StropTrainer(Trainer):
         factor = float(self.head_lr_multiplier)
         if factor == 1.0 or getattr(self, "_strop_head_groups", False):
             return optimizer
-        opt_model = self.model if model is None else model
+        opt_model: Any = self.model if model is None else model
         base = {id(p) for p in opt_model.base_model.parameters()}
         for group in list(optimizer.param_groups):
             head = [p for p in group["params"] if id(p) not in base]
