@@ -234,7 +234,7 @@ class TrainConfig:
     train_word_embeddings: bool = field(
         default=False,
         metadata=setting(
-            "Also train the word-embedding table with the full strategy (text). Left frozen by default: it holds about half of a small model's weights, and updating it made each step slower for no measurable accuracy.",
+            "Also train the word-embedding table with the full strategy (text). With the automatic learning rate it stays frozen unless this is set: it holds about half of a small model's weights, and updating it made runs slower for no measurable accuracy. With a learning rate you choose, every weight trains.",
             flag="--train-word-embeddings",
             group="model",
         ),
@@ -566,6 +566,11 @@ class TrainConfig:
         if self.learning_rate is not None:
             return self.learning_rate
         return DEFAULT_LEARNING_RATES[self.parsed_strategy.kind]
+
+    def resolved_train_word_embeddings(self) -> bool:
+        """Whether the word embeddings train: as asked, and always with a learning rate the
+        person chose (the frozen table belongs to the automatic recipe)."""
+        return self.train_word_embeddings or self.learning_rate is not None
 
     def resolved_head_learning_rate_factor(self) -> float:
         """The head's factor: as given; else the strategy's when the learning rate is auto

@@ -89,7 +89,8 @@ def cadence(num_train: int, config: TrainConfig, world: int = 1) -> dict[str, in
 def apply_run_strategy(task: Task, model: Any, config: TrainConfig) -> tuple[int, int]:
     """Freeze what the run does not train: the task's strategy, and under ``full`` the
     word-embedding table where the task leaves it frozen (``freezes_word_embeddings``)
-    unless ``train_word_embeddings`` is set. The table is about half of a small text
+    unless ``train_word_embeddings`` is set (``config`` is the resolved one: a chosen
+    learning rate sets it, see ``TrainConfig.resolved_train_word_embeddings``). The table is about half of a small text
     model's weights; updating it made each step about a quarter slower for no measurable
     accuracy (bench/RESULTS.md section 10). Returns (trainable, total) parameters."""
     trainable, total = task.apply_strategy(model, config.parsed_strategy)
@@ -244,6 +245,7 @@ def train(
         max_length=prepared.report.max_length,
         learning_rate=config.resolved_learning_rate(),
         head_learning_rate_factor=config.resolved_head_learning_rate_factor(),
+        train_word_embeddings=config.resolved_train_word_embeddings(),
     )
     from engine import tasks
 

@@ -200,3 +200,9 @@ def test_the_head_learning_rate_factor_applies_with_the_automatic_learning_rate(
     assert chosen.resolved_head_learning_rate_factor() == 1.0  # a chosen rate is for every weight
     given = TrainConfig(data="x.csv", learning_rate=1e-4, head_learning_rate_factor=5.0)
     assert given.resolved_head_learning_rate_factor() == 5.0
+
+
+def test_the_word_embeddings_freeze_only_with_the_automatic_learning_rate() -> None:
+    assert not TrainConfig(data="x.csv").resolved_train_word_embeddings()
+    assert TrainConfig(data="x.csv", train_word_embeddings=True).resolved_train_word_embeddings()
+    assert TrainConfig(data="x.csv", learning_rate=1e-4).resolved_train_word_embeddings()
