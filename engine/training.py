@@ -245,7 +245,10 @@ def train(
         max_length=prepared.report.max_length,
         learning_rate=config.resolved_learning_rate(),
         head_learning_rate_factor=config.resolved_head_learning_rate_factor(),
-        train_word_embeddings=config.resolved_train_word_embeddings(),
+        # a resumed run's saved config is resolved already (and names its learning rate)
+        train_word_embeddings=config.train_word_embeddings
+        if resume_from is not None
+        else config.resolved_train_word_embeddings(),
     )
     from engine import tasks
 

@@ -609,3 +609,21 @@ def test_full_text_runs_leave_the_word_embeddings_frozen_unless_asked(tiny_model
     config = TrainConfig(data="x.csv", train_word_embeddings=True)
     assert apply_run_strategy(task, model, config) == (total, total)
     assert table.requires_grad
+
+
+def test_a_run_with_the_automatic_recipe_resumes_with_it(
+    tiny_model: Path, data: Path, tmp_path: Path
+) -> None:
+    """The saved config names the learning rate it resolved; a resumed run keeps the word
+    embeddings frozen and the head's own rate (the optimizer state must fit its groups)."""
+    run = tmp_path / "run"
+    stop = threading.Event()
+    settings = {"learning_rate": None, "save_steps": 2, "eval_steps": 2, "epochs": 3}
+    first = train(
+        fast_config(data, tiny_model, run, **settings), _stop_at(3, stop, Recorder()), stop
+    )
+    assert first.state == RunState.STOPPED and first.checkpoint is not None
+    saved = json.loads((run / runs.CONFIG).read_text())
+    assert saved["train_word_embeddings"] is False and saved["head_learning_rate_factor"] == 10.0
+    result = train(fast_config(data, tiny_model, run), Recorder(), resume=True)
+    assert result.state == RunState.FINISHED

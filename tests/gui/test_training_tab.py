@@ -499,7 +499,7 @@ def test_on_battery_a_long_run_asks_first(
     tab.start_button.click()
     battery[0] = True
     fake.total = 300.0
-    tab.epochs_spin.setValue(2)
+    tab.epochs_spin.setValue(tab.epochs_spin.value() + 1)  # a change re-estimates
     qtbot.waitUntil(lambda: tab.estimate_label.text().startswith("About 5 min"), timeout=10_000)
     tab.start_button.click()
     dialog.close()
