@@ -82,6 +82,9 @@ def attach_timers() -> None:
     wrap(Trainer, "_save_checkpoint", "checkpoints", region=True)
     wrap(Trainer, "_load_best_model", "checkpoints", region=True)
     wrap(training, "_save_model", "checkpoints", region=True)
+    from engine.tasks.text_classification import TextClassification
+
+    wrap(TextClassification, "after_training", "calibration, predictions", region=True)
     wrap(DataCollatorWithPadding, "__call__", "data")
     wrap(Accelerator, "backward", "backward")
 
@@ -97,7 +100,9 @@ def attach_timers() -> None:
     register_optimizer_step_pre_hook(before_step)
     register_optimizer_step_post_hook(after_step)
 
-    original_build = training.build_classifier
+    import engine.models as models
+
+    original_build = models.build_classifier
 
     def build_and_hook(*args: Any, **kwargs: Any) -> Any:
         model = original_build(*args, **kwargs)
@@ -115,7 +120,7 @@ def attach_timers() -> None:
         model.register_forward_hook(post)
         return model
 
-    training.build_classifier = build_and_hook
+    models.build_classifier = build_and_hook
 
 
 def main() -> None:
@@ -123,6 +128,8 @@ def main() -> None:
     parser.add_argument("--data", default=None, help="default: the bundled sample")
     parser.add_argument("--rows", type=int, default=None, help="use only the first N rows")
     parser.add_argument("--batch-size", type=int, default=16)
+    parser.add_argument("--epochs", type=float, default=1.0)
+    parser.add_argument("--set", action="append", default=[], help="KEY=JSON, another setting")
     args = parser.parse_args()
 
     import torch  # noqa: F401 - the imports a run pays for, timed as start-up
@@ -147,9 +154,12 @@ def main() -> None:
         subset.write_text("\n".join(lines[: args.rows + 1]) + "\n", encoding="utf-8")
         data = subset
     config = TrainConfig(
-        data=str(data), output=str(folder / "run"), epochs=1, precision="fp32",
+        data=str(data), output=str(folder / "run"), epochs=args.epochs, precision="fp32",
         batch_size=args.batch_size, device="cpu",
     )  # fmt: skip
+    import json
+
+    config = config.replace(**{k: json.loads(v) for k, v in (a.split("=", 1) for a in args.set)})
 
     marks: list[tuple[str, float]] = []
     first_step: dict[str, float] = {}
@@ -185,7 +195,8 @@ def main() -> None:
         name = {"data": "data (read, split)", "model": "model files", "report": "data report",
                 "tokenize": "tokenise", "build": "build model"}.get(phase, phase)  # fmt: skip
         SPENT[f"start-up: {name}"] += seconds
-    in_loop = ("data", "forward", "backward", "optimizer", "evaluation", "checkpoints")
+    in_loop = ("data", "forward", "backward", "optimizer", "evaluation", "checkpoints",
+               "calibration, predictions")  # fmt: skip
     train_loop = t_end - t_train - sum(startup_phases.values())
     SPENT["other (clip, schedule, logging, callbacks)"] = train_loop - sum(
         SPENT[k] for k in in_loop
@@ -195,7 +206,7 @@ def main() -> None:
     )
 
     steps = int(result.metrics.get("step", 0))
-    print(f"\nOne fp32 epoch of the starter model: {steps} steps, batch {args.batch_size}, "
+    print(f"\n{args.epochs:g} fp32 epoch(s) of the starter model: {steps} steps, batch {args.batch_size}, "
           f"{result.state.value}; total {total:.1f} s from the process start")  # fmt: skip
     print(f"{'part':48s} {'share':>7s} {'seconds':>8s} {'calls':>6s}")
     for name, seconds in sorted(SPENT.items(), key=lambda kv: -kv[1]):

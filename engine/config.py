@@ -22,8 +22,16 @@ DEVICES = ("auto", "cpu", "cuda", "mps")
 PRECISIONS = ("auto", "fp32", "bf16", "fp16")
 _STRATEGY_RE = re.compile(r"^(full|head|top-layers:(\d+))$")
 
+#: Evaluations during training read at most this many validation rows (a stratified sample
+#: drawn once per run); the kept model is scored on the whole validation set at the end.
+EVAL_SAMPLE_ROWS = 1000
+
 #: Learning rates that work well for each strategy when the user leaves it to us.
-DEFAULT_LEARNING_RATES = {"full": 5e-5, "top-layers": 5e-4, "head": 1e-3}
+DEFAULT_LEARNING_RATES = {"full": 4e-4, "top-layers": 5e-4, "head": 1e-3}
+#: With the automatic learning rate, the new classifier head learns this many times faster
+#: than the pre-trained weights (bench/RESULTS.md section 10). With ``head`` only the head
+#: (and the pooler) trains: one rate.
+HEAD_LEARNING_RATE_FACTORS = {"full": 10.0, "top-layers": 1.0, "head": 1.0}
 
 
 @dataclass(frozen=True)
@@ -223,6 +231,14 @@ class TrainConfig:
             "Which weights to train: full | top-layers:N | head.", flag="--strategy", group="model"
         ),
     )
+    train_word_embeddings: bool = field(
+        default=False,
+        metadata=setting(
+            "Also train the word-embedding table with the full strategy (text). With the automatic learning rate it stays frozen unless this is set: it holds about half of a small model's weights, and updating it made runs slower for no measurable accuracy. With a learning rate you choose, every weight trains.",
+            flag="--train-word-embeddings",
+            group="model",
+        ),
+    )
     trust_remote_code: bool = field(
         default=False,
         metadata=setting(
@@ -241,7 +257,7 @@ class TrainConfig:
     )
     # Optimisation
     epochs: float = field(
-        default=3.0,
+        default=2.0,
         metadata=setting(
             "How many times the model reads every training text. More epochs fit the data more closely; too many make it memorise (early stopping guards against that).",
             label="Epochs",
@@ -279,6 +295,19 @@ class TrainConfig:
             minimum_exclusive=True,
             auto="from the strategy",
             widget="learningRateSpin",
+        ),
+    )
+    head_learning_rate_factor: float | None = field(
+        default=None,
+        metadata=setting(
+            "How many times faster than the rest of the model the new classifier head learns. Auto speeds it up with the full strategy's automatic learning rate: the head starts from random weights and needs big steps, the pre-trained weights small ones.",
+            label="Head learning-rate factor",
+            flag="--head-lr-factor",
+            group="optimisation",
+            minimum=0,
+            maximum=10000,
+            minimum_exclusive=True,
+            auto="from the strategy when the learning rate is auto, else 1",
         ),
     )
     warmup_ratio: float = field(
@@ -537,6 +566,21 @@ class TrainConfig:
         if self.learning_rate is not None:
             return self.learning_rate
         return DEFAULT_LEARNING_RATES[self.parsed_strategy.kind]
+
+    def resolved_train_word_embeddings(self) -> bool:
+        """Whether the word embeddings train: as asked, and always with a learning rate the
+        person chose (the frozen table belongs to the automatic recipe)."""
+        return self.train_word_embeddings or self.learning_rate is not None
+
+    def resolved_head_learning_rate_factor(self) -> float:
+        """The head's factor: as given; else the strategy's when the learning rate is auto
+        too (``HEAD_LEARNING_RATE_FACTORS``); else 1 (a learning rate the person chose
+        applies to every weight)."""
+        if self.head_learning_rate_factor is not None:
+            return self.head_learning_rate_factor
+        if self.learning_rate is None:
+            return HEAD_LEARNING_RATE_FACTORS[self.parsed_strategy.kind]
+        return 1.0
 
     # ----- JSON -------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:

@@ -84,6 +84,32 @@ class StropTrainer(Trainer):
         # the loss (train and eval) and the gradients would grow with both.
         self.model_accepts_loss_kwargs = False
 
+    #: The new head's learning rate over the body's (``create_optimizer``); 1: one rate.
+    head_lr_multiplier: float = 1.0
+
+    def create_optimizer(self, model: Any = None) -> Any:
+        """Trainer's optimizer, with the parameters outside ``model.base_model`` (the new
+        head, drawn at random) in groups of their own at ``head_lr_multiplier`` times the
+        learning rate. The schedule scales every group alike (warm-up, then linear decay)."""
+        optimizer = super().create_optimizer(model)
+        factor = float(self.head_lr_multiplier)
+        if factor == 1.0 or getattr(self, "_strop_head_groups", False):
+            return optimizer
+        opt_model: Any = self.model if model is None else model
+        base = {id(p) for p in opt_model.base_model.parameters()}
+        for group in list(optimizer.param_groups):
+            head = [p for p in group["params"] if id(p) not in base]
+            if not head:
+                continue
+            group["params"] = [p for p in group["params"] if id(p) in base]
+            optimizer.add_param_group(
+                {**{k: v for k, v in group.items() if k != "params"}, "params": head,
+                 "lr": group["lr"] * factor}
+            )  # fmt: skip
+        optimizer.param_groups[:] = [g for g in optimizer.param_groups if g["params"]]
+        self._strop_head_groups = True
+        return optimizer
+
     def _get_train_sampler(self, *args: Any, **kwargs: Any) -> Any:
         sampler = super()._get_train_sampler(*args, **kwargs)
         if isinstance(sampler, LengthGroupedSampler):

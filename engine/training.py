@@ -23,7 +23,7 @@ from typing import Any
 from engine import checkpoint as ckpt
 from engine import distributed as dist
 from engine import runs
-from engine.config import TrainConfig
+from engine.config import EVAL_SAMPLE_ROWS, TrainConfig
 from engine.device import resolve_device, resolve_precision
 from engine.distributed import is_main_process, world_size
 from engine.errors import OutOfMemoryError, StropError, TrainingError
@@ -84,6 +84,38 @@ def cadence(num_train: int, config: TrainConfig, world: int = 1) -> dict[str, in
         "save_steps": save_steps,
         "effective_batch_size": per_step,
     }
+
+
+def apply_run_strategy(task: Task, model: Any, config: TrainConfig) -> tuple[int, int]:
+    """Freeze what the run does not train: the task's strategy, and under ``full`` the
+    word-embedding table where the task leaves it frozen (``freezes_word_embeddings``)
+    unless ``train_word_embeddings`` is set (``config`` is the resolved one: a chosen
+    learning rate sets it, see ``TrainConfig.resolved_train_word_embeddings``). The table is about half of a small text
+    model's weights; updating it made each step about a quarter slower for no measurable
+    accuracy (bench/RESULTS.md section 10). Returns (trainable, total) parameters."""
+    trainable, total = task.apply_strategy(model, config.parsed_strategy)
+    freeze = getattr(task, "freezes_word_embeddings", False) and not config.train_word_embeddings
+    if freeze and config.parsed_strategy.kind == "full":
+        table = model.get_input_embeddings().weight
+        if table.requires_grad:
+            table.requires_grad_(False)
+            trainable -= table.numel()
+    return trainable, total
+
+
+def evaluation_sample(validation: Any, seed: int, rows: int = EVAL_SAMPLE_ROWS) -> Any:
+    """The validation rows (with one class per row in ``labels``) the evaluations during training read: all of them up to
+    ``rows``, else a stratified sample of ``rows`` drawn once with the run's seed (the same
+    rows at every evaluation, so the scores that pick the best checkpoint are comparable).
+    The kept model is then scored on the whole validation set.
+
+    The sample keeps the set's order (text validation sets are sorted by length)."""
+    if len(validation) <= rows:
+        return validation
+    from engine.data import stratified_split
+
+    _, keep = stratified_split(list(validation["labels"]), rows / len(validation), seed)
+    return validation.select(sorted(keep)[:rows])
 
 
 # --------------------------------------------------------------------------------------
@@ -210,7 +242,13 @@ def train(
     device = resolve_device(config.device)
     precision = resolve_precision(config.precision, device)
     resolved = config.replace(
-        max_length=prepared.report.max_length, learning_rate=config.resolved_learning_rate()
+        max_length=prepared.report.max_length,
+        learning_rate=config.resolved_learning_rate(),
+        head_learning_rate_factor=config.resolved_head_learning_rate_factor(),
+        # a resumed run's saved config is resolved already (and names its learning rate)
+        train_word_embeddings=config.train_word_embeddings
+        if resume_from is not None
+        else config.resolved_train_word_embeddings(),
     )
     from engine import tasks
 
@@ -350,11 +388,15 @@ def _run(ctx: RunContext) -> RunResult:
 
     set_seed(config.seed)
     model = task.build_model(ctx.prepared.source, data.labels, config)
-    trainable, total = task.apply_strategy(model, config.parsed_strategy)
+    trainable, total = apply_run_strategy(task, model, config)
     if stop_requested_anywhere(ctx.stop):
         raise _Cancelled
 
     plan = cadence(len(train_ds), config, world_size())
+    # a task whose evaluation reads every row together (token windows merged back into
+    # sentences) evaluates on all of them
+    sampled = getattr(task, "sampled_evaluations", False)
+    eval_ds = evaluation_sample(val_ds, config.seed) if sampled else val_ds
     on_gpu = device == "cuda"
     group = config.group_by_length and task.has_lengths
     args = TrainingArguments(
@@ -414,12 +456,13 @@ def _run(ctx: RunContext) -> RunResult:
         model=model,
         args=args,
         train_dataset=train_ds,
-        eval_dataset=val_ds,
+        eval_dataset=eval_ds,
         processing_class=ctx.prepared.processor,
         data_collator=task.collator(ctx.prepared.processor, device),
         compute_metrics=task.eval_metrics(data.labels),
         callbacks=callbacks,
     )
+    trainer.head_lr_multiplier = config.resolved_head_learning_rate_factor()
     trainer.remove_callback(PrinterCallback)  # we report through events
     trainer.remove_callback(ProgressCallback)
     trainer.strop_checkpoint_files = {  # type: ignore[attr-defined]

@@ -22,6 +22,12 @@ class TextClassification(LabelPerExample):
     title = "Text classification"
     auto_model = "AutoModelForSequenceClassification"
     architecture_suffixes = ("ForSequenceClassification",)
+    #: Evaluations during training read a capped stratified sample of the validation rows
+    #: (``engine.training.evaluation_sample``); the kept model is scored on all of them.
+    sampled_evaluations = True
+    #: Under ``full`` the word-embedding table stays frozen unless the run trains it
+    #: (``engine.training.apply_run_strategy``).
+    freezes_word_embeddings = True
 
     def detect(self, path: Path) -> float:
         if path.is_dir():

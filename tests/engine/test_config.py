@@ -22,9 +22,11 @@ def _every_field_changed() -> TrainConfig:
         strategy="top-layers:2",
         trust_remote_code=True,
         allow_pickle=True,
+        train_word_embeddings=True,
         epochs=1.5,
         batch_size=8,
         learning_rate=3e-5,
+        head_learning_rate_factor=4.0,
         warmup_ratio=0.1,
         weight_decay=0.0,
         max_length=96,
@@ -186,3 +188,21 @@ def test_learning_rate_defaults_follow_the_strategy() -> None:
         config = TrainConfig(data="x.csv", strategy=strategy)
         assert config.resolved_learning_rate() == DEFAULT_LEARNING_RATES[kind]
     assert TrainConfig(data="x.csv", learning_rate=1e-2).resolved_learning_rate() == 1e-2
+
+
+def test_the_head_learning_rate_factor_applies_with_the_automatic_learning_rate() -> None:
+    from engine.config import HEAD_LEARNING_RATE_FACTORS
+
+    auto = TrainConfig(data="x.csv")
+    assert auto.resolved_head_learning_rate_factor() == HEAD_LEARNING_RATE_FACTORS["full"]
+    assert TrainConfig(data="x.csv", strategy="head").resolved_head_learning_rate_factor() == 1.0
+    chosen = TrainConfig(data="x.csv", learning_rate=1e-4)
+    assert chosen.resolved_head_learning_rate_factor() == 1.0  # a chosen rate is for every weight
+    given = TrainConfig(data="x.csv", learning_rate=1e-4, head_learning_rate_factor=5.0)
+    assert given.resolved_head_learning_rate_factor() == 5.0
+
+
+def test_the_word_embeddings_freeze_only_with_the_automatic_learning_rate() -> None:
+    assert not TrainConfig(data="x.csv").resolved_train_word_embeddings()
+    assert TrainConfig(data="x.csv", train_word_embeddings=True).resolved_train_word_embeddings()
+    assert TrainConfig(data="x.csv", learning_rate=1e-4).resolved_train_word_embeddings()

@@ -5,6 +5,7 @@ silently writing checkpoints somewhere else."""
 from __future__ import annotations
 
 import inspect
+from typing import Any
 
 import pytest
 
@@ -29,3 +30,31 @@ def test_the_loss_the_nan_guard_reads_is_still_an_attribute_of_trainer() -> None
 
     assert "_tr_loss" in inspect.getsource(Trainer._inner_training_loop)
     assert issubclass(StropTrainer, Trainer)
+
+
+def test_the_new_head_gets_its_own_learning_rate(tiny_model: Any, tmp_path: Any) -> None:
+    """``head_lr_multiplier``: the parameters outside ``base_model`` (the classifier) in
+    groups of their own at that multiple, weight decay kept per group, nothing left out."""
+    from transformers import AutoModelForSequenceClassification, TrainingArguments
+
+    model = AutoModelForSequenceClassification.from_pretrained(str(tiny_model))
+    args = TrainingArguments(
+        output_dir=str(tmp_path), learning_rate=1e-4, weight_decay=0.01, use_cpu=True,
+        report_to="none",
+    )  # fmt: skip
+    trainer = StropTrainer(model=model, args=args)
+    trainer.head_lr_multiplier = 20.0
+    optimizer = trainer.create_optimizer()
+    head = {id(p) for n, p in model.named_parameters() if n.startswith("classifier.")}
+    seen = set()
+    for group in optimizer.param_groups:
+        ids = {id(p) for p in group["params"]}
+        seen |= ids
+        if ids & head:
+            assert ids <= head and group["lr"] == pytest.approx(2e-3)
+        else:
+            assert group["lr"] == pytest.approx(1e-4)
+    assert seen == {id(p) for p in model.parameters()}
+    assert {
+        g["weight_decay"] for g in optimizer.param_groups if {id(p) for p in g["params"]} <= head
+    } == {0.0, 0.01}

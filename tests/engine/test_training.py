@@ -569,3 +569,61 @@ def test_validation_predictions_pair_each_text_with_its_own_prediction(
     assert [p.label for p in again] == [r["predicted"] for r in records]
     for p, r in zip(again, records, strict=True):
         assert p.scores[r["predicted"]] == pytest.approx(r["confidence"], abs=1e-3)
+
+
+# ----- evaluations on a sample -----------------------------------------------------------------
+def test_evaluations_during_training_read_a_fixed_stratified_sample() -> None:
+    """Above ``rows`` validation rows, the evaluations read a stratified sample drawn once
+    from the seed, in the set's own order (sorted by length); below, every row."""
+    from datasets import Dataset
+
+    from engine.training import evaluation_sample
+
+    labels = [i % 4 for i in range(400)]
+    val = Dataset.from_dict({"labels": labels, "length": list(range(400))})
+    sample = evaluation_sample(val, seed=3, rows=100)
+    assert len(sample) == 100
+    assert sorted(sample["length"]) == sample["length"]  # the set's order is kept
+    counts = {c: sample["labels"].count(c) for c in range(4)}
+    assert counts == {0: 25, 1: 25, 2: 25, 3: 25}
+    assert evaluation_sample(val, seed=3, rows=100)["length"] == sample["length"]
+    assert evaluation_sample(val, seed=4, rows=100)["length"] != sample["length"]
+    assert evaluation_sample(val, seed=3, rows=400) is val
+
+
+def test_full_text_runs_leave_the_word_embeddings_frozen_unless_asked(tiny_model: Path) -> None:
+    from transformers import AutoModelForSequenceClassification
+
+    from engine import tasks
+    from engine.config import TrainConfig
+    from engine.training import apply_run_strategy
+
+    task = tasks.get("text-classification")
+    model = AutoModelForSequenceClassification.from_pretrained(str(tiny_model), num_labels=2)
+    table = model.get_input_embeddings().weight
+    total = sum(p.numel() for p in model.parameters())
+    trainable, counted = apply_run_strategy(task, model, TrainConfig(data="x.csv"))
+    assert not table.requires_grad and counted == total
+    assert trainable == total - table.numel()
+    assert all(p.requires_grad for n, p in model.named_parameters() if "word_embeddings" not in n)
+    config = TrainConfig(data="x.csv", train_word_embeddings=True)
+    assert apply_run_strategy(task, model, config) == (total, total)
+    assert table.requires_grad
+
+
+def test_a_run_with_the_automatic_recipe_resumes_with_it(
+    tiny_model: Path, data: Path, tmp_path: Path
+) -> None:
+    """The saved config names the learning rate it resolved; a resumed run keeps the word
+    embeddings frozen and the head's own rate (the optimizer state must fit its groups)."""
+    run = tmp_path / "run"
+    stop = threading.Event()
+    settings = {"learning_rate": None, "save_steps": 2, "eval_steps": 2, "epochs": 3}
+    first = train(
+        fast_config(data, tiny_model, run, **settings), _stop_at(3, stop, Recorder()), stop
+    )
+    assert first.state == RunState.STOPPED and first.checkpoint is not None
+    saved = json.loads((run / runs.CONFIG).read_text())
+    assert saved["train_word_embeddings"] is False and saved["head_learning_rate_factor"] == 10.0
+    result = train(fast_config(data, tiny_model, run), Recorder(), resume=True)
+    assert result.state == RunState.FINISHED

@@ -124,7 +124,9 @@ def test_start_cancels_the_estimate_and_a_run_refines_it_and_says_it_is_awake(
     # the event is recorded as the worker emits it; the label follows in the GUI thread
     qtbot.waitUntil(lambda: awake.isVisibleTo(tab) and bool(awake.text()), timeout=10_000)
     assert ("kept awake" if event.awake else "may go to sleep") in awake.text()
-    tab.epochs_spin.setValue(2)  # a change during the run measures nothing
+    tab.epochs_spin.setValue(
+        tab.epochs_spin.value() + 1
+    )  # a change during the run measures nothing
     qtbot.waitUntil(lambda: bool(log.of(StepLogged)), timeout=60_000)
     assert "not measured before Start" in tab.estimate_label.text()
     assert len(fake.configs) == 1
@@ -235,7 +237,7 @@ def test_on_battery_a_long_run_asks_first(
     tab.start_button.click()
     battery[0] = True
     fake.total = 300.0
-    tab.epochs_spin.setValue(2)
+    tab.epochs_spin.setValue(tab.epochs_spin.value() + 1)  # a change re-estimates
     qtbot.waitUntil(lambda: tab.estimate_label.text().startswith("About 5 min"), timeout=10_000)
     tab.start_button.click()
     dialog.close()
