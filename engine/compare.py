@@ -361,11 +361,12 @@ def _trial(
 ) -> CandidateResult:
     """Build, time, train and score one candidate within ``share`` seconds."""
     import numpy as np
-    from transformers import Trainer, TrainingArguments, set_seed
+    from transformers import TrainingArguments, set_seed
 
     from engine import estimate, tasks
     from engine.metrics import quick_metrics
-    from engine.training import cadence
+    from engine.trainer import HeadRateTrainer
+    from engine.training import apply_run_strategy, cadence
 
     t0 = time.monotonic()
     left = clock.left() - reserve
@@ -381,7 +382,8 @@ def _trial(
     task = tasks.get(TEXT_TASK)
     set_seed(config.seed)
     model = setup.model_copy()
-    task.apply_strategy(model, config.parsed_strategy)
+    config = config.with_resolved_recipe()  # as the run trains: frozen table, head rate
+    apply_run_strategy(task, model, config)
     build_seconds = time.monotonic() - t0
 
     collate = task.collator(setup.processor, device)
@@ -475,7 +477,7 @@ def _trial(
             dataloader_num_workers=0,
             remove_unused_columns=True,
         )
-        trainer = Trainer(
+        trainer = HeadRateTrainer(
             model=model,
             args=args,
             train_dataset=train_ds,
@@ -483,6 +485,7 @@ def _trial(
             data_collator=collate,
             callbacks=[_trainer_callback(deadline, stop)],
         )
+        trainer.head_lr_multiplier = config.resolved_head_learning_rate_factor()
         from transformers.trainer_callback import PrinterCallback, ProgressCallback
 
         trainer.remove_callback(PrinterCallback)

@@ -66,7 +66,8 @@ class Strategy:
     @property
     def description(self) -> str:
         return {
-            "full": "Train every weight of the model: the most accurate, and the slowest.",
+            "full": "Train the whole model (with the automatic learning rate, all but the "
+            "word-embedding table of a text model): the most accurate, and the slowest.",
             "top-layers": (
                 f"Train only the top {self.layers} encoder layer(s) and the classifier: "
                 "faster and lighter, close to full accuracy on small datasets."
@@ -566,6 +567,15 @@ class TrainConfig:
         if self.learning_rate is not None:
             return self.learning_rate
         return DEFAULT_LEARNING_RATES[self.parsed_strategy.kind]
+
+    def with_resolved_recipe(self) -> TrainConfig:
+        """This config with the automatic recipe spelled out (learning rate, head factor,
+        word embeddings), as a new run trains it: what the run saves and the estimate times."""
+        return self.replace(
+            learning_rate=self.resolved_learning_rate(),
+            head_learning_rate_factor=self.resolved_head_learning_rate_factor(),
+            train_word_embeddings=self.resolved_train_word_embeddings(),
+        )
 
     def resolved_train_word_embeddings(self) -> bool:
         """Whether the word embeddings train: as asked, and always with a learning rate the

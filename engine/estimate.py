@@ -80,14 +80,17 @@ def _counts(steps: int, eval_steps: int, save_steps: int) -> tuple[int, int]:
     return steps // max(1, eval_steps), steps // max(1, save_steps)
 
 
-def evaluation_rows(val_rows: int, *, final: bool = False) -> int:
+def evaluation_rows(val_rows: int, *, final: bool = False, sampled: bool = False) -> int:
     """The validation rows one evaluation of the run reads: the evaluations during training
     (``final`` false) and the kept model's at the end (``final``).
 
-    Today every evaluation reads the whole validation set. This is the one place the
-    estimate says so: when the run evaluates a capped sample during training, this
-    function follows it and every count below follows this function."""
-    return max(0, int(val_rows))
+    A task with ``sampled_evaluations`` (text) evaluates at most ``EVAL_SAMPLE_ROWS`` rows
+    during training (``engine.training.evaluation_sample``) and the whole set at the end;
+    the others read every row each time. Every count below follows this function."""
+    from engine.config import EVAL_SAMPLE_ROWS
+
+    rows = max(0, int(val_rows))
+    return rows if final or not sampled else min(rows, EVAL_SAMPLE_ROWS)
 
 
 def estimate_run_seconds(
@@ -96,6 +99,7 @@ def estimate_run_seconds(
     *,
     eval_rows: int,
     eval_seconds_per_row: float,
+    sampled_evaluations: bool = False,
     startup_seconds: float = 0.0,
     checkpoint_seconds: float = 0.0,
     baseline_seconds: float = 0.0,
@@ -114,7 +118,7 @@ def estimate_run_seconds(
     eval_steps, save_steps = int(plan["eval_steps"]), int(plan["save_steps"])
     in_run = math.ceil(total_steps / max(1, eval_steps))
     saves = math.ceil(total_steps / max(1, save_steps))
-    eval_seconds = evaluation_rows(eval_rows) * eval_seconds_per_row
+    eval_seconds = evaluation_rows(eval_rows, sampled=sampled_evaluations) * eval_seconds_per_row
     final_eval = evaluation_rows(eval_rows, final=True) * eval_seconds_per_row
     breakdown = {
         "startup": float(startup_seconds),
@@ -458,7 +462,7 @@ def estimate_for_config(
     from engine import tasks
     from engine.device import resolve_device, resolve_precision
     from engine.distributed import world_size
-    from engine.training import cadence, prepare_run, resolve_task
+    from engine.training import apply_run_strategy, cadence, prepare_run, resolve_task
 
     stop = stop or threading.Event()
     t0 = time.perf_counter()
@@ -470,7 +474,7 @@ def estimate_for_config(
     config = config.replace(max_length=prepared.report.max_length)
     train_ds, val_ds = task.encode(prepared.data, prepared.processor, config)
     model = task.build_model(prepared.source, prepared.data.labels, config)
-    task.apply_strategy(model, config.parsed_strategy)
+    apply_run_strategy(task, model, config.with_resolved_recipe())  # as the run freezes
     startup = time.perf_counter() - t0
     if stop.is_set():
         return None
@@ -520,6 +524,7 @@ def estimate_for_config(
         plan,
         eval_rows=len(val_ds),
         eval_seconds_per_row=per_row,
+        sampled_evaluations=getattr(task, "sampled_evaluations", False),
         startup_seconds=startup,
         checkpoint_seconds=checkpoint,
         baseline_seconds=baseline,

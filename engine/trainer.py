@@ -73,16 +73,9 @@ class EpochSeededSampler(torch.utils.data.Sampler):
         return iter([i for batch in batches for i in batch])
 
 
-class StropTrainer(Trainer):
-    """``Trainer`` whose checkpoints appear atomically (staged, then one ``os.replace``)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # A sequence classifier's loss is already the mean over its batch and ignores
-        # ``num_items_in_batch``. Left on (its forward takes **kwargs), Trainer would skip
-        # the division by gradient accumulation and multiply by the number of processes:
-        # the loss (train and eval) and the gradients would grow with both.
-        self.model_accepts_loss_kwargs = False
+class HeadRateTrainer(Trainer):
+    """``Trainer`` whose new classifier head can learn faster than the pre-trained body:
+    the run's trainer, and compare's trials (which must train as the run will)."""
 
     #: The new head's learning rate over the body's (``create_optimizer``); 1: one rate.
     head_lr_multiplier: float = 1.0
@@ -109,6 +102,18 @@ class StropTrainer(Trainer):
         optimizer.param_groups[:] = [g for g in optimizer.param_groups if g["params"]]
         self._strop_head_groups = True
         return optimizer
+
+
+class StropTrainer(HeadRateTrainer):
+    """``Trainer`` whose checkpoints appear atomically (staged, then one ``os.replace``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A sequence classifier's loss is already the mean over its batch and ignores
+        # ``num_items_in_batch``. Left on (its forward takes **kwargs), Trainer would skip
+        # the division by gradient accumulation and multiply by the number of processes:
+        # the loss (train and eval) and the gradients would grow with both.
+        self.model_accepts_loss_kwargs = False
 
     def _get_train_sampler(self, *args: Any, **kwargs: Any) -> Any:
         sampler = super()._get_train_sampler(*args, **kwargs)

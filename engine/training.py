@@ -241,14 +241,10 @@ def train(
         return RunResult(RunState.STOPPED, run_dir, checkpoint=resume_from)
     device = resolve_device(config.device)
     precision = resolve_precision(config.precision, device)
-    resolved = config.replace(
-        max_length=prepared.report.max_length,
-        learning_rate=config.resolved_learning_rate(),
-        head_learning_rate_factor=config.resolved_head_learning_rate_factor(),
-        # a resumed run's saved config is resolved already (and names its learning rate)
-        train_word_embeddings=config.train_word_embeddings
-        if resume_from is not None
-        else config.resolved_train_word_embeddings(),
+    # a resumed run's saved config is resolved already (and names its learning rate, which
+    # would otherwise read as the person's choice and train the word embeddings)
+    resolved = (config if resume_from is not None else config.with_resolved_recipe()).replace(
+        max_length=prepared.report.max_length
     )
     from engine import tasks
 

@@ -232,7 +232,9 @@ def strategy_description(kind: str, layers: int = 0, default: str = "") -> str:
     """One sentence on a fine-tuning strategy (``full``, ``top-layers``, ``head``)."""
     if kind == "full":
         return QCoreApplication.translate(
-            "Engine", "Train every weight of the model: the most accurate, and the slowest."
+            "Engine",
+            "Train the whole model (with the automatic learning rate, all but the "
+            "word-embedding table of a text model): the most accurate, and the slowest.",
         )
     if kind == "top-layers":
         return QCoreApplication.translate(

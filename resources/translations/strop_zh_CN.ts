@@ -553,8 +553,8 @@
       <translation>正在评估最佳模型</translation>
     </message>
     <message>
-      <source>Train every weight of the model: the most accurate, and the slowest.</source>
-      <translation>训练模型的全部权重：最准确，也最慢。</translation>
+      <source>Train the whole model (with the automatic learning rate, all but the word-embedding table of a text model): the most accurate, and the slowest.</source>
+      <translation>训练整个模型（使用自动学习率时，文本模型的词嵌入表除外）：最准确，也最慢。</translation>
     </message>
     <message>
       <source>Train only the top {n} encoder layer(s) and the classifier: faster and lighter, close to full accuracy on small datasets.</source>

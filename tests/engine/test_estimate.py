@@ -61,25 +61,26 @@ def test_estimate_adds_up_the_run() -> None:
     assert estimate.seconds_left == estimate.total
 
 
-def test_evaluations_are_sized_by_one_function(monkeypatch: pytest.MonkeyPatch) -> None:
-    """When evaluations during training read a capped sample and the last one the whole
-    set, changing ``evaluation_rows`` is all the estimate needs."""
-    import engine.estimate
+def test_evaluations_follow_the_runs_capped_sample() -> None:
+    """A text run's evaluations during training read a sample of at most EVAL_SAMPLE_ROWS
+    rows (engine.training.evaluation_sample), the last one the whole set; other tasks read
+    every row each time."""
+    from engine.config import EVAL_SAMPLE_ROWS
+    from engine.estimate import evaluation_rows
 
+    assert evaluation_rows(5000) == evaluation_rows(5000, final=True) == 5000
+    assert evaluation_rows(5000, sampled=True) == EVAL_SAMPLE_ROWS == 1000
+    assert evaluation_rows(5000, final=True, sampled=True) == 5000
+    assert evaluation_rows(300, sampled=True) == 300
     plan = _plan(200, epochs=3, batch_size=16)  # 4 evaluations during training, then the final
-    assert (
-        engine.estimate.evaluation_rows(5000)
-        == engine.estimate.evaluation_rows(5000, final=True)
-        == 5000
+    per_row = 0.001
+    sampled = estimate_run_seconds(
+        1.0, plan, eval_rows=5000, eval_seconds_per_row=per_row, sampled_evaluations=True
     )
-    monkeypatch.setattr(
-        engine.estimate,
-        "evaluation_rows",
-        lambda rows, final=False: rows if final else min(rows, 1000),
-    )
-    estimate = estimate_run_seconds(1.0, plan, eval_rows=5000, eval_seconds_per_row=0.001)
-    assert estimate.breakdown["evaluation"] == pytest.approx(4 * 1.0 + 5.0)
-    assert estimate.eval_seconds == pytest.approx(1.0)
+    assert sampled.breakdown["evaluation"] == pytest.approx(4 * 1.0 + 5.0)
+    assert sampled.eval_seconds == pytest.approx(1.0)
+    every = estimate_run_seconds(1.0, plan, eval_rows=5000, eval_seconds_per_row=per_row)
+    assert every.breakdown["evaluation"] == pytest.approx(4 * 5.0 + 5.0)
 
 
 def test_refine_on_pace_keeps_the_estimate() -> None:
