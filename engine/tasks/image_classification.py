@@ -45,7 +45,7 @@ def default_image_epochs(num_train: int) -> float:
     """Epochs for a default run on ``num_train`` training images (``IMAGE_TARGET_PASSES``
     images read, in half epochs, within ``IMAGE_EPOCH_RANGE``).
 
-    Why a rule and not a number: the shared 3 epochs give 250 photos only 24 steps, too few
+    Why a rule and not a number: the shared default epochs (2; 3 before) give 250 photos only 16-24 steps, too few
     to fit the top stages (see ``resolve_defaults``), while 8 epochs of a 5,000-photo folder
     would read 40,000 images. With the rule a run reads about 2,000 images up to 2,000 photos
     and each photo once above: 240 photos measured 150 CPU seconds in bf16 (about 1.5
@@ -135,9 +135,9 @@ class ImageClassification(LabelPerExample):
 
         Strategy: the shared default ``full`` with the learning rate left to auto becomes
         ``IMAGE_DEFAULT_STRATEGY`` (give ``--strategy full`` with a ``--learning-rate`` to
-        train every weight). Epochs: the shared default (3) counts as left to auto and becomes
+        train every weight). Epochs: the shared default (2) counts as left to auto and becomes
         ``default_image_epochs`` of the training images (``TrainConfig`` cannot tell a typed
-        3 from the default; ``--max-steps`` or any other number of epochs is kept).
+        2 from the default; ``--max-steps`` or any other number of epochs is kept).
 
         Measured (``bench/image_pairs.py``, bench/RESULTS.md section 8) on flowers5 pairs,
         240 training / 80 validation photos, best checkpoint kept, bf16 on an AVX-512 BF16
@@ -189,16 +189,8 @@ class ImageClassification(LabelPerExample):
 
     def load_data(self, config: Any) -> TaskData:
         from engine.data import LabelMap
-        from engine.image_data import read_image_data
 
-        data = read_image_data(
-            config.data,
-            config.validation,
-            validation_split=config.validation_split,
-            seed=config.seed,
-            path_column=config.text_column,
-            label_column=config.label_column,
-        )
+        data = _read(config)
         issues: list[dict[str, Any]] = []
         if data.skipped:
             issues.append(
@@ -430,23 +422,29 @@ class ImageClassification(LabelPerExample):
         return _card_sections(run, labels, onnx)
 
 
+def _read(config: Any) -> Any:
+    """``config``'s images listed and split (``engine.image_data.read_image_data``)."""
+    from engine.image_data import read_image_data
+
+    return read_image_data(
+        config.data,
+        config.validation,
+        validation_split=config.validation_split,
+        seed=config.seed,
+        path_column=config.text_column,
+        label_column=config.label_column,
+    )
+
+
 def _count_training_images(config: Any) -> int | None:
     """How many training images ``config`` names (a listing: no image is opened), or None
     when the data cannot be listed (the run then reports why in its own words)."""
     from engine.errors import StropError
-    from engine.image_data import read_image_data
 
     if not config.data:
         return None
     try:
-        found = read_image_data(
-            config.data,
-            config.validation,
-            validation_split=config.validation_split,
-            seed=config.seed,
-            path_column=config.text_column,
-            label_column=config.label_column,
-        )
+        found = _read(config)
     except (StropError, OSError, ValueError):
         return None
     return len(found.train)

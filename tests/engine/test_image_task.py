@@ -236,13 +236,15 @@ def test_image_defaults_replace_the_text_ones(tmp_path: Path) -> None:
     head = task.resolve_defaults(TrainConfig(data=data, device="cpu", strategy="head"))
     assert head.strategy == "head" and head.learning_rate == 1e-2
     mine = task.resolve_defaults(
-        TrainConfig(data=data, device="cpu", strategy="full", learning_rate=1e-5, epochs=2)
+        TrainConfig(data=data, device="cpu", strategy="full", learning_rate=1e-5, epochs=4)
     )
-    assert (mine.strategy, mine.learning_rate, mine.epochs) == ("full", 1e-5, 2)
+    assert (mine.strategy, mine.learning_rate, mine.epochs) == ("full", 1e-5, 4)
     capped = task.resolve_defaults(TrainConfig(data=data, device="cpu", max_steps=5))
-    assert capped.epochs == 3.0 and capped.max_steps == 5  # the person's step cap decides
+    assert (
+        capped.epochs == TrainConfig.epochs and capped.max_steps == 5
+    )  # the person's step cap decides
     unreadable = task.resolve_defaults(TrainConfig(data=str(tmp_path / "missing"), device="cpu"))
-    assert unreadable.epochs == 3.0  # the run itself reports the missing folder
+    assert unreadable.epochs == TrainConfig.epochs  # the run itself reports the missing folder
 
 
 def test_default_epochs_give_small_folders_steps_and_large_ones_one_epoch() -> None:
