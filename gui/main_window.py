@@ -323,9 +323,29 @@ class MainWindow(QMainWindow):
     def _task_changed(self) -> None:
         """The data's task changed: the Training tab starts from the task's own defaults, and
         the status bar names the model a run of that task uses."""
-        self.training_tab.set_task(self.dataset_tab.task)
-        self.model_tab.set_task(self.dataset_tab.task)
+        task = self.dataset_tab.task
+        self.training_tab.set_task(task)
+        self.model_tab.set_task(task)
+        self._apply_task_strategy(task)
         self._show_model()
+
+    def _apply_task_strategy(self, task: str) -> None:
+        """The task's own default strategy (``Task.defaults()``, as the CLI applies it: the
+        token task trains its top four layers), unless the person chose another: a strategy
+        that is some task's default (or the shared one) counts as not chosen."""
+        from engine import tasks
+        from engine.config import TrainConfig
+
+        defaults = {
+            name: tasks.get(name).defaults().get("strategy", TrainConfig.strategy)
+            for name in tasks.names()
+        }
+        current = self.model_tab.strategy()
+        if current != TrainConfig.strategy and current not in defaults.values():
+            return
+        wanted = defaults.get(task, TrainConfig.strategy)
+        if wanted != current:
+            self.model_tab.set_strategy(wanted)
 
     def _show_model(self) -> None:
         from engine.models import display_name

@@ -38,6 +38,28 @@ from engine.imports import ensure_warm
 
 log = logging.getLogger(__name__)
 
+_collect = gc.collect
+
+
+def _collect_in_the_gui_thread(generation: int = 2) -> int:
+    """``gc.collect`` for a process that runs a window: a full collection only in the GUI
+    (main) thread; asked for from another thread, it does nothing.
+
+    Libraries call ``gc.collect()`` from the thread they run in: accelerate's
+    ``free_memory()`` at the end of ``Trainer.train()``, transformers' memory helpers. From a
+    training thread that collection can delete Qt objects that sit in reference cycles
+    (a closed panel's plot items), and ``~QObject`` there waits for the interpreter lock
+    while the GUI thread waits for a Qt lock it holds: the window froze for good (seen in
+    the test suite after a test failed and left its widgets in a traceback's cycle). The
+    GUI thread collects after every run and task (``release_memory``), so nothing is kept.
+    """
+    if threading.current_thread() is threading.main_thread():
+        return _collect(generation)
+    return 0
+
+
+gc.collect = _collect_in_the_gui_thread  # importing gui.worker: the window's process
+
 _threads: set[QThread] = set()
 _workers: dict[QThread, QObject] = {}
 

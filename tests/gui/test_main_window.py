@@ -265,3 +265,19 @@ def test_every_tab_fits_from_the_minimum_window_size(qtbot: Any, window: Any) ->
         for plot in (window.training_tab.loss_plot, window.training_tab.metric_plot):
             title = plot.getPlotItem().titleLabel
             assert title.item.boundingRect().width() <= plot.width(), (size, title.text)
+
+
+def test_the_task_brings_its_own_strategy_unless_the_person_chose_one(make_window: Any) -> None:
+    # as the CLI applies Task.defaults(): a token run trains its top four layers
+    from engine.tasks import get
+
+    window = make_window(model="starter")
+    combo, model_tab = window.dataset_tab.task_combo, window.model_tab
+    token_strategy = get("token-classification").defaults()["strategy"]
+    combo.setCurrentIndex(combo.findData("token-classification"))
+    assert model_tab.strategy() == token_strategy
+    combo.setCurrentIndex(combo.findData("text-classification"))
+    assert model_tab.strategy() == "full"
+    model_tab.set_strategy("head")  # the person's choice stays
+    combo.setCurrentIndex(combo.findData("token-classification"))
+    assert model_tab.strategy() == "head"

@@ -34,21 +34,25 @@ def test_a_token_task_starts_from_its_own_defaults_and_text_from_the_shared_ones
     own = get(TOKEN).defaults()
     assert own, "the token task declares its own defaults"
     values = settings.values()
-    assert {k: values[k] for k in own} == own  # batch 32, 5 epochs
-    assert settings.form.widget("epochs").value() == 5
+    shown = {k: v for k, v in own.items() if k in values}  # the strategy: the Model tab's
+    assert shown and {k: values[k] for k in shown} == shown  # e.g. batch 16, 2.5 epochs
+    assert own["epochs"] != shared.epochs  # so the form's change below shows
+    assert settings.form.widget("epochs").value() == own["epochs"]
     settings.set_task(TEXT)  # back: the shared defaults again
     values = settings.values()
     assert values["epochs"] == shared.epochs and values["batch_size"] == shared.batch_size
 
 
 def test_a_value_the_person_set_stays_when_the_task_changes(qtbot: Any) -> None:
+    from engine.tasks import get
+
     settings = make_settings(qtbot)
     settings.set_task(TEXT)
     settings.form.widget("epochs").setValue(7)  # typed by the person
     settings.set_task(TOKEN)
     values = settings.values()
     assert values["epochs"] == 7  # the person's
-    assert values["batch_size"] == 32  # the task's, the person left it
+    assert values["batch_size"] == get(TOKEN).defaults()["batch_size"]  # the task's
     settings.set_task(TEXT)
     assert settings.values()["epochs"] == 7
 
@@ -57,7 +61,9 @@ def test_a_tasks_defaults_are_saved_as_the_shared_ones_and_saved_choices_stay_th
     qtbot: Any, tmp_path: Path
 ) -> None:
     from engine.config import TrainConfig
+    from engine.tasks import get
 
+    token_epochs = get(TOKEN).defaults()["epochs"]
     store = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     first = make_settings(qtbot)
     first.form.widget("seed").setValue(7)
@@ -65,14 +71,14 @@ def test_a_tasks_defaults_are_saved_as_the_shared_ones_and_saved_choices_stay_th
     first.save(store)
     store.sync()
     store.beginGroup("training")
-    assert float(store.value("epochs")) == TrainConfig().epochs  # not the token task's 5
+    assert float(store.value("epochs")) == TrainConfig().epochs  # not the token task's
     store.endGroup()
 
     second = make_settings(qtbot)
     second.restore(store)
     assert second.values()["seed"] == 7
     second.set_task(TOKEN)
-    assert second.values()["epochs"] == 5  # the saved shared default was not the person's
+    assert second.values()["epochs"] == token_epochs  # the saved shared default: not a choice
     third = make_settings(qtbot)
     store.setValue("training/batch_size", 8)  # saved by a person who chose 8
     third.restore(store)
@@ -81,19 +87,20 @@ def test_a_tasks_defaults_are_saved_as_the_shared_ones_and_saved_choices_stay_th
 
 
 def test_auto_names_the_learning_rate_the_tasks_run_uses(qtbot: Any) -> None:
-    from engine.config import TrainConfig
+    from engine.config import DEFAULT_LEARNING_RATES, TrainConfig
     from engine.tasks import get
 
     settings = make_settings(qtbot)
     spin = settings.form.widget("learning_rate")
     settings.set_strategy("full")
     settings.set_task(TEXT)
-    assert spin.specialValueText() == "Auto (5e-05 for this strategy)"
+    text_lr = DEFAULT_LEARNING_RATES["full"]
+    assert spin.specialValueText() == f"Auto ({text_lr:g} for this strategy)"
     settings.set_task(TOKEN)
     config = TrainConfig(task=TOKEN, strategy="full", device="cpu")
     token_lr = get(TOKEN).resolve_defaults(config).learning_rate
     assert spin.specialValueText() == f"Auto ({token_lr:g} for this strategy)"
-    assert token_lr != 5e-5
+    assert token_lr != text_lr
     settings.set_strategy("head")
     assert spin.specialValueText() == "Auto (0.001 for this strategy)"
     settings.set_strategy("top-layers:x")  # being typed: the last text stays

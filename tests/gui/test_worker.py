@@ -211,3 +211,27 @@ def test_emitting_a_signal_keeps_pythons_reference_counts(qapp: Any) -> None:
         emitter.bare.emit()
     after = sys.getrefcount(True), sys.getrefcount(False), sys.getrefcount(None)
     assert [a - b for a, b in zip(after, before, strict=True)] == [0, 0, 0]
+
+
+def test_a_full_collection_asked_for_by_another_thread_waits_for_the_gui_thread() -> None:
+    # accelerate calls gc.collect() at the end of Trainer.train(), in the training thread;
+    # collecting Qt objects there deadlocked the window (gui/worker.py).
+    import gc
+    import threading
+
+    import gui.worker  # noqa: F401 - installs the GUI-thread-only collection
+
+    class Cycle:
+        pass
+
+    def make_garbage() -> None:
+        a, b = Cycle(), Cycle()
+        a.other, b.other = b, a
+
+    found: list[int] = []
+    make_garbage()
+    worker = threading.Thread(target=lambda: found.append(gc.collect()))
+    worker.start()
+    worker.join()
+    assert found == [0]  # nothing collected off the GUI thread
+    assert gc.collect() >= 2  # the GUI (main) thread still collects
