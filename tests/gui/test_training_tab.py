@@ -289,19 +289,26 @@ def write_conll(path: Path, sentences: int = 24) -> Path:
 def test_a_token_dataset_brings_its_tasks_defaults_but_keeps_the_persons_values(
     qtbot: Any, make_window: Any, tmp_path: Path
 ) -> None:
+    from engine.config import TrainConfig
+    from engine.tasks import get
+
+    shared, own = TrainConfig(), get("token-classification").defaults()
+    assert own["epochs"] != shared.epochs and own["batch_size"] != 8
     window = make_window(start=False)
     tab = window.training_tab
     spin = window.findChild(type(tab.epochs_spin), "epochsSpin")
-    assert spin.value() == 3  # the shared default
+    assert spin.value() == shared.epochs  # the shared default
     conll = write_conll(tmp_path / "ner.conll")
     window.open_dataset(str(conll))
     qtbot.waitUntil(lambda: window.dataset_tab.path == str(conll), timeout=30_000)
     assert window.dataset_tab.task == "token-classification"
-    assert spin.value() == 5 and tab.batch_spin.value() == 32  # as the CLI's token runs
-    assert window.build_config().epochs == 5
+    # as the CLI's token runs
+    assert spin.value() == own["epochs"] and tab.batch_spin.value() == own["batch_size"]
+    assert window.build_config().epochs == own["epochs"]
+    assert window.build_config().strategy == own["strategy"]
     tab.batch_spin.setValue(8)  # the person's own
     combo = window.dataset_tab.task_combo
     combo.setCurrentIndex(combo.findData("text-classification"))  # back to text
-    assert spin.value() == 3 and tab.batch_spin.value() == 8
+    assert spin.value() == shared.epochs and tab.batch_spin.value() == 8
     combo.setCurrentIndex(combo.findData("token-classification"))
-    assert spin.value() == 5 and tab.batch_spin.value() == 8
+    assert spin.value() == own["epochs"] and tab.batch_spin.value() == 8
