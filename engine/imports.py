@@ -101,7 +101,10 @@ def preload_libraries() -> list[str]:
     foreign function through ``ctypes`` does not. Loaded ``RTLD_LOCAL``, as the import would.
     Linux and macOS only (on Windows torch loads its DLLs through ``ctypes`` already); any
     failure just leaves the library to its import."""
-    if sys.platform not in ("linux", "darwin"):
+    if sys.platform not in ("linux", "darwin") or getattr(sys, "frozen", False):
+        # a frozen app may keep a second copy of a library beside the one its package's
+        # extension links to; loading the wrong one first would load both (not checked
+        # in a PyInstaller build yet, so the bundle loads its libraries as it always did)
         return []
     import ctypes
     import os

@@ -148,3 +148,8 @@ def test_warm_up_preloads_the_big_libraries_and_leaves_the_collector_as_it_was()
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "ok"
+
+
+def test_a_frozen_app_loads_its_libraries_through_the_imports(monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    assert imports.preload_libraries() == []
