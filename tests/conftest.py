@@ -72,34 +72,14 @@ def strop_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mon
     return home
 
 
-def build_tiny_encoder(folder: Path, vocab: list[str]) -> Path:
-    """A 2-layer BERT encoder without a task head (seeded) and its word-level tokenizer over
-    ``vocab``: the engine adds the head a task needs."""
+def _save_tiny_bert(folder: Path, vocab: list[str], model_class: str, num_layers: int = 2) -> Path:
+    """A seeded BERT of ``num_layers`` layers (``transformers.<model_class>``) and its
+    word-level tokenizer over ``vocab``, saved as safetensors in ``folder``."""
     import torch
-    from transformers import BertConfig, BertModel, BertTokenizer
-
-    tokenizer = BertTokenizer(vocab={w: i for i, w in enumerate(vocab)}, do_lower_case=True)
-    tokenizer.model_max_length = 64
-    tokenizer.save_pretrained(str(folder))
-    config = BertConfig(
-        vocab_size=len(vocab),
-        hidden_size=32,
-        num_hidden_layers=2,
-        num_attention_heads=2,
-        intermediate_size=64,
-        max_position_embeddings=64,
-    )
-    torch.manual_seed(0)
-    BertModel(config).save_pretrained(str(folder))
-    return folder
-
-
-def build_tiny_model(folder: Path, *, num_layers: int = 2) -> Path:
-    """A 2-layer BERT with a word-level vocabulary, saved as safetensors + tokenizer."""
-    from transformers import BertConfig, BertForSequenceClassification, BertTokenizer
+    import transformers
+    from transformers import BertConfig, BertTokenizer
 
     folder.mkdir(parents=True, exist_ok=True)
-    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *WORDS]
     tokenizer = BertTokenizer(vocab={w: i for i, w in enumerate(vocab)}, do_lower_case=True)
     tokenizer.model_max_length = 64
     tokenizer.save_pretrained(str(folder))
@@ -111,11 +91,21 @@ def build_tiny_model(folder: Path, *, num_layers: int = 2) -> Path:
         intermediate_size=64,
         max_position_embeddings=64,
     )
-    import torch
-
     torch.manual_seed(0)
-    BertForSequenceClassification(config).save_pretrained(str(folder))
+    getattr(transformers, model_class)(config).save_pretrained(str(folder))
     return folder
+
+
+def build_tiny_encoder(folder: Path, vocab: list[str]) -> Path:
+    """A 2-layer BERT encoder without a task head (seeded) and its word-level tokenizer over
+    ``vocab``: the engine adds the head a task needs."""
+    return _save_tiny_bert(folder, vocab, "BertModel")
+
+
+def build_tiny_model(folder: Path, *, num_layers: int = 2) -> Path:
+    """A 2-layer BERT with a word-level vocabulary, saved as safetensors + tokenizer."""
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *WORDS]
+    return _save_tiny_bert(folder, vocab, "BertForSequenceClassification", num_layers)
 
 
 @pytest.fixture(scope="session")

@@ -12,20 +12,7 @@ from engine.errors import DatasetError, ModelLoadError
 from engine.image_data import ImageDataset, collate_images, image_preprocessing, read_image_data
 from engine.image_model import new_image_model
 from engine.image_predict import ImagePredictor, evaluate
-
-COLORS = {"blue": (20, 40, 230), "red": (230, 30, 20)}
-
-
-def _images(root: Path, per_class: int) -> Path:
-    from PIL import Image
-
-    for label, color in COLORS.items():
-        (root / label).mkdir(parents=True, exist_ok=True)
-        for i in range(per_class):
-            img = Image.new("RGB", (40 + i, 36), color)
-            img.putpixel((i, i), (i * 9 % 256, 128, 0))
-            img.save(root / label / f"{label}{i}.png")
-    return root
+from tests.engine.test_image_task import COLORS, _images
 
 
 @pytest.fixture(scope="module")
