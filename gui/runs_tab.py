@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from engine.models import display_name
 from gui import dialogs
 from gui.i18n import export_step_text, run_state_text
 from gui.results_view import ResultsView
@@ -52,7 +53,6 @@ from gui.runs_table import (  # noqa: F401 - curve_names and run_score are the t
     RunsTableModel,
     curve_names,
     history_series,
-    model_name,
     run_score,
     swatch,
     when,
@@ -433,7 +433,7 @@ class RunsTab(QWidget):
         lines = [
             f"<b>{info.name}</b> · {run_state_text(info.state.value)}",
             self.tr("Data: {data} · Model: {model} · Strategy: {strategy}").format(
-                data=info.dataset, model=model_name(info.model), strategy=info.strategy or "full"
+                data=info.dataset, model=display_name(info.model), strategy=info.strategy or "full"
             ),
         ]
         if info.last_step:

@@ -17,6 +17,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QIcon, QPixmap
 
+from engine.models import display_name
 from gui.i18n import run_state_text
 from gui.results_view import duration
 
@@ -49,13 +50,6 @@ STATE_COLOURS = {
 }
 
 
-def model_name(spec: str, task: str | None = None) -> str:
-    """What a person calls the run's model (``engine.models.display_name``)."""
-    from engine.models import display_name
-
-    return display_name(spec, task)
-
-
 def when(timestamp: float) -> str:
     return datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M")
 
@@ -72,7 +66,7 @@ def curve_names(infos: list[Any]) -> list[str]:
         name = start.strftime("%m-%d %H:%M:%S" if len(days) > 1 else "%H:%M:%S")
         name += f" · {info.strategy or 'full'}"
         if len(models) > 1:
-            name += f" · {model_name(info.model)}"
+            name += f" · {display_name(info.model)}"
         names.append(name)
     return [
         f"{name} · {info.path.name}" if names.count(name) > 1 else name
@@ -175,7 +169,7 @@ class RunsTableModel(QAbstractTableModel):
         if column == 1:
             return Path(info.dataset).name if info.dataset else "?"
         if column == 2:
-            return model_name(info.model)
+            return display_name(info.model)
         if column == 3:
             return info.strategy or "full"
         if column == 4:
