@@ -544,9 +544,6 @@ class ModelTab(QWidget):
         except Exception:  # noqa: BLE001 - no data open (yet): nothing to check
             return None
         if settings.get("task", "text-classification") != "text-classification":
-            self._language, self._check, self._check_key = None, None, None
-            self.fit_label.setText("–")
-            self.fit_label.setStyleSheet("")
             return None
         return settings
 
@@ -561,7 +558,12 @@ class ModelTab(QWidget):
         from engine.compare import detect_data_language
 
         settings = self._data_settings()
-        if settings is None:
+        if settings is None:  # none open, or not texts: nothing measured applies any more
+            self._language_generation += 1  # a detection or check still running is stale
+            self._check_generation += 1
+            self._language, self._check, self._check_key = None, None, None
+            self.fit_label.setText("–")
+            self.fit_label.setStyleSheet("")
             return
         self._language_generation += 1
         generation = self._language_generation
