@@ -127,6 +127,12 @@ class ImageClassification(LabelPerExample):
     spawn_workers = True
 
     # ----- settings ----------------------------------------------------------------------
+    def defaults(self) -> dict[str, Any]:
+        """The image strategy (``IMAGE_DEFAULT_STRATEGY``), so that the window's Model tab
+        and the CLI's config show what a default run trains; ``resolve_defaults`` still
+        turns an automatic ``full`` into it and picks the rate and epochs."""
+        return {"strategy": IMAGE_DEFAULT_STRATEGY}
+
     def resolve_defaults(self, config: Any) -> Any:
         """The image defaults for what the person left as it was: the ``top-layers:2``
         strategy, a CNN's learning rate for the strategy, epochs from the number of training

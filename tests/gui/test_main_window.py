@@ -276,6 +276,8 @@ def test_the_task_brings_its_own_strategy_unless_the_person_chose_one(make_windo
     token_strategy = get("token-classification").defaults()["strategy"]
     combo.setCurrentIndex(combo.findData("token-classification"))
     assert model_tab.strategy() == token_strategy
+    combo.setCurrentIndex(combo.findData("image-classification"))
+    assert model_tab.strategy() == get("image-classification").defaults()["strategy"]
     combo.setCurrentIndex(combo.findData("text-classification"))
     assert model_tab.strategy() == "full"
     model_tab.set_strategy("head")  # the person's choice stays
