@@ -44,3 +44,8 @@ def test_the_table_ranks_for_the_language_and_uses_or_downloads(qtbot: Any) -> N
     with qtbot.waitSignal(view.useModel, timeout=2_000) as use:
         view.table.itemDoubleClicked.emit(view.table.item(row, 0))
     assert use.args == ["starter"]
+    # the listing's worker delivers its result before its thread has ended: wait for that
+    # end here, as a closing window does, rather than race the no-leaked-thread check
+    from gui.worker import running_threads
+
+    qtbot.waitUntil(lambda: not running_threads(), timeout=20_000)
