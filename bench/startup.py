@@ -34,8 +34,18 @@ def launch(work: Path, i: int) -> dict:
     record["paint"] = (record.get("painted") or float("nan")) - t0
     record["turn"] = (record.get("loop_turned") or float("nan")) - t0
     record["ready"] = (record.get("torch_ready") or float("nan")) - t0
-    record["worst"] = max((late for _, late in record.get("stalls", [])), default=0.0)
-    record["over_100ms"] = sorted(late for _, late in record.get("stalls", []) if late > 0.1)
+    stalls = record.get("stalls", [])
+    record["worst"] = max((late for _, late in stalls), default=0.0)
+    record["over_100ms"] = sorted(late for _, late in stalls if late > 0.1)
+    # the stall that overlaps the torch library load (the window records when it ran; in a
+    # frozen app, where the load happens inside the import, the longest stall stands in)
+    span = record.get("library_load")
+    if span:
+        during = [late for end, late in stalls if end > span[0] and end - late < span[1]]
+    else:
+        during = [record["worst"]] if stalls else []
+    record["load_stall"] = max(during, default=0.0)
+    record["others"] = sorted(late for end, late in stalls if late > 0.1 and late not in during)
     return record
 
 
@@ -74,16 +84,15 @@ def main() -> None:
     print(f"heavy modules imported before the window showed: {', '.join(heavy) or 'none'}")
     turn = common.median([r["turn"] for r in records])
     ready = common.median([r["ready"] for r in records])
-    # the one torch library load (libtorch_cpu.so holds the interpreter lock) is the longest
-    # stall; every other must stay under 100 ms
-    others = [s for r in records for s in r["over_100ms"][:-1]]
+    # the torch library load may stall the window once; every other stall must stay < 100 ms
+    others = [s for r in records for s in r["others"]]
+    load = ", ".join(f"{r['load_stall']:.2f}" for r in records)
     worst = ", ".join(f"{r['worst']:.2f}" for r in records)
     print(
         f"painted and the event loop turning: median {turn:.2f} s after launch (target < 1 s: "
         f"{'met' if turn < 1.0 else 'MISSED'}); torch ready: median {ready:.2f} s; the longest "
-        f"stall per launch (the torch library load): "
-        f"{worst} s; other stalls over 100 ms: "
-        f"{others or 'none'}"
+        f"stall per launch: {worst} s; during the torch library load: {load} s; other stalls "
+        f"over 100 ms: {others or 'none'} (target none: {'MISSED' if others else 'met'})"
     )
     print(
         f"target < 1.0 s with torch and transformers not imported: "

@@ -18,7 +18,9 @@ app). Heavy imports stay inside functions: the GUI imports this module at start-
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import itertools
 import logging
 import os
 import random
@@ -469,28 +471,49 @@ def _class_folder_score(root: Path, peek: int = 20) -> float:
 
 
 def _table_score(path: Path) -> float:
-    import pandas as pd
+    columns = _table_head(path)
+    if len(columns) < 2 or not any(columns.values()):
+        return 0.0
+    best = max(columns, key=lambda c: _path_fraction(columns[c]))
+    fraction = _path_fraction(columns[best])
+    if fraction < 0.5:
+        return 0.0
+    base = path.parent
+    sample = [v.strip() for v in columns[best] if isinstance(v, str) and v.strip()][:10]
+    exist = sum((base / v).is_file() for v in sample) / max(1, len(sample))
+    return 0.9 * fraction * (0.5 + 0.5 * exist)
 
+
+def _table_head(path: Path, rows: int = 50) -> dict[str, list[Any]]:
+    """The first ``rows`` rows of a table, column by column. A CSV or TSV is read with the
+    standard library: detection runs while the window starts, and importing pandas there
+    (numpy, pyarrow: about a second of loading that holds the interpreter lock) stalled it."""
     if path.suffix.lower() == ".parquet":
         import pyarrow.parquet as pq
 
         pf = pq.ParquetFile(path)
         if pf.metadata.num_rows == 0:
-            return 0.0
-        head = pf.read_row_group(0).slice(0, 50).to_pandas()
+            return {}
+        return {str(k): v for k, v in pf.read_row_group(0).slice(0, rows).to_pydict().items()}
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        text = f.read(1 << 16)
+    lines = text.splitlines(keepends=True)
+    if len(text) == 1 << 16 and len(lines) > 1:
+        lines = lines[:-1]  # the last line may be cut
+    if path.suffix.lower() == ".tsv":
+        delimiter = "\t"
     else:
-        sep = "\t" if path.suffix.lower() == ".tsv" else None
-        head = pd.read_csv(path, sep=sep, engine="python", dtype=str, nrows=50)
-    if head.empty or head.shape[1] < 2:
-        return 0.0
-    best = max(head.columns, key=lambda c: _path_fraction(head[c].tolist()))
-    fraction = _path_fraction(head[best].tolist())
-    if fraction < 0.5:
-        return 0.0
-    base = path.parent
-    sample = [v.strip() for v in head[best].tolist() if isinstance(v, str) and v.strip()][:10]
-    exist = sum((base / v).is_file() for v in sample) / max(1, len(sample))
-    return 0.9 * fraction * (0.5 + 0.5 * exist)
+        try:
+            delimiter = csv.Sniffer().sniff("".join(lines[:20]), delimiters=",;\t|").delimiter
+        except csv.Error:
+            delimiter = ","
+    table = list(itertools.islice(csv.reader(lines, delimiter=delimiter), rows + 1))
+    if not table:
+        return {}
+    header, body = table[0], table[1:]
+    return {
+        name: [row[i] if i < len(row) else None for row in body] for i, name in enumerate(header)
+    }
 
 
 # --------------------------------------------------------------------------- report

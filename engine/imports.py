@@ -38,6 +38,7 @@ import importlib
 import importlib.util
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,8 @@ NATIVE_LIBRARIES = (
 
 LOCK = threading.RLock()
 _warmed = False
+#: Wall-clock start and end (``time.time()``) of ``preload_libraries``' loading, once done.
+preload_span: tuple[float, float] | None = None
 
 
 def ensure_warm() -> None:
@@ -115,6 +118,8 @@ def preload_libraries() -> list[str]:
         return []
     dlopen.restype = ctypes.c_void_p
     dlopen.argtypes = [ctypes.c_char_p, ctypes.c_int]
+    global preload_span
+    started = time.time()
     loaded: list[str] = []
     for package, patterns in NATIVE_LIBRARIES:
         if package in sys.modules:
@@ -132,6 +137,8 @@ def preload_libraries() -> list[str]:
                     continue
                 if dlopen(os.fsencode(path), os.RTLD_NOW | os.RTLD_LOCAL):
                     loaded.append(str(path))
+    if loaded:
+        preload_span = (started, time.time())
     return loaded
 
 

@@ -141,12 +141,21 @@ class StartupProbe:
             "torch_ready": self.torch_ready,
             "seconds_to_show": (self.shown or 0) - self.started,
             "stalls": self.stalls,
+            "library_load": self._library_load(),
             "heavy_modules_at_show": self.heavy_at_show,
         }
         with open(self.report_path, "w", encoding="utf-8") as f:
             json.dump(record, f)
 
     heavy_at_show: list[str] = []
+
+    def _library_load(self) -> list[float] | None:
+        """When torch's libraries loaded, in seconds after launch (``preload_libraries``);
+        None where they load inside the import (a frozen app)."""
+        from engine import imports
+
+        span = imports.preload_span
+        return None if span is None else [round(t - self.started, 3) for t in span]
 
 
 def main(argv: list[str] | None = None) -> int:

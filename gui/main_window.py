@@ -9,6 +9,8 @@ change, and routes every error to the one banner.
 from __future__ import annotations
 
 import logging
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +27,7 @@ from gui.prediction_tab import PredictionTab
 from gui.runs_tab import RunsTab
 from gui.settings import add_recent, make_settings, read_list, read_number
 from gui.training_tab import TrainingTab
-from gui.worker import run_task, wait_for_threads
+from gui.worker import run_task, wait_for_threads, warm_up
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +35,8 @@ SHUTDOWN_WAIT_MS = 15_000
 #: At start-up the plots and heavy imports wait at most this long for the data file's quick
 #: check (which usually answers in milliseconds), so that its findings are shown first.
 QUICK_CHECK_WAIT_MS = 500
+#: The gap between two steps of the start-up's work on the window's thread (``_in_turns``).
+STEP_GAP_MS = 30
 MINIMUM_SIZE = (960, 650)
 
 
@@ -265,22 +269,57 @@ class MainWindow(QMainWindow):
     def _start_background(self, model: str | None) -> None:
         if self._closed:
             return
-        self.dataset_tab.ensure_plots()
-        self.training_tab.ensure_plots()
-        self.training_tab.list_devices()
-        from engine.imports import ensure_warm
+        # pyqtgraph, then torch, transformers with its Trainer, datasets and scikit-learn's
+        # metrics (seconds), in the background now, so that the first Start does not spend
+        # that time; the plots are built as soon as pyqtgraph is in (gui.worker.warm_up)
+        if getattr(sys.modules.get("gui.plots"), "IMPORTED", False):  # a script driving us
+            self._build_plots(at_once=True)
+        run_task(warm_up, on_progress=self._warm_up_progress, owner=self, light=True)
+        self._in_turns(
+            [
+                self.training_tab.list_devices,
+                self.prediction_tab.refresh_models,
+                lambda: self.runs_tab.refresh(offer_resume=True),  # offers to resume a run
+                lambda: self._offer_model(model),
+            ]
+        )
 
-        # torch, transformers with its Trainer, datasets, scikit-learn's metrics (about 3 s),
-        # in the background now, so that the first Start does not spend that time
-        run_task(ensure_warm, owner=self, light=True)
-        self.prediction_tab.refresh_models()
-        self.runs_tab.ensure_plots()
-        self.runs_tab.refresh(offer_resume=True)  # offers to resume an interrupted run
+    def _offer_model(self, model: str | None) -> None:
+        """A model named on the command line: offered for prediction if it is a Strop model."""
         if model:
             from engine.predict import resolve_model_dir
 
             if (resolve_model_dir(model) / "strop.json").is_file():
                 self.prediction_tab.add_model(model)
+
+    def _in_turns(self, steps: list[Callable[[], None]]) -> None:
+        """Call ``steps`` one per event-loop turn, ``STEP_GAP_MS`` apart (until the window
+        closes). Start-up work in one turn stalled the window: each step takes 0.02-0.05 s
+        alone, twice that while the warm-up competes for the interpreter lock, and with no
+        gap (a zero timer) a step and the painting after it ran as one stall of 0.1-0.23 s."""
+        if self._closed or not steps:
+            return
+        steps[0]()
+        QTimer.singleShot(STEP_GAP_MS, lambda: self._in_turns(steps[1:]))
+
+    def _warm_up_progress(self, done: int, total: int) -> None:
+        if done == 1:
+            self._build_plots()
+
+    def _build_plots(self, at_once: bool = False) -> None:
+        """Create each tab's plots, one tab a turn (``_in_turns``) or, with ``at_once``, all
+        now. A tab that needs its plots sooner (a report or a run arriving first) creates
+        them itself; a tab's second call does nothing."""
+        steps = [
+            self.dataset_tab.ensure_plots,
+            self.training_tab.ensure_plots,
+            self.runs_tab.ensure_plots,
+        ]
+        if not at_once:
+            self._in_turns(steps)
+            return
+        for build in steps:
+            build()
 
     # ----- dataset --------------------------------------------------------------------------
     def open_dataset(self, path: str) -> None:

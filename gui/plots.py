@@ -128,3 +128,7 @@ class Buffer:
 
     def __len__(self) -> int:
         return self.size
+
+
+#: Set last: a module that another thread is still importing is in ``sys.modules`` already.
+IMPORTED = True

@@ -101,6 +101,27 @@ class _Worker(QObject):
         self.finished.emit()
 
 
+def warm_up(progress: Callable[[int, int], None] | None = None) -> None:
+    """The window's heavy imports: pyqtgraph first (through ``gui.plots``, 0.3-0.4 s), then
+    the engine's (``engine.imports.ensure_warm``: torch and the rest, seconds). ``progress``
+    hears ``(1, 2)`` once the plots can be built, ``(2, 2)`` at the end.
+
+    In that order because loading torch's library holds the dynamic loader's lock for up to
+    0.9 s: an extension module that another thread imports meanwhile (numpy's, under
+    pyqtgraph) waits for that lock while holding the interpreter lock, and the window's
+    thread stalls with it. Imported first, pyqtgraph is ready when the load begins, and the
+    window builds its plots during the load, while the interpreter lock is free."""
+    try:
+        import gui.plots  # noqa: F401
+    except ImportError:  # a broken install: the plots' own import says what is missing
+        log.warning("pyqtgraph could not be imported", exc_info=True)
+    if progress is not None:
+        progress(1, 2)
+    ensure_warm()
+    if progress is not None:
+        progress(2, 2)
+
+
 class TaskWorker(_Worker):
     """Calls ``fn(*args, **kwargs)`` once in its thread.
 
@@ -137,7 +158,7 @@ class TaskWorker(_Worker):
             if not self._light:
                 # Several tasks start at once: the first imports of torch, transformers and
                 # datasets happen in one of them, the others wait (engine/imports.py).
-                ensure_warm()
+                warm_up()
             value = self._fn(*self._args, **self._kwargs)
         except BaseException as exc:  # noqa: BLE001 - errors cross the thread as data
             log.debug("task %s failed", getattr(self._fn, "__name__", self._fn), exc_info=True)
@@ -180,7 +201,7 @@ class TrainingWorker(_Worker):
             # Import what training needs *before* anything of the run exists, then freeze:
             # frozen objects are never collected in cycles, so freezing after the model is
             # built would keep that model (~170 MB for the starter) for the whole session.
-            ensure_warm()  # torch, transformers (with its Trainer) and datasets, once
+            warm_up()  # pyqtgraph, torch, transformers (with its Trainer) and datasets, once
 
             from engine.training import train
 
@@ -337,7 +358,7 @@ def run_task(
     With ``owner`` (the widget whose methods the callbacks are), a result that arrives after
     the owner was deleted is dropped instead of reaching a deleted widget.
     With ``light``, ``fn`` runs at once; otherwise it waits until the heavy libraries are
-    imported (``engine.imports.ensure_warm``): only for work that never imports them.
+    imported (``warm_up``): only for work that never imports them.
     """
     worker = TaskWorker(fn, *args, with_progress=on_progress is not None, light=light, **kwargs)
     relay = _Relay(on_result, on_error, on_progress, on_finished, owner)

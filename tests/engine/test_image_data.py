@@ -130,6 +130,28 @@ def test_detect_scores(tmp_path: Path) -> None:
     assert detect_image_data(tmp_path / "missing") == 0.0
 
 
+@pytest.mark.parametrize(
+    ("name", "rows"),
+    [
+        ("semicolons.csv", ["file;label", "a/img0.png;a", "b/img0.png;b", '"a/img1.png";a']),
+        ("tabs.tsv", ["label\tfile", "a\ta/img0.png", "b\tb/img0.png"]),
+        # a quoted note over two lines, a short row, a byte-order mark
+        ("notes.csv", ["\ufeffpath,label,note", 'a/img0.png,a,"two\nlines"', "b/img0.png,b"]),
+    ],
+)
+def test_tables_of_image_paths_are_detected_in_any_dialect(
+    tmp_path: Path, name: str, rows: list[str]
+) -> None:
+    make_folder(tmp_path, {"a": 2, "b": 2})
+    table = tmp_path / name
+    table.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert detect_image_data(table) > 0.8
+    missing = tmp_path / "elsewhere" / name
+    missing.parent.mkdir()
+    shutil.copy(table, missing)  # the same names, no such files beside it: half the score
+    assert 0.4 < detect_image_data(missing) < 0.5
+
+
 def test_report_findings(tmp_path: Path) -> None:
     root = tmp_path / "data"
     make_folder(root / "train", {"a": 4, "b": 4})

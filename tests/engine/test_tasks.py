@@ -157,6 +157,26 @@ def test_text_classification_is_registered_and_detected_for_tables(tmp_path: Pat
     assert "text-classification" in tasks.names()
 
 
+def test_detecting_a_table_imports_nothing_heavy(tmp_path: Path) -> None:
+    """Detection runs while the window starts: pandas, numpy or pyarrow loading there held
+    the interpreter lock for about a second (``bench/startup.py``)."""
+    import subprocess
+    import sys
+
+    table = tmp_path / "reviews.csv"
+    table.write_text("text,label\nGreat value,pos\nBroke at once,neg\n", encoding="utf-8")
+    script = (
+        "import sys; from engine import tasks\n"
+        f"print(tasks.detect({str(table)!r}).name)\n"
+        "print([m for m in ('pandas', 'numpy', 'pyarrow', 'torch') if m in sys.modules])\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=root
+    )
+    assert done.stdout.split("\n")[:2] == ["text-classification", "[]"], done.stderr[-2000:]
+
+
 def test_unknown_task_and_undetectable_data_name_the_task_flag(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="Unknown task"):
         tasks.get("summarization")

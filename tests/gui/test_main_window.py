@@ -283,3 +283,17 @@ def test_the_task_brings_its_own_strategy_unless_the_person_chose_one(make_windo
     model_tab.set_strategy("head")  # the person's choice stays
     combo.setCurrentIndex(combo.findData("token-classification"))
     assert model_tab.strategy() == "head"
+
+
+def test_the_plots_are_built_one_tab_a_turn(qtbot: Any, make_window: Any) -> None:
+    """After the warm-up imports pyqtgraph, each tab's plots come in their own event-loop
+    turn (``bench/startup.py``: together they stalled the window 0.1-0.23 s)."""
+    window = make_window(start=False)
+    assert window.dataset_tab.report_view.class_plot is None
+    assert window.training_tab.loss_plot is None and window.runs_tab.loss_plot is None
+    window._warm_up_progress(1, 2)
+    assert window.dataset_tab.report_view.class_plot is not None
+    assert window.training_tab.loss_plot is None  # the next turn's
+    qtbot.waitUntil(lambda: window.runs_tab.loss_plot is not None, timeout=5_000)
+    assert window.training_tab.loss_plot is not None
+    assert window.findChild(pg.PlotWidget, "lossPlot") is window.training_tab.loss_plot

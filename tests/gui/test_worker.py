@@ -12,7 +12,14 @@ from PySide6.QtCore import QObject
 from engine.config import TrainConfig
 from engine.errors import DatasetError
 from engine.events import RunFinished, RunStarted, StepLogged
-from gui.worker import TrainingWorker, run_task, running_threads, start_worker, wait_for_threads
+from gui.worker import (
+    TrainingWorker,
+    run_task,
+    running_threads,
+    start_worker,
+    wait_for_threads,
+    warm_up,
+)
 
 
 def test_a_task_runs_off_the_gui_thread_and_answers_on_it(qtbot: Any) -> None:
@@ -235,3 +242,21 @@ def test_a_full_collection_asked_for_by_another_thread_waits_for_the_gui_thread(
     worker.join()
     assert found == [0]  # nothing collected off the GUI thread
     assert gc.collect() >= 2  # the GUI (main) thread still collects
+
+
+def test_the_warm_up_has_pyqtgraph_in_before_torch(monkeypatch: Any) -> None:
+    """The window builds its plots at ``(1, 2)``, while torch's library loads."""
+    import sys
+
+    import engine.imports
+    import gui.worker
+
+    heard: list[tuple[int, int, bool]] = []
+
+    def warm() -> None:
+        heard.append((0, 0, "gui.plots" in sys.modules))
+
+    monkeypatch.setattr(gui.worker, "ensure_warm", warm)
+    warm_up(progress=lambda done, total: heard.append((done, total, "gui.plots" in sys.modules)))
+    assert heard == [(1, 2, True), (0, 0, True), (2, 2, True)]
+    assert engine.imports.ensure_warm is not warm  # only the worker's name was replaced
