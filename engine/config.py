@@ -260,7 +260,7 @@ class TrainConfig:
     epochs: float = field(
         default=2.0,
         metadata=setting(
-            "How many times the model reads every training text. More epochs fit the data more closely; too many make it memorise (early stopping guards against that).",
+            "How many times the model reads every training text. More epochs fit the data more closely; too many make it memorise (early stopping guards against that). Left at 2 with the automatic learning rate, a small text dataset gets more, up to 10, so that training makes at least 64 updates.",
             label="Epochs",
             flag="--epochs",
             group="optimisation",

@@ -462,7 +462,13 @@ def estimate_for_config(
     from engine import tasks
     from engine.device import resolve_device, resolve_precision
     from engine.distributed import world_size
-    from engine.training import apply_run_strategy, cadence, prepare_run, resolve_task
+    from engine.training import (
+        apply_run_strategy,
+        cadence,
+        prepare_run,
+        resolve_task,
+        with_data_epochs,
+    )
 
     stop = stop or threading.Event()
     t0 = time.perf_counter()
@@ -472,6 +478,7 @@ def estimate_for_config(
     if stop.is_set():
         return None
     config = config.replace(max_length=prepared.report.max_length)
+    config = with_data_epochs(config, task, prepared.data.num_train, world_size())
     train_ds, val_ds = task.encode(prepared.data, prepared.processor, config)
     model = task.build_model(prepared.source, prepared.data.labels, config)
     apply_run_strategy(task, model, config.with_resolved_recipe())  # as the run freezes

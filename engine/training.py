@@ -86,6 +86,30 @@ def cadence(num_train: int, config: TrainConfig, world: int = 1) -> dict[str, in
     }
 
 
+#: The most epochs ``with_data_epochs`` raises a default run to (a 100-row dataset would
+#: otherwise read every row 20 times to make its updates).
+MAX_DATA_EPOCHS = 10.0
+
+
+def with_data_epochs(
+    config: TrainConfig, task: Task, num_train: int, world: int = 1
+) -> TrainConfig:
+    """``config`` with more epochs when the data is too small for the default ones to make
+    the task's ``minimum_updates``: only when epochs, the learning rate and the number of
+    steps are all left as they are (the shared default epochs count as left, as the
+    image task's size rule reads them), at most ``MAX_DATA_EPOCHS``. The automatic recipe
+    (learning rate, head factor) is tuned for enough updates; a chosen setting is kept."""
+    minimum = getattr(task, "minimum_updates", 0)
+    left = config.epochs == TrainConfig.epochs and config.learning_rate is None
+    if not minimum or not left or config.max_steps is not None:
+        return config
+    per_epoch = cadence(num_train, config, world)["steps_per_epoch"]
+    if per_epoch * config.epochs >= minimum:
+        return config
+    epochs = min(MAX_DATA_EPOCHS, math.ceil(100 * minimum / per_epoch) / 100)
+    return config.replace(epochs=epochs)
+
+
 def apply_run_strategy(task: Task, model: Any, config: TrainConfig) -> tuple[int, int]:
     """Freeze what the run does not train: the task's strategy, and under ``full`` the
     word-embedding table where the task leaves it frozen (``freezes_word_embeddings``)
@@ -243,13 +267,15 @@ def train(
     precision = resolve_precision(config.precision, device)
     # a resumed run's saved config is resolved already (and names its learning rate, which
     # would otherwise read as the person's choice and train the word embeddings)
+    from engine import tasks
+
+    task = tasks.get(config.task)
+    data = prepared.data
+    if resume_from is None:  # a resumed run's saved config is resolved already
+        config = with_data_epochs(config, task, data.num_train, world_size())
     resolved = (config if resume_from is not None else config.with_resolved_recipe()).replace(
         max_length=prepared.report.max_length
     )
-    from engine import tasks
-
-    task = tasks.get(resolved.task)
-    data = prepared.data
 
     main = is_main_process()
     metrics_log = runs.MetricsLog(run_dir) if main else None

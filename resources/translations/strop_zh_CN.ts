@@ -1156,7 +1156,7 @@
     <name>MainWindow</name>
     <message>
       <source>Fine-tune a pre-trained model on your own labelled texts, named entities or photos, on your own computer, offline.</source>
-      <extracomment>At start-up the plots and heavy imports wait at most this long for the data file's quick check (which usually answers in milliseconds), so that its findings are shown first.</extracomment>
+      <extracomment>At start-up the plots and heavy imports wait at most this long for the data file's quick check (which usually answers in milliseconds), so that its findings are shown first. The gap between two steps of the start-up's work on the window's thread (``_in_turns``).</extracomment>
       <translation>在您自己的电脑上离线微调预训练模型，用您自己标注的文本、命名实体或照片。</translation>
     </message>
     <message>
@@ -2548,8 +2548,8 @@
       <translation>轮数：</translation>
     </message>
     <message>
-      <source>How many times the model reads every training text. More epochs fit the data more closely; too many make it memorise (early stopping guards against that).</source>
-      <translation>模型把每条训练文本读多少遍。轮数越多，对数据拟合越紧；过多则会死记硬背（早停可以防止这种情况）。</translation>
+      <source>How many times the model reads every training text. More epochs fit the data more closely; too many make it memorise (early stopping guards against that). Left at 2 with the automatic learning rate, a small text dataset gets more, up to 10, so that training makes at least 64 updates.</source>
+      <translation>模型把每条训练文本读多少遍。轮数越多，对数据拟合越紧；过多则会死记硬背（早停可以防止这种情况）。保持为 2 且学习率为自动时，小的文本数据集会多训练几轮（最多 10 轮），以保证至少 64 次更新。</translation>
     </message>
     <message>
       <source>Batch size:</source>

@@ -171,6 +171,30 @@ def test_cadence() -> None:
     assert plan["total_steps"] == 7 and plan["save_steps"] == 3
 
 
+def test_a_small_dataset_gets_enough_updates_from_the_default_epochs() -> None:
+    """900 training rows at batch 32 make 29 updates an epoch: the default 2 epochs (58) are
+    raised to reach the text task's 64; anything the person chose is kept."""
+    from engine import tasks
+    from engine.config import TrainConfig
+    from engine.training import MAX_DATA_EPOCHS, with_data_epochs
+
+    text = tasks.get("text-classification")
+    default = TrainConfig(data="x", batch_size=32)
+    raised = with_data_epochs(default, text, 900)
+    assert raised.epochs == 2.21
+    assert cadence(900, raised)["total_steps"] == 65 >= text.minimum_updates
+    assert with_data_epochs(default, text, 1_000_000) is default  # enough updates already
+    assert with_data_epochs(default, text, 40).epochs == MAX_DATA_EPOCHS  # 2 updates an epoch
+    for chosen in (
+        default.replace(epochs=3.0),
+        default.replace(learning_rate=1e-4),
+        default.replace(max_steps=20),
+    ):
+        assert with_data_epochs(chosen, text, 900) is chosen
+    token = tasks.get("token-classification")  # no minimum of its own: its defaults stand
+    assert with_data_epochs(default, token, 900) is default
+
+
 # ----- stop ---------------------------------------------------------------------------------
 def test_stop_token_gives_run_stopped_and_a_usable_checkpoint(
     tiny_model: Path, data: Path, tmp_path: Path
