@@ -75,6 +75,7 @@ class CompareView(QWidget):
         self._recommended: Any = None
         self._data_provider: Callable[[], dict[str, Any]] | None = None
         self._language = ""
+        self._text = True  # the data is text classification's (set_task)
         self._bridge = _Bridge(self)
         self._bridge.candidate.connect(self.add_candidate)
 
@@ -167,6 +168,23 @@ class CompareView(QWidget):
         it raises a ``StropError`` when no data is open."""
         self._data_provider = provider
 
+    def set_task(self, task: str) -> None:
+        """Comparing runs trial trainings of text models: for other data the button is off
+        and the status says where the evidence is instead (the Runs tab)."""
+        self._text = text = task == "text-classification"
+        running = self._stop is not None
+        self.compare_button.setEnabled(text and not running)
+        self.budget_spin.setEnabled(text and not running)
+        note = self.tr(
+            "Comparing models works on text classification data. For photos or named "
+            "entities, train a run with each model or strategy and compare their curves in "
+            "the Runs tab."
+        )
+        if not text:
+            self.status.setText(note)
+        elif self.status.text() == note:
+            self.status.clear()
+
     def set_language(self, language: str) -> None:
         self._language = language
 
@@ -220,9 +238,9 @@ class CompareView(QWidget):
 
     def _ended(self) -> None:
         self._stop = None
-        self.compare_button.setEnabled(True)
+        self.compare_button.setEnabled(self._text)
         self.stop_button.setEnabled(False)
-        self.budget_spin.setEnabled(True)
+        self.budget_spin.setEnabled(self._text)
 
     def request_stop(self) -> None:
         if self._stop is not None:

@@ -103,6 +103,7 @@ class ModelTab(QWidget):
         super().__init__(parent)
         self.setObjectName("modelTab")
         self._spec = "starter"
+        self._starter_spec = "starter"  # the starter of the data's task (set_task)
         self._info: Any = None
         self._generation = 0
         self._device_label = self.tr("Automatic")
@@ -128,7 +129,6 @@ class ModelTab(QWidget):
         self.starter_label.setObjectName("starterModelLabel")
         self.starter_label.setWordWrap(True)
         self.pages.addWidget(self.starter_label)
-        self.set_task("text-classification")
 
         self.folder_edit = QLineEdit()
         self.folder_edit.setObjectName("modelFolderEdit")
@@ -289,6 +289,7 @@ class ModelTab(QWidget):
         self.catalogue_view.errorOccurred.connect(self.errorOccurred.emit)
         self.catalogue_view.importRequested.connect(self.choose_import)
         self.compare_view.importRequested.connect(self.choose_import)
+        self.set_task("text-classification")  # the starter's name, until data says otherwise
 
         top = QHBoxLayout()
         top.addLayout(left, 3)
@@ -352,7 +353,19 @@ class ModelTab(QWidget):
         run_task(list_cached_models, on_result=filled, on_error=self.errorOccurred.emit, owner=self)
 
     def set_task(self, task: str) -> None:
-        """Name the starter that a run of ``task`` uses (each task has its own)."""
+        """Name and describe the starter that a run of ``task`` uses (each task has its
+        own); Compare only for text classification."""
+        from engine import tasks
+
+        try:
+            starter = tasks.get(task).starter_model
+        except Exception:  # noqa: BLE001 - a task not in this build: the text starter
+            starter = "starter"
+        self.compare_view.set_task(task)
+        if starter != self._starter_spec:
+            self._starter_spec = starter
+            if self._spec == "starter":
+                self.describe()  # the other starter's facts
         if task == "image-classification":
             item = self.tr("Starter model: EfficientNet-Lite0 (photos, small, fast)")
             about = self.tr(
@@ -415,8 +428,10 @@ class ModelTab(QWidget):
                 )
                 self.errorOccurred.emit(exc)
 
+        # "starter" is the task's own starter (the image one converts once, at first use)
+        spec = self._starter_spec if self._spec == "starter" else self._spec
         run_task(
-            describe, self._spec, self.pickle_check.isChecked(), self.trust_check.isChecked(),
+            describe, spec, self.pickle_check.isChecked(), self.trust_check.isChecked(),
             on_result=done, on_error=failed, owner=self,
         )  # fmt: skip
 

@@ -221,6 +221,10 @@
       <translation>导入模型…</translation>
     </message>
     <message>
+      <source>Comparing models works on text classification data. For photos or named entities, train a run with each model or strategy and compare their curves in the Runs tab.</source>
+      <translation>模型比较只适用于文本分类数据。对于照片或命名实体，请用每个模型或策略各训练一次，然后在“运行记录”标签页中比较它们的曲线。</translation>
+    </message>
+    <message>
       <source>No data file is open.</source>
       <translation>尚未打开数据文件。</translation>
     </message>

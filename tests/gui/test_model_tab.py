@@ -75,3 +75,34 @@ def test_no_language_check_for_data_that_is_not_a_table_of_texts(
     tab.set_data_provider(lambda: {"task": "text-classification", "data": "/data/x.csv"})
     tab.data_changed()
     assert started == ["detect_data_language", "check_language"]
+
+
+def test_photo_data_describes_the_image_starter_and_turns_compare_off(
+    qtbot: Any, monkeypatch: Any
+) -> None:
+    """The facts under "The model" are the starter a run of the data's task uses; Compare,
+    which tries text models, is off for other data and says where to compare instead."""
+    import gui.model_tab as model_tab_module
+    from gui.model_tab import ModelTab
+
+    described: list[str] = []
+    monkeypatch.setattr(
+        model_tab_module,
+        "run_task",
+        lambda fn, *a, **k: described.append(a[0]) if fn is model_tab_module.describe else None,
+    )
+    tab = ModelTab()
+    qtbot.addWidget(tab)
+    compare = tab.compare_view
+    assert compare.compare_button.isEnabled()
+    tab.set_task("image-classification")
+    assert described == ["starter-image"] and tab.spec == "starter"  # the run resolves it
+    assert not compare.compare_button.isEnabled() and "Runs tab" in compare.status.text()
+    tab.set_task("token-classification")  # the text starter again; Compare stays off
+    assert described == ["starter-image", "starter"] and not compare.compare_button.isEnabled()
+    tab.set_task("text-classification")
+    assert described == ["starter-image", "starter"]  # the same starter: not read again
+    assert compare.compare_button.isEnabled() and compare.status.text() == ""
+    tab.set_model("/elsewhere/my-model")
+    tab.set_task("image-classification")  # a model of the person's own: theirs is kept
+    assert described[-1] == "/elsewhere/my-model"
