@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
@@ -294,6 +295,11 @@ def bundled_starter_path() -> Path | None:
     return folder if _is_complete(folder) else None
 
 
+#: Held while this process converts the starter (the window describes the model and
+#: estimates a run at once: both asked for it, and both converted it, 12 s each).
+_CONVERTING = threading.Lock()
+
+
 def starter_image_model_path() -> Path:
     """The starter model folder: the one the packaged app ships, else the cache's, converted
     on first use.
@@ -309,6 +315,13 @@ def starter_image_model_path() -> Path:
     folder = cache_dir() / STARTER_FOLDER
     if _is_complete(folder):
         return folder
+    with _CONVERTING:  # a second thread of this process waits, then finds it done
+        if _is_complete(folder):
+            return folder
+        return _convert_into(folder)
+
+
+def _convert_into(folder: Path) -> Path:
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = folder.parent / f".{STARTER_FOLDER}-{uuid.uuid4().hex[:8]}.tmp"
     try:

@@ -445,11 +445,13 @@ class ModelTab(QWidget):
         self.values["architecture"].setText(f"{info.architecture} ({info.model_type})")
         self.values["parameters"].setText(params)
         self.values["layers"].setText(str(info.layers or "?"))
+        # neither applies to an image model: a dash, not an unknown
+        unknown = "?" if info.max_positions or info.vocab_size else "–"
         self.values["max_length"].setText(
-            self.tr("{n} tokens").format(n=info.max_positions) if info.max_positions else "?"
+            self.tr("{n} tokens").format(n=info.max_positions) if info.max_positions else unknown
         )
         self.values["vocab"].setText(
-            self.tr("{n:,} tokens").format(n=info.vocab_size) if info.vocab_size else "?"
+            self.tr("{n:,} tokens").format(n=info.vocab_size) if info.vocab_size else unknown
         )
         self.values["device"].setText(self._device_label)
         if info.layers:
