@@ -106,7 +106,9 @@ def with_data_epochs(
     per_epoch = cadence(num_train, config, world)["steps_per_epoch"]
     if per_epoch * config.epochs >= minimum:
         return config
-    epochs = min(MAX_DATA_EPOCHS, math.ceil(100 * minimum / per_epoch) / 100)
+    # the fewest thousandths of an epoch that make ``minimum`` updates, not one more
+    # (``cadence`` and Trainer round ``steps_per_epoch * epochs`` up)
+    epochs = min(MAX_DATA_EPOCHS, math.ceil(1000 * (minimum - 0.5) / per_epoch) / 1000)
     return config.replace(epochs=epochs)
 
 

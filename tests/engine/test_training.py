@@ -181,8 +181,11 @@ def test_a_small_dataset_gets_enough_updates_from_the_default_epochs() -> None:
     text = tasks.get("text-classification")
     default = TrainConfig(data="x", batch_size=32)
     raised = with_data_epochs(default, text, 900)
-    assert raised.epochs == 2.21
-    assert cadence(900, raised)["total_steps"] == 65 >= text.minimum_updates
+    assert raised.epochs == 2.19
+    assert cadence(900, raised)["total_steps"] == text.minimum_updates == 64
+    for rows in range(33, 1025, 7):  # exactly the minimum, whatever the size
+        steps = cadence(rows, with_data_epochs(default, text, rows))["total_steps"]
+        assert steps == 64 or (rows <= 192 and steps < 64), rows  # <= 6 a epoch: 10 epochs
     assert with_data_epochs(default, text, 1_000_000) is default  # enough updates already
     assert with_data_epochs(default, text, 40).epochs == MAX_DATA_EPOCHS  # 2 updates an epoch
     for chosen in (
