@@ -228,8 +228,23 @@ def phase_text(phase: str, message: str) -> str:
     return texts.get(phase, message)
 
 
-def strategy_description(kind: str, layers: int = 0, default: str = "") -> str:
-    """One sentence on a fine-tuning strategy (``full``, ``top-layers``, ``head``)."""
+def strategy_description(
+    kind: str, layers: int = 0, default: str = "", images: bool = False
+) -> str:
+    """One sentence on a fine-tuning strategy (``full``, ``top-layers``, ``head``); with
+    ``images``, as it applies to an image model (stages, no word embeddings)."""
+    if images and kind == "full":
+        return QCoreApplication.translate(
+            "Engine",
+            "Train every weight of the network: the most to gain on photos unlike ImageNet's, "
+            "and the slowest.",
+        )
+    if images and kind == "top-layers":
+        return QCoreApplication.translate(
+            "Engine",
+            "Train only the top {n} stage(s) of the network and the classifier: faster and "
+            "lighter, and the most accurate on a few hundred photos.",
+        ).format(n=layers)
     if kind == "full":
         return QCoreApplication.translate(
             "Engine",

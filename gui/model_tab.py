@@ -104,6 +104,7 @@ class ModelTab(QWidget):
         self.setObjectName("modelTab")
         self._spec = "starter"
         self._starter_spec = "starter"  # the starter of the data's task (set_task)
+        self._task = "text-classification"
         self._info: Any = None
         self._generation = 0
         self._device_label = self.tr("Automatic")
@@ -362,6 +363,9 @@ class ModelTab(QWidget):
         except Exception:  # noqa: BLE001 - a task not in this build: the text starter
             starter = "starter"
         self.compare_view.set_task(task)
+        if task != self._task:
+            self._task = task
+            self._describe_strategy()
         if starter != self._starter_spec:
             self._starter_spec = starter
             if self._spec == "starter":
@@ -511,22 +515,30 @@ class ModelTab(QWidget):
             self.layers_spin.setValue(strategy.layers)
 
     def _strategy_changed(self) -> None:
-        from engine.config import Strategy
-        from gui.i18n import strategy_description
 
         text = self.strategy()
         self.layers_spin.setEnabled(text.startswith("top-layers"))
-        strategy = Strategy.parse(text)
+        self._describe_strategy()
+        self.strategyChanged.emit(text)
+
+    def _describe_strategy(self) -> None:
+        """The chosen strategy in a sentence, and each choice's as its tooltip, in the words
+        of the task's model (an image model's top layers are its stages)."""
+        from engine.config import Strategy
+        from gui.i18n import strategy_description
+
+        images = self._task == "image-classification"
+        self.layers_spin.setSuffix(self.tr(" stage(s)") if images else self.tr(" layer(s)"))
+        strategy = Strategy.parse(self.strategy())
         self.strategy_text.setText(
-            strategy_description(strategy.kind, strategy.layers, strategy.description)
+            strategy_description(strategy.kind, strategy.layers, strategy.description, images)
         )
         for i, kind in enumerate(STRATEGIES):  # one sentence on each choice, as its tooltip
             self.strategy_combo.setItemData(
                 i,
-                strategy_description(kind, self.layers_spin.value()),
+                strategy_description(kind, self.layers_spin.value(), images=images),
                 Qt.ItemDataRole.ToolTipRole,
             )
-        self.strategyChanged.emit(text)
 
     def _safety_changed(self) -> None:
         from gui.theme import warning_text_colour

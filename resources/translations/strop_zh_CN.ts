@@ -557,6 +557,14 @@
       <translation>正在评估最佳模型</translation>
     </message>
     <message>
+      <source>Train every weight of the network: the most to gain on photos unlike ImageNet's, and the slowest.</source>
+      <translation>训练网络的全部权重：照片与 ImageNet 差别越大，收益越多；也最慢。</translation>
+    </message>
+    <message>
+      <source>Train only the top {n} stage(s) of the network and the classifier: faster and lighter, and the most accurate on a few hundred photos.</source>
+      <translation>只训练网络最上面 {n} 个阶段和分类器：更快、更省内存，在几百张照片上最准确。</translation>
+    </message>
+    <message>
       <source>Train the whole model (with the automatic learning rate, all but the word-embedding table of a text model): the most accurate, and the slowest.</source>
       <translation>训练整个模型（使用自动学习率时，文本模型的词嵌入表除外）：最准确，也最慢。</translation>
     </message>
@@ -1560,6 +1568,10 @@
     <message>
       <source>Type a model id to download, such as org/name.</source>
       <translation>请输入要下载的模型 ID，例如 org/name。</translation>
+    </message>
+    <message>
+      <source> stage(s)</source>
+      <translation> 个阶段</translation>
     </message>
     <message>
       <source>Checking how this model reads your data…</source>

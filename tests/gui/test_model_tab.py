@@ -98,8 +98,11 @@ def test_photo_data_describes_the_image_starter_and_turns_compare_off(
     tab.set_task("image-classification")
     assert described == ["starter-image"] and tab.spec == "starter"  # the run resolves it
     assert not compare.compare_button.isEnabled() and "Runs tab" in compare.status.text()
+    tab.set_strategy("top-layers:2")
+    assert "stage(s)" in tab.strategy_text.text() and tab.layers_spin.suffix() == " stage(s)"
     tab.set_task("token-classification")  # the text starter again; Compare stays off
     assert described == ["starter-image", "starter"] and not compare.compare_button.isEnabled()
+    assert "encoder layer(s)" in tab.strategy_text.text()
     tab.set_task("text-classification")
     assert described == ["starter-image", "starter"]  # the same starter: not read again
     assert compare.compare_button.isEnabled() and compare.status.text() == ""
