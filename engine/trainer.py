@@ -105,15 +105,49 @@ class HeadRateTrainer(Trainer):
 
 
 class StropTrainer(HeadRateTrainer):
-    """``Trainer`` whose checkpoints appear atomically (staged, then one ``os.replace``)."""
+    """``Trainer`` whose checkpoints appear atomically (staged, then one ``os.replace``),
+    and whose final predictions reuse the last evaluation when it scored the kept model."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.last_evaluation: tuple[int, Any] | None = None
         # A sequence classifier's loss is already the mean over its batch and ignores
         # ``num_items_in_batch``. Left on (its forward takes **kwargs), Trainer would skip
         # the division by gradient accumulation and multiply by the number of processes:
         # the loss (train and eval) and the gradients would grow with both.
         self.model_accepts_loss_kwargs = False
+
+    def evaluation_loop(self, *args: Any, **kwargs: Any) -> Any:
+        """Keeps the latest evaluation's output, with its step (``last_evaluation``)."""
+        output = super().evaluation_loop(*args, **kwargs)
+        if kwargs.get("metric_key_prefix", "eval") == "eval":
+            self.last_evaluation = (int(self.state.global_step), output)
+        return output
+
+    def final_predictions(self, validation: Any) -> Any:
+        """``predict(validation)`` for the kept model, or, when the last evaluation already
+        scored these very weights on these very rows (the kept checkpoint is the last step's
+        and the evaluations read the whole ``validation``), that evaluation's output: the same
+        predictions without a second pass (one of five evaluations of a short run)."""
+        from transformers.trainer_utils import PredictionOutput
+
+        last = self.last_evaluation
+        best = self.state.best_model_checkpoint
+        step = int(self.state.global_step)
+        if (
+            last is not None
+            and last[0] == step
+            and best is not None
+            and Path(best).name == f"checkpoint-{step}"
+            and self.eval_dataset is validation
+        ):
+            output = last[1]
+            metrics = {
+                f"test_{k[5:]}" if k.startswith("eval_") else k: v
+                for k, v in output.metrics.items()
+            }
+            return PredictionOutput(output.predictions, output.label_ids, metrics)
+        return self.predict(validation)
 
     def _get_train_sampler(self, *args: Any, **kwargs: Any) -> Any:
         sampler = super()._get_train_sampler(*args, **kwargs)

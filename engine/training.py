@@ -558,7 +558,7 @@ def _run(ctx: RunContext) -> RunResult:
         return RunResult(RunState.STOPPED, run_dir, model_dir, checkpoint=last)
 
     emit(PhaseChanged("evaluate", "Evaluating the best model"))
-    output = trainer.predict(val_ds)
+    output = trainer.final_predictions(val_ds)
     metrics = task.final_metrics(output, data)
     metrics["task"] = task.name
     metrics["main_metric"] = task.main_metric

@@ -58,3 +58,33 @@ def test_the_new_head_gets_its_own_learning_rate(tiny_model: Any, tmp_path: Any)
     assert {
         g["weight_decay"] for g in optimizer.param_groups if {id(p) for p in g["params"]} <= head
     } == {0.0, 0.01}
+
+
+def test_the_final_predictions_reuse_the_last_evaluation_of_the_kept_model(
+    tiny_model: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the kept checkpoint is the last step's, its evaluation scored those very weights
+    on the whole validation set: the final figures come from it, identical to a second pass."""
+    from engine.training import train
+    from tests.conftest import write_sentiment_csv
+    from tests.engine.conftest import fast_config
+
+    data = write_sentiment_csv(tmp_path / "train.csv", rows=200, seed=3)
+    passes: list[int] = []
+    predict = StropTrainer.predict
+
+    def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
+        passes.append(int(self.state.global_step))
+        return predict(self, *args, **kwargs)
+
+    monkeypatch.setattr(StropTrainer, "predict", counted)
+    # still learning at the end: the last step's checkpoint is the best (measured, seed 1)
+    settings = {"epochs": 4, "learning_rate": 1e-3, "seed": 1, "early_stopping_patience": 0}
+    reused = train(fast_config(data, tiny_model, tmp_path / "reused", **settings)).metrics
+    assert reused["best_checkpoint"].endswith(f"checkpoint-{reused['step']}")
+    assert passes == []  # no second pass over the validation rows
+    monkeypatch.setattr(StropTrainer, "final_predictions", lambda self, rows: self.predict(rows))
+    again = train(fast_config(data, tiny_model, tmp_path / "again", **settings)).metrics
+    assert passes == [again["step"]]
+    for key in ("accuracy", "macro_f1", "eval_loss", "calibration", "per_class", "confusion"):
+        assert reused.get(key) == again.get(key), key
