@@ -470,3 +470,15 @@ __all__ = [
     "read_texts",
     "stratified_split",
 ]
+
+
+def sorted_by_length(dataset: Any) -> Any:
+    """``dataset.sort("length")``, without the deprecation warning pyarrow 25 gives for the
+    way ``datasets`` asks it to sort (printed on every run's terminal, nothing to act on)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings(
+            "ignore", message="Specifying null_placement", category=FutureWarning
+        )
+        return dataset.sort("length")

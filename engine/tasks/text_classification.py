@@ -111,7 +111,9 @@ class TextClassification(LabelPerExample):
         val = val.add_column("row", list(range(len(val))))
         # Validation sorted by length: evaluation batches of about one length carry little
         # padding (the order changes no metric).
-        return train, val.sort("length")
+        from engine.data import sorted_by_length
+
+        return train, sorted_by_length(val)
 
     def build_model(self, source: Any, labels: Any, config: Any) -> Any:
         from engine.models import build_classifier

@@ -174,6 +174,7 @@ class TokenClassification(Task):
         return token_report(data.extra.tokens, tokenizer=processor, max_length=max_length)
 
     def encode(self, data: TaskData, processor: Any, config: Any) -> tuple[Any, Any]:
+        from engine.data import sorted_by_length
         from engine.token_align import DEFAULT_STRIDE, encode
 
         max_length = config.max_length or 128
@@ -191,7 +192,7 @@ class TokenClassification(Task):
         val = val.add_column("length", [len(ids) for ids in val["input_ids"]])
         # Validation sorted by length: evaluation batches of about one length carry little
         # padding; its "sentence"/"word_ids" columns map predictions back (final_metrics).
-        val = val.sort("length")
+        val = sorted_by_length(val)
         data.extra = replace(
             data.extra,
             validation_windows=val,

@@ -482,3 +482,16 @@ def test_the_quick_check_imports_nothing_heavy(tmp_path: Path) -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=ROOT
     )
     assert done.stdout.strip() == "24 []", done.stderr[-2000:]
+
+
+def test_sorting_by_length_prints_no_library_warning() -> None:
+    import warnings
+
+    import datasets
+
+    from engine.data import sorted_by_length
+
+    rows = datasets.Dataset.from_dict({"length": [3, 1, 2]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert sorted_by_length(rows)["length"] == [1, 2, 3]
