@@ -301,7 +301,7 @@ class TrainConfig:
     head_learning_rate_factor: float | None = field(
         default=None,
         metadata=setting(
-            "How many times faster than the rest of the model the new classifier head learns. Auto speeds it up with the full strategy's automatic learning rate: the head starts from random weights and needs big steps, the pre-trained weights small ones.",
+            "How many times faster than the rest of the model the new classifier head learns. Auto speeds it up 10 times with the automatic learning rate where that was measured to help (text classification under the full strategy, named entities under the top layers): the head starts from random weights and needs big steps, the pre-trained weights small ones.",
             label="Head learning-rate factor",
             flag="--head-lr-factor",
             group="optimisation",

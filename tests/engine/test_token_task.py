@@ -263,11 +263,15 @@ def test_token_defaults_are_valid_settings_and_fill_an_auto_learning_rate(tmp_pa
     data = write_conll(tmp_path / "x.conll", 4, 0)
     config = TrainConfig(data=str(data), **task.defaults()).validate()
     assert (config.batch_size, config.epochs, config.strategy) == (16, 2.5, "top-layers:4")
-    assert task.resolve_defaults(config).learning_rate == 3e-4
+    resolved = task.resolve_defaults(config)
+    assert resolved.learning_rate == 3e-4 and resolved.head_learning_rate_factor == 10.0
+    assert resolved.resolved_head_learning_rate_factor() == 10.0  # what the run uses
     auto = task.resolve_defaults(TrainConfig(data=str(data), strategy="head"))
-    assert auto.learning_rate == 1e-3
+    assert auto.learning_rate == 1e-3 and auto.head_learning_rate_factor == 1.0
     given = task.resolve_defaults(TrainConfig(data=str(data), learning_rate=2e-5))
-    assert given.learning_rate == 2e-5
+    assert given.learning_rate == 2e-5 and given.head_learning_rate_factor is None
+    own = config.replace(head_learning_rate_factor=3.0)
+    assert task.resolve_defaults(own).head_learning_rate_factor == 3.0
 
 
 def test_default_top_layers_on_a_shallower_model_trains_every_layer(ner_model: Path) -> None:
