@@ -76,13 +76,21 @@ class DatasetReportView(QGroupBox):
         for plot in (self.class_plot, self.length_plot):
             plot.getPlotItem().setMouseEnabled(x=False, y=False)
             self._plots_layout.addWidget(plot)
-        self.length_plot.setVisible(self._task == TEXT)
+        self._show_plots()
+
+    def _show_plots(self) -> None:
+        """The plots show with a report (the token lengths for text classification only);
+        without one they stay hidden: empty axes say nothing, and at start-up, painting
+        them stalled the window's first second."""
+        if self.class_plot is not None:
+            shown = self._report is not None
+            self.class_plot.setVisible(shown)
+            self.length_plot.setVisible(shown and self._task == TEXT)
 
     def set_task(self, task: str) -> None:
         """Token lengths are a text classification figure: the other tasks hide their plot."""
         self._task = task
-        if self.length_plot is not None:
-            self.length_plot.setVisible(task == TEXT)
+        self._show_plots()
 
     @property
     def report(self) -> dict[str, Any] | None:
@@ -98,6 +106,7 @@ class DatasetReportView(QGroupBox):
         if self.class_plot is not None:
             self.class_plot.getPlotItem().clear()
             self.length_plot.getPlotItem().clear()
+        self._show_plots()
 
     def show_pending(self) -> None:
         self.report_status.setText(self.tr("Measuring the data with the model's tokenizer…"))
@@ -114,6 +123,7 @@ class DatasetReportView(QGroupBox):
         else:
             shown = self._text_parts(report)
         self._report = report
+        self._show_plots()
         self.report_status.hide()
         self.summary_label.setText(shown.summary)
         self._counts_title(shown.counts_title)

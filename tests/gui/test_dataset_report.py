@@ -77,6 +77,8 @@ def test_image_counts_come_first_then_the_findings_and_clear_empties_it(qtbot: A
     view.clear_report("Reading the file…")
     assert view.report is None and view.report_status.text() == "Reading the file…"
     assert not view.report_status.isHidden() and view.summary_label.text() == ""
-    assert bars(view) == []
+    assert bars(view) == [] and view.class_plot.isHidden()  # no report, no empty axes
     view.set_task("text-classification")
-    assert not view.length_plot.isHidden()
+    assert view.length_plot.isHidden()
+    view.show_report(image_counts(items, "/pets"))
+    assert not view.class_plot.isHidden() and not view.length_plot.isHidden()
