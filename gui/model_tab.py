@@ -515,7 +515,6 @@ class ModelTab(QWidget):
             self.layers_spin.setValue(strategy.layers)
 
     def _strategy_changed(self) -> None:
-
         text = self.strategy()
         self.layers_spin.setEnabled(text.startswith("top-layers"))
         self._describe_strategy()
