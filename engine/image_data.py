@@ -18,9 +18,7 @@ app). Heavy imports stay inside functions: the GUI imports this module at start-
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import itertools
 import logging
 import os
 import random
@@ -485,8 +483,9 @@ def _table_score(path: Path) -> float:
 
 
 def _table_head(path: Path, rows: int = 50) -> dict[str, list[Any]]:
-    """The first ``rows`` rows of a table, column by column. A CSV or TSV is read with the
-    standard library: detection runs while the window starts, and importing pandas there
+    """The first ``rows`` rows of a table, column by column. A CSV or TSV is read as the
+    preview reads it (``engine.tables.read_preview``: the csv module, the file's encoding
+    and delimiter): detection runs while the window starts, and importing pandas there
     (numpy, pyarrow: about a second of loading that holds the interpreter lock) stalled it."""
     if path.suffix.lower() == ".parquet":
         import pyarrow.parquet as pq
@@ -495,25 +494,10 @@ def _table_head(path: Path, rows: int = 50) -> dict[str, list[Any]]:
         if pf.metadata.num_rows == 0:
             return {}
         return {str(k): v for k, v in pf.read_row_group(0).slice(0, rows).to_pydict().items()}
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        text = f.read(1 << 16)
-    lines = text.splitlines(keepends=True)
-    if len(text) == 1 << 16 and len(lines) > 1:
-        lines = lines[:-1]  # the last line may be cut
-    if path.suffix.lower() == ".tsv":
-        delimiter = "\t"
-    else:
-        try:
-            delimiter = csv.Sniffer().sniff("".join(lines[:20]), delimiters=",;\t|").delimiter
-        except csv.Error:
-            delimiter = ","
-    table = list(itertools.islice(csv.reader(lines, delimiter=delimiter), rows + 1))
-    if not table:
-        return {}
-    header, body = table[0], table[1:]
-    return {
-        name: [row[i] if i < len(row) else None for row in body] for i, name in enumerate(header)
-    }
+    from engine.tables import read_preview
+
+    header, body = read_preview(path, rows)
+    return {name: [row[i] for row in body] for i, name in enumerate(header)}
 
 
 # --------------------------------------------------------------------------- report
