@@ -59,6 +59,9 @@ def python_baseline(runs: int) -> float:
 
 
 def main() -> None:
+    timeline = "--timeline" in sys.argv  # each launch's stalls, when they began
+    if timeline:
+        sys.argv.remove("--timeline")
     with common.launch_bench(__doc__, 7, "strop-bench-startup-") as (runs, work):
         records = []
         for i in range(runs):
@@ -72,6 +75,12 @@ def main() -> None:
                 f"(heavy modules imported before show: {heavy}; exit {r['exit']})",
                 flush=True,
             )
+            if timeline:
+                span = r.get("library_load")
+                load = f"{span[0]:.2f}-{span[1]:.2f} s" if span else "-"
+                shown = ", ".join(f"{end - late:.2f}+{late:.2f}" for end, late in r["stalls"])
+                print(f"  torch library load {load}; every stall over 50 ms (start+length): "
+                      f"{shown or 'none'}", flush=True)  # fmt: skip
     seconds = [r["seconds"] for r in records]
     med = common.median(seconds)
     baseline = python_baseline(5)

@@ -26,6 +26,12 @@ stalls of the window's thread). Two things held the interpreter lock for 0.1-0.9
   and 0.1 s): ``preload_libraries`` has the C library's ``dlopen`` load them first, called
   through ``ctypes``, which releases the lock for the call; the import then finds them loaded.
 
+A window can also keep the warm-up off its own start-up work (``hold``, ``release``): while its
+thread paints, fills tables and builds plots, every call from Qt into Python waits for the
+interpreter lock, up to the 5 ms switch interval each time another thread runs Python, so
+work of 0.05 s took 0.1-0.3 s beside the warm-up. ``ensure_warm`` waits while a hold is on;
+a hold lapses ``HOLD_LIMIT_S`` after it was taken (one never released costs that, once).
+
 ``_LazyModule.__getattr__`` is private to transformers; ``pyproject.toml`` pins transformers
 below its next major version and ``tests/engine/test_imports.py`` checks the hook is still
 there.
@@ -66,6 +72,13 @@ NATIVE_LIBRARIES = (
 
 LOCK = threading.RLock()
 _warmed = False
+#: The longest a ``hold`` keeps ``ensure_warm`` waiting, in seconds from the last ``hold``.
+HOLD_LIMIT_S = 3.0
+_holds = 0
+_deadline = 0.0
+_holds_lock = threading.Lock()
+_free = threading.Event()
+_free.set()
 #: Wall-clock start and end (``time.time()``) of ``preload_libraries``' loading, once done.
 preload_span: tuple[float, float] | None = None
 
@@ -77,6 +90,7 @@ def ensure_warm() -> None:
     global _warmed
     if _warmed:
         return
+    wait_while_held()
     with LOCK:
         if _warmed:
             return
@@ -95,6 +109,41 @@ def ensure_warm() -> None:
                 gc.enable()
         serialise_lazy_lookups()
         _warmed = True
+
+
+def hold() -> None:
+    """Keep ``ensure_warm`` from starting until ``release``; holds nest. A hold is a lease: it
+    lapses ``HOLD_LIMIT_S`` after the last ``hold`` call, released or not."""
+    global _holds, _deadline
+    with _holds_lock:
+        _holds += 1
+        _deadline = time.monotonic() + HOLD_LIMIT_S
+        _free.clear()
+
+
+def release() -> None:
+    """End one ``hold``; the warm-up goes on when none is left. An extra call does nothing."""
+    global _holds
+    with _holds_lock:
+        _holds = max(0, _holds - 1)
+        if _holds == 0:
+            _free.set()
+
+
+def release_all() -> None:
+    """End every ``hold`` (the window closing before its start-up work is done)."""
+    global _holds
+    with _holds_lock:
+        _holds = 0
+        _free.set()
+
+
+def wait_while_held() -> bool:
+    """Wait until no ``hold`` is on or the holds have lapsed; False if they lapsed."""
+    if _free.wait(max(0.0, _deadline - time.monotonic())):
+        return True
+    release_all()
+    return False
 
 
 def preload_libraries() -> list[str]:

@@ -18,6 +18,7 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QTabWidget, QVBoxLayout, QWidget
 
+from engine import imports
 from gui import dialogs
 from gui.dataset_tab import DatasetTab
 from gui.error_banner import ErrorBanner
@@ -244,6 +245,8 @@ class MainWindow(QMainWindow):
         the heavy imports below hold the GUI thread for seconds on a busy machine, so a bad
         file is named before that, not after."""
         started = False
+        # the warm-up's imports wait until the start-up work below is done (_start_background)
+        imports.hold()
 
         def start_background() -> None:
             nonlocal started
@@ -281,6 +284,7 @@ class MainWindow(QMainWindow):
                 self.prediction_tab.refresh_models,
                 lambda: self.runs_tab.refresh(offer_resume=True),  # offers to resume a run
                 lambda: self._offer_model(model),
+                imports.release,  # start's hold: pyqtgraph now, the engine after the plots
             ]
         )
 
@@ -303,7 +307,9 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(STEP_GAP_MS, lambda: self._in_turns(steps[1:]))
 
     def _warm_up_progress(self, done: int, total: int) -> None:
-        if done == 1:
+        if done == 1 and self._closed:
+            imports.release()  # warm_up's hold, which the plots' last turn would release
+        elif done == 1:
             self._build_plots()
 
     def _build_plots(self, at_once: bool = False) -> None:
@@ -316,7 +322,7 @@ class MainWindow(QMainWindow):
             self.runs_tab.ensure_plots,
         ]
         if not at_once:
-            self._in_turns(steps)
+            self._in_turns([*steps, imports.release])  # warm_up's hold: the engine's turn
             return
         for build in steps:
             build()
@@ -618,6 +624,7 @@ class MainWindow(QMainWindow):
         self.prediction_tab.cancel_file()
         self.save_settings()
         self._closed = True
+        imports.release_all()  # holds whose turns will not come (_in_turns stops now)
         event.accept()  # short background tasks end on their own; gui.app waits for them
 
     def wait_for_background(self, timeout_ms: int = SHUTDOWN_WAIT_MS) -> bool:

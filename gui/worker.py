@@ -34,6 +34,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal, Slot
 
+from engine import imports
 from engine.imports import ensure_warm
 
 log = logging.getLogger(__name__)
@@ -110,12 +111,19 @@ def warm_up(progress: Callable[[int, int], None] | None = None) -> None:
     0.9 s: an extension module that another thread imports meanwhile (numpy's, under
     pyqtgraph) waits for that lock while holding the interpreter lock, and the window's
     thread stalls with it. Imported first, pyqtgraph is ready when the load begins, and the
-    window builds its plots during the load, while the interpreter lock is free."""
+    window builds its plots before the load (``engine.imports.hold``).
+
+    Both steps wait while the window holds the warm-up (its start-up work first). With
+    ``progress``, the engine's imports are held again before ``(1, 2)`` is told: the listener
+    builds its plots, then calls ``engine.imports.release`` (or ``HOLD_LIMIT_S`` runs out)."""
+    if not imports.warmed():
+        imports.wait_while_held()
     try:
         import gui.plots  # noqa: F401
     except ImportError:  # a broken install: the plots' own import says what is missing
         log.warning("pyqtgraph could not be imported", exc_info=True)
     if progress is not None:
+        imports.hold()  # the listener releases it (when warm already, it holds nothing up)
         progress(1, 2)
     ensure_warm()
     if progress is not None:

@@ -153,3 +153,39 @@ def test_warm_up_preloads_the_big_libraries_and_leaves_the_collector_as_it_was()
 def test_a_frozen_app_loads_its_libraries_through_the_imports(monkeypatch) -> None:  # noqa: ANN001
     monkeypatch.setattr(sys, "frozen", True, raising=False)
     assert imports.preload_libraries() == []
+
+
+def test_a_hold_keeps_the_warm_up_waiting_until_released(monkeypatch) -> None:  # noqa: ANN001
+    import threading
+    import time
+
+    monkeypatch.setattr(imports, "HOLD_LIMIT_S", 5.0)
+    imports.release_all()
+    imports.hold()
+    imports.hold()  # holds nest: the window's and the warm-up's own
+    waited: list[bool] = []
+    waiter = threading.Thread(target=lambda: waited.append(imports.wait_while_held()))
+    waiter.start()
+    time.sleep(0.1)
+    imports.release()
+    time.sleep(0.1)
+    assert waiter.is_alive()  # one hold is still on
+    imports.release()
+    waiter.join(2)
+    assert waited == [True]
+    imports.release()  # an extra release does nothing
+    assert imports.wait_while_held()
+
+
+def test_a_hold_never_released_lapses_after_its_limit(monkeypatch) -> None:  # noqa: ANN001
+    import time
+
+    monkeypatch.setattr(imports, "HOLD_LIMIT_S", 0.2)
+    imports.hold()
+    started = time.monotonic()
+    assert not imports.wait_while_held()
+    assert 0.15 < time.monotonic() - started < 2
+    # lapsed: later callers do not wait again
+    started = time.monotonic()
+    assert imports.wait_while_held()
+    assert time.monotonic() - started < 0.05

@@ -77,6 +77,8 @@ def test_tabs_in_order_and_every_stable_name(qtbot: Any, window: Any) -> None:
         "trainingTab",
         "predictionTab",
     ]
+    # the plots come a few turns after the first paint, once pyqtgraph is imported
+    qtbot.waitUntil(lambda: window.findChild(pg.PlotWidget, "lossPlot") is not None)
     for name, kind in NAMES.items():
         assert window.findChild(kind, name) is not None, name
 
