@@ -2,10 +2,10 @@
 
 On a CPU without native bf16 (most laptops) prediction runs in fp32, where ONNX Runtime
 ran the starter model's small batches of short texts at 1.1-1.2x PyTorch's texts per
-CPU-second (2 threads and 1; bench/RESULTS.md, section 11). So ``engine.predict`` hands a
-file's batches to it, and keeps PyTorch for one text and for everything that needs
-gradients (explanations). The gain is modest, so ONNX Runtime stays optional: without it
-(or with anything wrong) prediction runs on PyTorch.
+CPU-second, and, one batch per core at once on one-thread calls (``engine.predict``), at
+1.87x PyTorch's old path on two cores (bench/RESULTS.md, section 11). So ``engine.predict``
+hands a file's batches to it, and keeps PyTorch for one text and for everything that needs
+gradients (explanations). Without it (or with anything wrong) prediction runs on PyTorch.
 
 The ONNX file is made once per model folder, on its first large file prediction, with
 ``engine.onnx_export`` (the same exporter as ``export``), and cached in the folder as

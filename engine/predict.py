@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -153,6 +153,7 @@ class Predictor:
             raise ConfigError(f"Unknown prediction runtime {runtime!r}.", hint="Use auto or torch.")
         self._onnx: Any = None  # engine.onnx_runtime.OnnxClassifier once checked
         self._onnx_tried = False  # found, or failed: not looked for again
+        self._onnx_workers = 1  # batches run on ONNX Runtime at once, each on one thread
         self.runtime_note = "PyTorch"
         """Where batches run and why (``PyTorch``, or ONNX Runtime and its check)."""
         if runtime == "torch":
@@ -192,10 +193,14 @@ class Predictor:
         from engine.onnx_runtime import load_or_build
 
         clipped = clip_texts([t for t in texts if isinstance(t, str)], self.max_length)
+        # one thread a session call, and as many batches at once as PyTorch has threads
+        # (_batch_probabilities): two cores ran 1.2-1.3x the texts of one call on two threads
+        # (no hand-over between threads inside each small operator; bench/RESULTS.md, 11)
         self._onnx, note = load_or_build(
             self.path, self.model, self.tokenizer, clipped,
-            max_length=self.max_length, threads=self._torch.get_num_threads(), build=build,
+            max_length=self.max_length, threads=1, build=build,
         )  # fmt: skip
+        self._onnx_workers = max(1, self._torch.get_num_threads())
         if self._onnx is not None or build:
             self._onnx_tried = True
             self.runtime_note = note if self._onnx is not None else f"PyTorch ({note})"
@@ -255,6 +260,46 @@ class Predictor:
         # calibrated: the run divided the head's weights by its temperature (engine.training)
         return torch.softmax(logits.float(), dim=-1).cpu().numpy()
 
+    def _batch_probabilities(self, texts: list[str], batches: list[list[int]]) -> Iterator[Any]:
+        """Each batch's probabilities, in order. On ONNX Runtime with more than one thread,
+        several batches run at once, each session call on one thread (it lets go of the
+        interpreter lock); the tokenizer stays in this thread (a fast tokenizer must not be
+        called from two threads at once). The results are those of one batch at a time."""
+        workers = min(self._onnx_workers, len(batches)) if self._onnx is not None else 1
+        if workers <= 1:
+            for idx in batches:
+                yield self._probabilities([texts[i] for i in idx])
+            return
+        from collections import deque
+        from concurrent.futures import Future, ThreadPoolExecutor
+
+        from engine.onnx_export import first_line, softmax
+
+        onnx = self._onnx
+        pending: deque[tuple[list[int], Future[Any]]] = deque()
+        with ThreadPoolExecutor(workers, thread_name_prefix="strop-predict") as pool:
+            for n, idx in enumerate(batches):
+                enc = self.tokenizer(
+                    clip_texts([texts[i] for i in idx], self.max_length),
+                    truncation=True, max_length=self.max_length, padding=True,
+                    return_tensors="np",
+                )  # fmt: skip
+                pending.append((idx, pool.submit(onnx.logits, dict(enc))))
+                while pending and (len(pending) > 2 * workers or n == len(batches) - 1):
+                    done, future = pending.popleft()
+                    try:
+                        yield softmax(future.result().astype("float64"))
+                    except Exception as exc:  # noqa: BLE001 - PyTorch is the fallback
+                        self._onnx = None
+                        self.runtime_note = f"PyTorch (ONNX Runtime failed: {first_line(exc)})"
+                        for _, rest in pending:
+                            rest.cancel()
+                        rest_batches = [done, *(i for i, _ in pending)]
+                        rest_batches += batches[n + 1 :]
+                        for left in rest_batches:
+                            yield self._probabilities([texts[i] for i in left])
+                        return
+
     def predict(
         self,
         texts: Sequence[str] | str,
@@ -275,6 +320,7 @@ class Predictor:
             self.use_onnx(texts, build=False)  # the folder's ONNX file, if made before
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         results: list[Prediction | None] = [None] * len(texts)
+        batches: list[list[int]] = []
         start = 0
         while start < len(order):
             size = min(batch_size, len(order) - start)
@@ -283,9 +329,9 @@ class Predictor:
                 size > 1 and size * self._tokens(texts[order[start + size - 1]]) > self.batch_tokens
             ):
                 size //= 2
-            idx = order[start : start + size]
+            batches.append(order[start : start + size])
             start += size
-            probs = self._probabilities([texts[i] for i in idx])
+        for idx, probs in zip(batches, self._batch_probabilities(texts, batches), strict=True):
             for row, i in zip(probs, idx, strict=True):
                 scores = {label: float(p) for label, p in zip(self.labels, row, strict=True)}
                 uncertain = None if min_confidence is None else bool(row.max() < min_confidence)

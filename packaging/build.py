@@ -13,7 +13,7 @@ Output (PyInstaller "onedir": one folder, fast to start):
 The same executable runs the command line: ``dist/Strop/strop train --data FILE ...``.
 The starter image model is converted at build time into ``resources/models/starter-image``
 (removed from the source tree after the build), so the app ships it ready to load.
-The ONNX exporter and runtime are bundled when installed (``pip install -e ".[onnx]"``,
+The ONNX exporter and runtime are bundled when installed (they are Strop dependencies,
 about 45 MB); ``--no-onnx`` leaves them out. ``--clean`` empties
 PyInstaller's cache first, ``--check`` runs ``packaging/check_build.py`` on the result.
 Intermediate files go to ``build/pyinstaller/``; ``build/`` and ``dist/`` are not committed.

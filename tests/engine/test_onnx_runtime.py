@@ -159,6 +159,47 @@ def test_a_failure_while_predicting_falls_back_to_pytorch(
     assert p.runtime == "torch" and "session died" in p.runtime_note
 
 
+def test_batches_run_at_once_on_one_thread_each_and_predict_the_same(
+    model_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    reference = Predictor(model_dir, device="cpu", precision="fp32", runtime="torch")
+    expected = reference.predict(TEXTS, batch_size=4)
+    p = Predictor(model_dir, device="cpu", precision="fp32")
+    assert p.use_onnx(TEXTS)
+    assert p._onnx.session.get_session_options().intra_op_num_threads == 1
+    p._onnx_workers = 3  # as on a machine with three threads
+    seen: set[str] = set()
+    run = onnx_runtime.OnnxClassifier.logits
+
+    def spy(self: onnx_runtime.OnnxClassifier, encoding: dict[str, object]) -> object:
+        seen.add(threading.current_thread().name)
+        return run(self, encoding)
+
+    monkeypatch.setattr(onnx_runtime.OnnxClassifier, "logits", spy)
+    got = p.predict(TEXTS, batch_size=4)  # 9 batches
+    assert any(name.startswith("strop-predict") for name in seen), seen
+    assert [x.text for x in got] == TEXTS
+    for a, b in zip(expected, got, strict=True):
+        assert a.label == b.label
+        assert max(abs(a.scores[k] - b.scores[k]) for k in a.scores) <= 1e-5
+
+    # a session failing half-way: the batches left (and the failed one) run on PyTorch
+    calls = {"n": 0}
+
+    def dies(self: onnx_runtime.OnnxClassifier, encoding: dict[str, object]) -> object:
+        calls["n"] += 1
+        if calls["n"] == 4:
+            raise RuntimeError("session died")
+        return run(self, encoding)
+
+    monkeypatch.setattr(onnx_runtime.OnnxClassifier, "logits", dies)
+    got = p.predict(TEXTS, batch_size=4)
+    assert [x.label for x in got] == [x.label for x in expected]
+    assert p.runtime == "torch" and "session died" in p.runtime_note
+
+
 def test_only_fp32_on_a_cpu_and_never_when_asked_for_pytorch(model_dir: Path) -> None:
     assert not Predictor(model_dir, device="cpu", precision="bf16").use_onnx(TEXTS)
     assert not Predictor(model_dir, device="cpu", runtime="torch").use_onnx(TEXTS)
