@@ -1,13 +1,15 @@
-"""ONNX Runtime for predicting many texts in fp32, with PyTorch as the fallback.
+"""ONNX Runtime for predicting texts in fp32, with PyTorch as the fallback.
 
 On a CPU without native bf16 (most laptops) prediction runs in fp32, where ONNX Runtime
 ran the starter model's small batches of short texts at 1.1-1.2x PyTorch's texts per
 CPU-second, and, one batch per core at once on one-thread calls (``engine.predict``), at
-1.87x PyTorch's old path on two cores (bench/RESULTS.md, section 11). So ``engine.predict``
-hands a file's batches to it, and keeps PyTorch for one text and for everything that needs
-gradients (explanations). Without it (or with anything wrong) prediction runs on PyTorch.
+1.5x PyTorch's small batches on two cores; one text in 7 ms against PyTorch's 17
+(bench/RESULTS.md, section 11). So ``engine.predict`` runs every prediction on it once the
+file is open, and keeps PyTorch for everything that needs gradients (explanations).
+Without it (or with anything wrong) prediction runs on PyTorch.
 
-The ONNX file is made once per model folder, on its first large file prediction, with
+The ONNX file is made once per model folder, on its first large file prediction or when a
+window asks for it in the background (``Predictor.prepare_onnx``), with
 ``engine.onnx_export`` (the same exporter as ``export``), and cached in the folder as
 ``strop-predict.onnx`` beside a stamp of the weights it came from. A new save of the model
 replaces the folder (and with it the file); a stamp that no longer matches the weights

@@ -102,10 +102,10 @@ class Predictor:
         the same labels but for about 1 text in 1,000 near a tie, probabilities within about
         0.005 of fp32 (bench/RESULTS.md).
 
-        ``runtime``: ``auto`` runs batches of a file on ONNX Runtime in fp32 on a CPU
-        (:meth:`use_onnx`); ``torch`` keeps everything on PyTorch."""
+        ``runtime``: ``auto`` runs on ONNX Runtime in fp32 on a CPU once the folder's ONNX
+        file is open (:meth:`use_onnx` for a file's batches, :meth:`prepare_onnx` for a
+        window); ``torch`` keeps everything on PyTorch."""
         import torch
-        from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
         from engine.device import resolve_device
 
@@ -121,16 +121,10 @@ class Predictor:
                 self.meta = json.loads(meta_path.read_text(encoding="utf-8"))
             except ValueError:
                 self.meta = {}
+        self._trust_remote_code = trust_remote_code
+        self._allow_pickle = allow_pickle
         try:
-            self.tokenizer = AutoTokenizer.from_pretrained(
-                str(self.path), local_files_only=True, trust_remote_code=trust_remote_code
-            )
-            self.model = AutoModelForSequenceClassification.from_pretrained(
-                str(self.path),
-                local_files_only=True,
-                use_safetensors=None if allow_pickle else True,
-                trust_remote_code=trust_remote_code,
-            )
+            self.tokenizer, self.model = self._load()
         except Exception as exc:  # noqa: BLE001
             raise weights_error(self.path, exc, "the classifier") from None
         self.device = resolve_device(device)
@@ -154,6 +148,7 @@ class Predictor:
         self._onnx: Any = None  # engine.onnx_runtime.OnnxClassifier once checked
         self._onnx_tried = False  # found, or failed: not looked for again
         self._onnx_workers = 1  # batches run on ONNX Runtime at once, each on one thread
+        self._onnx_lock = threading.Lock()
         self.runtime_note = "PyTorch"
         """Where batches run and why (``PyTorch``, or ONNX Runtime and its check)."""
         if runtime == "torch":
@@ -164,6 +159,21 @@ class Predictor:
         self._onnx_allowed = runtime == "auto" and fp32_cpu
         self.batch_tokens = FP32_CPU_BATCH_TOKENS if fp32_cpu else BATCH_TOKENS
         """Padded tokens per forward pass (a guess from the texts' characters)."""
+
+    def _load(self) -> tuple[Any, Any]:
+        """The folder's tokenizer and classifier, as loaded from disk."""
+        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+        tokenizer = AutoTokenizer.from_pretrained(
+            str(self.path), local_files_only=True, trust_remote_code=self._trust_remote_code
+        )
+        model = AutoModelForSequenceClassification.from_pretrained(
+            str(self.path),
+            local_files_only=True,
+            use_safetensors=None if self._allow_pickle else True,
+            trust_remote_code=self._trust_remote_code,
+        )
+        return tokenizer, model
 
     def _tokens(self, text: str) -> int:
         """A generous guess of a text's tokens (English runs about 4 characters a token)."""
@@ -186,25 +196,48 @@ class Predictor:
         texts about to be predicted) before use. Only in fp32 on a CPU with ``runtime``
         ``auto``; tried once per ``Predictor``. False (and PyTorch stays) on any problem,
         the reason in ``runtime_note``."""
-        if self._onnx is not None or not self._onnx_allowed:
-            return self._onnx is not None
-        if self._onnx_tried:
-            return False
-        from engine.onnx_runtime import load_or_build
+        return self._open_onnx(texts, build=build, model=self.model, tokenizer=self.tokenizer)
 
-        clipped = clip_texts([t for t in texts if isinstance(t, str)], self.max_length)
-        # one thread a session call, and as many batches at once as PyTorch has threads
-        # (_batch_probabilities): two cores ran 1.2-1.3x the texts of one call on two threads
-        # (no hand-over between threads inside each small operator; bench/RESULTS.md, 11)
-        self._onnx, note = load_or_build(
-            self.path, self.model, self.tokenizer, clipped,
-            max_length=self.max_length, threads=1, build=build,
-        )  # fmt: skip
-        self._onnx_workers = max(1, self._torch.get_num_threads())
-        if self._onnx is not None or build:
-            self._onnx_tried = True
-            self.runtime_note = note if self._onnx is not None else f"PyTorch ({note})"
-        return self._onnx is not None
+    def prepare_onnx(self, texts: Sequence[str] = ()) -> bool:
+        """``use_onnx`` with the file always made (once per model folder), for a window
+        to call in the background once a model is chosen: a single fp32 text then takes
+        about 7 ms on ONNX Runtime against PyTorch's 17 (bench/RESULTS.md, section 11).
+
+        Safe beside this predictor's own predictions in another thread: it exports and
+        checks its own copy of the model and tokenizer (a fast tokenizer must not be
+        called from two threads at once) and switches over once the file is checked."""
+        if self._onnx is not None or not self._onnx_allowed or self._onnx_tried:
+            return self._onnx is not None
+        try:
+            tokenizer, model = self._load()
+        except Exception as exc:  # noqa: BLE001 - prediction stays on PyTorch
+            self.runtime_note = f"PyTorch (the model did not load again: {exc})"
+            return False
+        model.eval()
+        return self._open_onnx(texts, build=True, model=model, tokenizer=tokenizer)
+
+    def _open_onnx(self, texts: Sequence[str], *, build: bool, model: Any, tokenizer: Any) -> bool:
+        with self._onnx_lock:  # one export of the folder's file at a time
+            if self._onnx is not None or not self._onnx_allowed:
+                return self._onnx is not None
+            if self._onnx_tried:
+                return False
+            from engine.onnx_runtime import load_or_build
+
+            clipped = clip_texts([t for t in texts if isinstance(t, str)], self.max_length)
+            # one thread a session call, and as many batches at once as PyTorch has threads
+            # (_batch_probabilities): two cores ran 1.2-1.3x the texts of one call on two
+            # threads (no hand-over between threads in each small operator; RESULTS, 11)
+            onnx, note = load_or_build(
+                self.path, model, tokenizer, clipped,
+                max_length=self.max_length, threads=1, build=build,
+            )  # fmt: skip
+            self._onnx_workers = max(1, self._torch.get_num_threads())
+            self._onnx = onnx
+            if onnx is not None or build:
+                self._onnx_tried = True
+                self.runtime_note = note if onnx is not None else f"PyTorch ({note})"
+            return onnx is not None
 
     def _onnx_probabilities(self, texts: list[str]) -> Any:
         """ONNX Runtime's probabilities, or ``None`` after a failure (which also moves
@@ -226,8 +259,9 @@ class Predictor:
     def _probabilities(self, texts: Sequence[str]) -> Any:
         torch = self._torch
         texts = clip_texts(texts, self.max_length)
-        # ONNX Runtime for batches; one text stays on PyTorch's single thread (as fast)
-        if self._onnx is not None and len(texts) > 1:
+        # ONNX Runtime whenever its file is open: a single fp32 text took 7 ms on its one
+        # thread against PyTorch's 17 on one (bench/RESULTS.md, section 11)
+        if self._onnx is not None:
             probs = self._onnx_probabilities(texts)
             if probs is not None:
                 return probs

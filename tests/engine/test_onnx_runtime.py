@@ -200,6 +200,31 @@ def test_batches_run_at_once_on_one_thread_each_and_predict_the_same(
     assert p.runtime == "torch" and "session died" in p.runtime_note
 
 
+def test_prepare_makes_the_file_beside_predictions_and_single_texts_use_it(
+    model_dir: Path,
+) -> None:
+    import threading
+
+    reference = Predictor(model_dir, device="cpu", precision="fp32", runtime="torch")
+    expected = {x.text: x for x in reference.predict(TEXTS)}
+    p = Predictor(model_dir, device="cpu", precision="fp32")
+    outcome: list[bool] = []
+    builder = threading.Thread(target=lambda: outcome.append(p.prepare_onnx(["a sample text"])))
+    builder.start()
+    while builder.is_alive():  # the window keeps predicting meanwhile
+        for x in p.predict(["good film"]):
+            assert x.label == expected["good film"].label
+    builder.join()
+    assert outcome == [True] and p.runtime == "onnx", p.runtime_note
+    assert (model_dir / CACHE_FILE).is_file()
+    for text in ("awful", "excellent service", ""):
+        got = p.predict([text])[0]  # one text: on ONNX Runtime now
+        assert got.label == expected[text].label
+        assert max(abs(got.scores[k] - expected[text].scores[k]) for k in got.scores) <= 1e-5
+    assert p.prepare_onnx() is True  # once
+    assert Predictor(model_dir, device="cpu", precision="bf16").prepare_onnx() is False
+
+
 def test_only_fp32_on_a_cpu_and_never_when_asked_for_pytorch(model_dir: Path) -> None:
     assert not Predictor(model_dir, device="cpu", precision="bf16").use_onnx(TEXTS)
     assert not Predictor(model_dir, device="cpu", runtime="torch").use_onnx(TEXTS)

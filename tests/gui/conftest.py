@@ -121,6 +121,18 @@ def no_background_estimate(request: pytest.FixtureRequest, monkeypatch: pytest.M
     monkeypatch.setattr(run_estimate, "estimate_run", lambda config, stop: None)
 
 
+@pytest.fixture(autouse=True)
+def no_background_onnx(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Prediction tab makes a text model's ONNX file in the background once it has
+    loaded it (fp32 on a CPU): seconds of export that would outlive most tests' windows.
+    Tests of it ask for the real one by name."""
+    if "real_onnx" in request.node.name:
+        return
+    from engine.predict import Predictor
+
+    monkeypatch.setattr(Predictor, "prepare_onnx", lambda self, texts=(): False)
+
+
 @pytest.fixture
 def chinese(qapp: Any) -> Any:
     """The zh_CN translators and fonts installed for one test, English again afterwards."""

@@ -58,6 +58,33 @@ def test_predicts_a_sentence_with_the_latest_run(
     assert tab.predictor is predictor  # loaded once, reused
 
 
+def test_a_text_model_gets_its_onnx_file_in_the_background_real_onnx(
+    qtbot: Any, make_window: Any, tiny_model: Path, monkeypatch: Any
+) -> None:
+    import pytest
+
+    pytest.importorskip("onnxruntime")
+    from engine import predict
+    from engine.onnx_runtime import CACHE_FILE
+
+    monkeypatch.setattr(predict, "inference_precision", lambda requested, device: "fp32")
+    run = make_run(tiny_model)
+    window = make_window()
+    tab = window.prediction_tab
+    qtbot.waitUntil(lambda: tab.model_path is not None, timeout=10_000)
+    tab.live_check.setChecked(False)
+    tab.input.setPlainText("a great film and very good service")
+    with qtbot.waitSignal(tab.predicted, timeout=60_000):
+        tab.predict_button.click()
+    first = tab.probabilities()
+    qtbot.waitUntil(lambda: tab.predictor.runtime == "onnx", timeout=120_000)
+    assert (run / "model" / CACHE_FILE).is_file()
+    with qtbot.waitSignal(tab.predicted, timeout=60_000):
+        tab.predict_button.click()
+    again = tab.probabilities()
+    assert max(abs(first[k] - again[k]) for k in first) < 0.01  # bars round to percents
+
+
 def test_prediction_as_you_type_is_debounced(
     qtbot: Any, make_window: Any, tiny_model: Path
 ) -> None:
