@@ -209,6 +209,17 @@ class Predictor:
         if self._onnx is not None or not self._onnx_allowed or self._onnx_tried:
             return self._onnx is not None
         try:
+            import importlib
+
+            from engine.imports import LOCK
+
+            with LOCK:  # the exporter's first imports (seconds): one thread at a time, as
+                for name in ("onnx", "onnxscript", "onnxruntime", "torch.onnx"):  # the warm-up
+                    importlib.import_module(name)
+        except Exception as exc:  # noqa: BLE001 - not installed, or broken: PyTorch stays
+            self.runtime_note = f"PyTorch (ONNX Runtime not used: {exc})"
+            return False
+        try:
             tokenizer, model = self._load()
         except Exception as exc:  # noqa: BLE001 - prediction stays on PyTorch
             self.runtime_note = f"PyTorch (the model did not load again: {exc})"
