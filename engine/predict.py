@@ -83,7 +83,8 @@ RUNTIMES = ("auto", "torch")
 
 
 class Predictor:
-    """A loaded classifier. Thread-compatible: use it from one thread at a time."""
+    """A loaded classifier. Thread-compatible: use it from one thread at a time (only
+    :meth:`prepare_onnx` may run in another thread beside it)."""
 
     def __init__(
         self,
