@@ -199,6 +199,11 @@ class Predictor:
         the reason in ``runtime_note``."""
         return self._open_onnx(texts, build=build, model=self.model, tokenizer=self.tokenizer)
 
+    def wants_onnx(self) -> bool:
+        """Whether :meth:`prepare_onnx` has something to do (fp32 on a CPU, ``runtime``
+        ``auto``, the file neither open nor tried)."""
+        return self._onnx_allowed and self._onnx is None and not self._onnx_tried
+
     def prepare_onnx(self, texts: Sequence[str] = ()) -> bool:
         """``use_onnx`` with the file always made (once per model folder), for a window
         to call in the background once a model is chosen: a single fp32 text then takes

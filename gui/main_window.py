@@ -232,7 +232,8 @@ class MainWindow(QMainWindow):
         runs.retrainRequested.connect(self.retrain_on)
         self.training_tab.results.retrainRequested.connect(self.retrain_on)
         runs.runsChanged.connect(lambda: self.prediction_tab.refresh_models())
-        self.prediction_tab.training_running = lambda: self.training_tab.is_running
+        # not a lambda over the window: no reference cycle through it
+        self.prediction_tab.training_running = lambda tab=self.training_tab: tab.is_running
         self.training_tab.runStarting.connect(runs.resume_banner.withdraw)
         self.training_tab.runStarting.connect(lambda: runs.refresh())
         self.training_tab.runEnded.connect(lambda: runs.refresh())

@@ -199,7 +199,8 @@ class PredictionTab(QWidget):
             fresh = predictor is not self._predictor
             self._predictor = predictor
             self._predictor_path = path
-            if fresh and hasattr(predictor, "prepare_onnx") and not self.training_running():
+            wants = getattr(predictor, "wants_onnx", None)  # text models only
+            if fresh and wants is not None and wants() and not self.training_running():
                 # fp32 on a CPU: the ONNX file, once, so that later texts run on ONNX
                 # Runtime (7 ms a text instead of 17); nothing to do elsewhere
                 run_task(

@@ -208,6 +208,7 @@ def test_prepare_makes_the_file_beside_predictions_and_single_texts_use_it(
     reference = Predictor(model_dir, device="cpu", precision="fp32", runtime="torch")
     expected = {x.text: x for x in reference.predict(TEXTS)}
     p = Predictor(model_dir, device="cpu", precision="fp32")
+    assert p.wants_onnx()
     outcome: list[bool] = []
     builder = threading.Thread(target=lambda: outcome.append(p.prepare_onnx(["a sample text"])))
     builder.start()
@@ -221,7 +222,7 @@ def test_prepare_makes_the_file_beside_predictions_and_single_texts_use_it(
         got = p.predict([text])[0]  # one text: on ONNX Runtime now
         assert got.label == expected[text].label
         assert max(abs(got.scores[k] - expected[text].scores[k]) for k in got.scores) <= 1e-5
-    assert p.prepare_onnx() is True  # once
+    assert not p.wants_onnx() and p.prepare_onnx() is True  # once
     assert Predictor(model_dir, device="cpu", precision="bf16").prepare_onnx() is False
 
 

@@ -130,7 +130,7 @@ def no_background_onnx(request: pytest.FixtureRequest, monkeypatch: pytest.Monke
         return
     from engine.predict import Predictor
 
-    monkeypatch.setattr(Predictor, "prepare_onnx", lambda self, texts=(): False)
+    monkeypatch.setattr(Predictor, "wants_onnx", lambda self: False)
 
 
 @pytest.fixture
