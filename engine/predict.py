@@ -256,21 +256,31 @@ class Predictor:
                 self.runtime_note = note if onnx is not None else f"PyTorch ({note})"
             return onnx is not None
 
+    def _onnx_encoding(self, texts: list[str]) -> dict[str, Any]:
+        """The tokenizer's numpy inputs for ONNX Runtime (in the calling thread only)."""
+        return dict(
+            self.tokenizer(
+                texts, truncation=True, max_length=self.max_length, padding=True,
+                return_tensors="np",
+            )
+        )  # fmt: skip
+
+    def _onnx_failed(self, exc: BaseException) -> None:
+        """Move every later batch back to PyTorch, saying why."""
+        from engine.onnx_export import first_line
+
+        self._onnx = None
+        self.runtime_note = f"PyTorch (ONNX Runtime failed: {first_line(exc)})"
+
     def _onnx_probabilities(self, texts: list[str]) -> Any:
-        """ONNX Runtime's probabilities, or ``None`` after a failure (which also moves
-        every later batch back to PyTorch)."""
+        """ONNX Runtime's probabilities, or ``None`` after a failure (``_onnx_failed``)."""
         from engine.onnx_export import softmax
 
-        enc = self.tokenizer(
-            texts, truncation=True, max_length=self.max_length, padding=True, return_tensors="np"
-        )
+        enc = self._onnx_encoding(texts)
         try:
-            return softmax(self._onnx.logits(dict(enc)).astype("float64"))
+            return softmax(self._onnx.logits(enc).astype("float64"))
         except Exception as exc:  # noqa: BLE001 - PyTorch is the fallback
-            from engine.onnx_export import first_line
-
-            self._onnx = None
-            self.runtime_note = f"PyTorch (ONNX Runtime failed: {first_line(exc)})"
+            self._onnx_failed(exc)
             return None
 
     def _probabilities(self, texts: Sequence[str]) -> Any:
@@ -324,25 +334,20 @@ class Predictor:
         from collections import deque
         from concurrent.futures import Future, ThreadPoolExecutor
 
-        from engine.onnx_export import first_line, softmax
+        from engine.onnx_export import softmax
 
         onnx = self._onnx
         pending: deque[tuple[list[int], Future[Any]]] = deque()
         with ThreadPoolExecutor(workers, thread_name_prefix="strop-predict") as pool:
             for n, idx in enumerate(batches):
-                enc = self.tokenizer(
-                    clip_texts([texts[i] for i in idx], self.max_length),
-                    truncation=True, max_length=self.max_length, padding=True,
-                    return_tensors="np",
-                )  # fmt: skip
-                pending.append((idx, pool.submit(onnx.logits, dict(enc))))
+                enc = self._onnx_encoding(clip_texts([texts[i] for i in idx], self.max_length))
+                pending.append((idx, pool.submit(onnx.logits, enc)))
                 while pending and (len(pending) > 2 * workers or n == len(batches) - 1):
                     done, future = pending.popleft()
                     try:
                         yield softmax(future.result().astype("float64"))
                     except Exception as exc:  # noqa: BLE001 - PyTorch is the fallback
-                        self._onnx = None
-                        self.runtime_note = f"PyTorch (ONNX Runtime failed: {first_line(exc)})"
+                        self._onnx_failed(exc)
                         for _, rest in pending:
                             rest.cancel()
                         rest_batches = [done, *(i for i, _ in pending)]
