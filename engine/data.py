@@ -451,6 +451,18 @@ def read_texts(
     return ds, text_column
 
 
+def sorted_by_length(dataset: Any) -> Any:
+    """``dataset.sort("length")``, without the deprecation warning pyarrow 25 gives for the
+    way ``datasets`` asks it to sort (printed on every run's terminal, nothing to act on)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings(
+            "ignore", message="Specifying null_placement", category=FutureWarning
+        )
+        return dataset.sort("length")
+
+
 __all__ = [
     "FILE_FILTER",
     "LABEL",
@@ -468,17 +480,6 @@ __all__ = [
     "prepare_data",
     "read_preview",
     "read_texts",
+    "sorted_by_length",
     "stratified_split",
 ]
-
-
-def sorted_by_length(dataset: Any) -> Any:
-    """``dataset.sort("length")``, without the deprecation warning pyarrow 25 gives for the
-    way ``datasets`` asks it to sort (printed on every run's terminal, nothing to act on)."""
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.filterwarnings(
-            "ignore", message="Specifying null_placement", category=FutureWarning
-        )
-        return dataset.sort("length")
