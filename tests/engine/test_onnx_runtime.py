@@ -4,6 +4,7 @@ PyTorch whenever anything is wrong."""
 from __future__ import annotations
 
 import csv
+import json
 import os
 import shutil
 import sys
@@ -94,6 +95,39 @@ def test_the_file_is_made_once_then_reused(
     listed = Predictor(model_dir, device="cpu", precision="fp32")
     listed.predict(TEXTS)
     assert listed.runtime == "onnx"
+
+
+def stamp(model_dir: Path) -> dict[str, object]:
+    return json.loads((model_dir / STAMP_FILE).read_text(encoding="utf-8"))
+
+
+def test_a_bert_classifier_gets_the_first_token_graph(model_dir: Path) -> None:
+    p = Predictor(model_dir, device="cpu", precision="fp32")
+    assert p.use_onnx(TEXTS, build=True), p.runtime_note
+    assert stamp(model_dir)["graph"] == "last layer for the first token"
+    reference = Predictor(model_dir, device="cpu", precision="fp32", runtime="torch")
+    for a, b in zip(reference.predict(TEXTS), p.predict(TEXTS), strict=True):
+        assert a.label == b.label
+        assert max(abs(a.scores[k] - b.scores[k]) for k in a.scores) <= 1e-5
+
+
+def test_a_first_token_graph_that_disagrees_gives_way_to_the_whole_model(
+    model_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from engine.onnx_cls import ClsTop
+
+    class Sharper(ClsTop):
+        def forward(self, *args: object, **kwargs: object) -> object:
+            out = super().forward(*args, **kwargs)
+            out.logits = out.logits * 1.5  # exported and verified as itself, but wrong
+            return out
+
+    monkeypatch.setattr(onnx_runtime, "_cls_top", Sharper)
+    p = Predictor(model_dir, device="cpu", precision="fp32")
+    assert p.use_onnx(TEXTS, build=True), p.runtime_note
+    assert stamp(model_dir)["graph"] == "whole model"
+    reference = Predictor(model_dir, device="cpu", precision="fp32", runtime="torch")
+    assert [x.label for x in p.predict(TEXTS)] == [x.label for x in reference.predict(TEXTS)]
 
 
 def test_a_small_file_does_not_make_the_file(model_dir: Path, tmp_path: Path) -> None:
