@@ -71,6 +71,8 @@ class RunStarted(Event):
     resumed_from_step: int = 0
     history: tuple[dict[str, Any], ...] = ()
     """Records of ``metrics.jsonl`` from before a resume, so curves can be redrawn."""
+    task: str = "text-classification"
+    """What the rows are: texts, sentences (token classification) or images."""
 
 
 @dataclass(frozen=True)

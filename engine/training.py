@@ -520,6 +520,7 @@ def _run(ctx: RunContext) -> RunResult:
             effective_batch_size=int(plan["effective_batch_size"]),
             resumed_from_step=int(resumed_step or 0),
             history=tuple(ctx.history),
+            task=task.name,
         )
     )
     if main:

@@ -50,14 +50,14 @@ class RunStatus(QWidget):
         self._final_text = ""  # the finished run's time, shown until the settings change
         self._watching_window: QWidget | None = None
 
-        self.state_label = label(
-            "runStateLabel", self.tr("Ready. Open a data file, then press Start training.")
-        )
+        self._no_data_text = self.tr("Ready. Open a data file, then press Start training.")
+        self.state_label = label("runStateLabel", self._no_data_text)
         self.progress = QProgressBar()
         self.progress.setObjectName("trainingProgressBar")
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         self.progress.setFormat(self.tr("%v / %m steps"))
+        self.progress.setTextVisible(False)  # no steps to count before a run ("0 / 1")
         self.detail_label = label("trainingDetailLabel", wrap=False)
         self.estimate_label = label("runEstimateLabel")
         self.keep_awake_label = label("keepAwakeLabel")
@@ -77,6 +77,8 @@ class RunStatus(QWidget):
     def data_measured(self) -> None:
         """The data and the model of the current choices have loaded: measure from now on."""
         self._ready_for = self._current_data_and_model()
+        if not self._running() and self.state_label.text() == self._no_data_text:
+            self.state_label.setText(self.tr("Ready. Press Start training."))
         self._watch_window()
         self.estimator.schedule()
         self.show_estimate()
@@ -189,6 +191,7 @@ class RunStatus(QWidget):
         self.state_label.setText(text)
 
     def set_progress(self, done: int, total: int) -> None:
+        self.progress.setTextVisible(total > 0)
         self.progress.setRange(0, max(1, total))
         self.progress.setValue(min(done, max(1, total)))
 
@@ -247,11 +250,23 @@ class RunStatus(QWidget):
             if event.resumed_from_step
             else ""
         )
-        self.state_label.setText(
-            self.tr(
+        if event.task == "image-classification":
+            text = self.tr(
+                "Training on {device} ({precision}): {train:,} images, {val:,} for validation, "
+                "{steps:,} steps of {batch} images{resumed}."
+            )
+        elif event.task == "token-classification":
+            text = self.tr(
+                "Training on {device} ({precision}): {train:,} sentences, {val:,} for "
+                "validation, {steps:,} steps of {batch} sentences{resumed}."
+            )
+        else:
+            text = self.tr(
                 "Training on {device} ({precision}): {train:,} texts, {val:,} for validation, "
                 "{steps:,} steps of {batch} texts{resumed}."
-            ).format(
+            )
+        self.state_label.setText(
+            text.format(
                 device=event.device,
                 precision=event.precision,
                 train=event.num_train,

@@ -1680,6 +1680,7 @@
     <name>PredictionTab</name>
     <message>
       <source>Try a text</source>
+      <extracomment>whether a run is training (the window sets it): no ONNX export beside a run</extracomment>
       <translation>试一段文本</translation>
     </message>
     <message>
@@ -2002,6 +2003,10 @@
       <translation>%v / %m 步</translation>
     </message>
     <message>
+      <source>Ready. Press Start training.</source>
+      <translation>就绪。请点击“开始训练”。</translation>
+    </message>
+    <message>
       <source>Measured by timing a few training steps of this model on this data.</source>
       <translation>通过在这份数据上对该模型计时几个训练步测得。</translation>
     </message>
@@ -2048,6 +2053,14 @@
     <message>
       <source>, resumed from step {step}</source>
       <translation>，从第 {step} 步继续</translation>
+    </message>
+    <message>
+      <source>Training on {device} ({precision}): {train:,} images, {val:,} for validation, {steps:,} steps of {batch} images{resumed}.</source>
+      <translation>正在 {device}（{precision}）上训练：{train:,} 张图片，{val:,} 张用于验证，共 {steps:,} 步，每步 {batch} 张图片{resumed}。</translation>
+    </message>
+    <message>
+      <source>Training on {device} ({precision}): {train:,} sentences, {val:,} for validation, {steps:,} steps of {batch} sentences{resumed}.</source>
+      <translation>正在 {device}（{precision}）上训练：{train:,} 个句子，{val:,} 个用于验证，共 {steps:,} 步，每步 {batch} 个句子{resumed}。</translation>
     </message>
     <message>
       <source>Training on {device} ({precision}): {train:,} texts, {val:,} for validation, {steps:,} steps of {batch} texts{resumed}.</source>

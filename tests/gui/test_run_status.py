@@ -280,3 +280,37 @@ def test_the_real_estimator_measures_the_tiny_model_and_start_never_waits_for_it
     qtbot.waitUntil(lambda: not tab.estimator.measuring, timeout=30_000)
     qtbot.waitUntil(lambda: not tab.is_running, timeout=120_000)
     assert tab.estimator.started == 2
+
+
+def test_the_state_line_follows_the_data_and_names_what_a_run_trains_on(
+    qtbot: Any, window: Any, sentiment_csv: Path, monkeypatch: Any
+) -> None:
+    from PySide6.QtWidgets import QProgressBar
+
+    from engine.events import RunStarted
+
+    fake_estimates(monkeypatch, window)
+    state = window.findChild(QLabel, "runStateLabel")
+    bar = window.findChild(QProgressBar, "trainingProgressBar")
+    assert state.text() == "Ready. Open a data file, then press Start training."
+    assert not bar.isTextVisible()  # no "0 / 1 steps" before a run
+    ready(qtbot, window, sentiment_csv)
+    qtbot.waitUntil(lambda: state.text() == "Ready. Press Start training.", timeout=10_000)
+
+    status = window.training_tab.status
+    nouns = {
+        "text-classification": "120 texts, 30 for validation, 40 steps of 16 texts.",
+        "token-classification": "120 sentences, 30 for validation, 40 steps of 16 sentences.",
+        "image-classification": "120 images, 30 for validation, 40 steps of 16 images.",
+    }
+    for task, said in nouns.items():
+        status.show_event(
+            RunStarted(
+                run_dir="/tmp/run", total_steps=40, num_train=120, num_validation=30,
+                labels=("a", "b"), device="cpu", precision="fp32", effective_batch_size=16,
+                task=task,
+            )
+        )  # fmt: skip
+        assert state.text() == f"Training on cpu (fp32): {said}"
+    status.set_progress(3, 40)
+    assert bar.isTextVisible() and bar.text() == "3 / 40 steps"
