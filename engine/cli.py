@@ -215,9 +215,10 @@ class ProgressPrinter:
             resumed = (
                 f", resumed at step {event.resumed_from_step}" if event.resumed_from_step else ""
             )
+            rows = {"image-classification": "images", "token-classification": "sentences"}
             self._line(
                 f"Training on {event.device} ({event.precision}): {event.num_train:,} train / {event.num_validation:,} "
-                f"validation rows, {len(event.labels)} classes, {event.total_steps:,} steps, batch {event.effective_batch_size}{resumed}"
+                f"validation {rows.get(event.task, 'rows')}, {len(event.labels)} classes, {event.total_steps:,} steps, batch {event.effective_batch_size}{resumed}"
             )
             self._line(f"Run folder: {event.run_dir}")
         elif isinstance(event, ev.PowerChecked):

@@ -553,3 +553,27 @@ def test_sigkill_mid_run_then_resume_loses_nothing(
     final = ckpt.last_checkpoint(whole)
     a, b = load_file(final / "model.safetensors"), load_file(run / final.name / "model.safetensors")
     assert max(float((a[k] - b[k]).abs().max()) for k in a) < 1e-5
+
+
+def test_the_run_start_line_names_what_the_rows_are() -> None:
+    import io
+
+    from engine.cli import ProgressPrinter
+    from engine.events import RunStarted
+
+    said = {}
+    for task in ("text-classification", "token-classification", "image-classification"):
+        stream = io.StringIO()
+        ProgressPrinter(stream)(
+            RunStarted(
+                run_dir="/tmp/run", total_steps=40, num_train=120, num_validation=30,
+                labels=("a", "b"), device="cpu", precision="fp32", effective_batch_size=16,
+                task=task,
+            )
+        )  # fmt: skip
+        said[task] = stream.getvalue().splitlines()[0]
+    assert said["text-classification"].endswith(
+        "120 train / 30 validation rows, 2 classes, 40 steps, batch 16"
+    )
+    assert "120 train / 30 validation sentences" in said["token-classification"]
+    assert "120 train / 30 validation images" in said["image-classification"]
