@@ -228,7 +228,7 @@ def test_image_defaults_replace_the_text_ones(tmp_path: Path) -> None:
     task = tasks.get("image-classification")
     data = str(_images(tmp_path / "data", 10))  # 20 images, 18 of them training ones
     default = task.resolve_defaults(TrainConfig(data=data, device="cpu"))
-    assert default.strategy == IMAGE_DEFAULT_STRATEGY == "top-layers:2"
+    assert default.strategy == IMAGE_DEFAULT_STRATEGY == "top-layers:3"
     assert default.learning_rate == IMAGE_LEARNING_RATES["top-layers"] == 1e-3
     assert default.epochs == default_image_epochs(18) == 8.0
     assert default.model == "starter-image"  # resolve_model: the converted EfficientNet-Lite0
