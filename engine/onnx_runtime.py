@@ -14,10 +14,10 @@ window asks for it in the background (``Predictor.prepare_onnx``), with
 ``strop-predict.onnx`` beside a stamp of the weights it came from. A new save of the model
 replaces the folder (and with it the file); a stamp that no longer matches the weights
 makes it stale. A BERT-style classifier's file computes the last layer for the first token
-only (``engine.onnx_cls``: the head reads nothing else; 1.11x the texts per CPU-second on the
-starter), kept only if it matches the model itself. Every time a session opens, ONNX Runtime must reproduce PyTorch's
-probabilities on a probe of real texts within ``PREDICT_TOLERANCE`` and the same labels,
-or it is not used. Nothing here raises: a problem is a reason, and prediction stays on
+only (``engine.onnx_cls``: the head reads nothing else; 1.11-1.17x the texts per second on
+the starter), kept only if it matches the model itself. Every time a session opens, ONNX
+Runtime must reproduce PyTorch's probabilities on a probe of real texts within
+``PREDICT_TOLERANCE`` and the same labels, or it is not used. Nothing here raises: a problem is a reason, and prediction stays on
 PyTorch.
 """
 

@@ -216,8 +216,7 @@ class RunStatus(QWidget):
             self.keep_awake_label.show()
         elif isinstance(event, ev.StepLogged):
             self._refine_estimate(event)
-            self.progress.setMaximum(max(1, event.total_steps))
-            self.progress.setValue(min(event.step, event.total_steps))
+            self.set_progress(event.step, event.total_steps)
             # the time left is runEstimateLabel's (refined from the estimate), said once
             self.detail_label.setText(
                 self.tr("epoch {epoch:.2f} · loss {loss:.4f} · {sps:.1f} samples/s").format(
@@ -243,8 +242,7 @@ class RunStatus(QWidget):
             )
 
     def _started(self, event: Any) -> None:
-        self.progress.setMaximum(max(1, event.total_steps))
-        self.progress.setValue(event.resumed_from_step)
+        self.set_progress(event.resumed_from_step, event.total_steps)
         resumed = (
             self.tr(", resumed from step {step}").format(step=event.resumed_from_step)
             if event.resumed_from_step

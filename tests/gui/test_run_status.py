@@ -312,5 +312,9 @@ def test_the_state_line_follows_the_data_and_names_what_a_run_trains_on(
             )
         )  # fmt: skip
         assert state.text() == f"Training on cpu (fp32): {said}"
-    status.set_progress(3, 40)
+        assert bar.isTextVisible() and bar.text() == "0 / 40 steps"
+    status.show_event(
+        StepLogged(step=3, total_steps=40, epoch=0.1, loss=0.7, learning_rate=1e-4,
+                   samples_per_second=20.0, elapsed=1.0, eta=None)
+    )  # fmt: skip
     assert bar.isTextVisible() and bar.text() == "3 / 40 steps"
