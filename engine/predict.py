@@ -64,10 +64,11 @@ def inference_precision(requested: str, device: str) -> str:
 #: Padded tokens per forward pass when predicting (batches of short texts are bigger).
 BATCH_TOKENS = 8192
 #: The same in fp32 on a CPU: small batches keep a layer's activations in the cache (a batch
-#: of 256 short texts holds 25 MB of them). 16 short texts a pass (this budget, as
-#: ``_tokens`` guesses them) ran 1.2-1.5x the texts per CPU-second of 256 on PyTorch
-#: (bench/RESULTS.md, section 11).
-FP32_CPU_BATCH_TOKENS = 512
+#: of 256 short texts holds 25 MB of them). 16 short texts a pass ran 1.2-1.5x the texts per
+#: CPU-second of 256 on PyTorch, 8 the same as 16 and 32 a little less on ONNX Runtime
+#: (bench/RESULTS.md, section 11). Counted in real tokens, this budget gives banking77's
+#: questions (16 tokens) 16 a pass and SMS messages (26) 8.
+FP32_CPU_BATCH_TOKENS = 320
 #: One or two texts of up to this many tokens: a CPU forward pass runs on one thread.
 SMALL_BATCH_TOKENS = 128
 #: A file of at least this many texts makes the model folder's ONNX file when it has none:
@@ -176,9 +177,24 @@ class Predictor:
         )
         return tokenizer, model
 
-    def _tokens(self, text: str) -> int:
-        """A generous guess of a text's tokens (English runs about 4 characters a token)."""
-        return min(self.max_length, len(text) // 3 + 2)
+    def _token_counts(self, texts: list[str]) -> list[int]:
+        """Each text's tokens as the model will read them (truncated at ``max_length``).
+
+        Batches are grouped by these, not by characters: texts of one length in characters
+        differ in tokens, and grouped by characters a batch of short questions was 20%
+        padding (SMS 34%), by tokens 1-2% (bench/RESULTS.md, section 11). Counting costs a
+        tokenizer pass without padding: 0.1 s for 3,000 short texts, a few percent of
+        predicting them. One or two texts are not counted (they make one batch anyway)."""
+        if len(texts) <= 2:
+            return [min(self.max_length, len(t) // 3 + 2) for t in texts]
+        ids = self.tokenizer(
+            clip_texts(texts, self.max_length),
+            truncation=True,
+            max_length=self.max_length,
+            return_attention_mask=False,
+            return_token_type_ids=False,
+        )["input_ids"]
+        return [len(row) for row in ids]
 
     @property
     def source(self) -> ModelSource:
@@ -365,25 +381,24 @@ class Predictor:
     ) -> list[Prediction]:
         """Predict each text; the order of the results follows ``texts``.
 
-        Texts go in batches of similar length, of at most ``batch_size`` texts and about
-        ``batch_tokens`` tokens: in bf16 and on a GPU many short texts at once (bigger
-        matrix products run faster per text), in fp32 on a CPU small batches that stay in
-        the cache; few long texts at once (memory stays bounded)."""
+        Texts go in batches of the same or a similar number of tokens, of at most
+        ``batch_size`` texts and ``batch_tokens`` tokens: in bf16 and on a GPU many short
+        texts at once (bigger matrix products run faster per text), in fp32 on a CPU small
+        batches that stay in the cache; few long texts at once (memory stays bounded)."""
         if isinstance(texts, str):
             texts = [texts]
         texts = [t if isinstance(t, str) else "" if t is None else str(t) for t in texts]
         if len(texts) >= ONNX_OPEN_TEXTS and not self._onnx_tried:
             self.use_onnx(texts, build=False)  # the folder's ONNX file, if made before
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        counts = self._token_counts(texts)
+        order = sorted(range(len(texts)), key=lambda i: counts[i])
         results: list[Prediction | None] = [None] * len(texts)
         batches: list[list[int]] = []
         start = 0
         while start < len(order):
             size = min(batch_size, len(order) - start)
-            # sorted by length, so a batch's last text is its longest
-            while (
-                size > 1 and size * self._tokens(texts[order[start + size - 1]]) > self.batch_tokens
-            ):
+            # sorted by tokens, so a batch's last text is its longest
+            while size > 1 and size * counts[order[start + size - 1]] > self.batch_tokens:
                 size //= 2
             batches.append(order[start : start + size])
             start += size

@@ -87,6 +87,32 @@ def test_batches_follow_a_token_budget(
         assert a.scores == pytest.approx(b.scores, abs=1e-5)
 
 
+def test_batches_are_grouped_by_tokens_not_characters(
+    trained_run: TrainedRun, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    p = Predictor(trained_run.run_dir, device="cpu", precision="fp32", runtime="torch")
+    # as long in characters, not in tokens: spaces make words, and words make tokens
+    texts = ["good film " * n for n in (1, 6, 2, 9, 3)] + ["goodfilm" * n for n in (9, 2, 6)]
+    texts += ["g o o d f i l m s a r e f u n"] * 3
+
+    def tokens(text: str) -> int:
+        return len(p.tokenizer(text, truncation=True, max_length=p.max_length)["input_ids"])
+
+    assert p._token_counts(texts) == [tokens(t) for t in texts]
+    seen: list[list[int]] = []
+    original = p._probabilities
+    monkeypatch.setattr(
+        p,
+        "_probabilities",
+        lambda batch: seen.append([tokens(t) for t in batch]) or original(batch),
+    )
+    monkeypatch.setattr(p, "batch_tokens", 30)
+    p.predict(texts)
+    assert len(seen) > 2 and sum(map(len, seen)) == len(texts)
+    for before, after in zip(seen, seen[1:], strict=False):
+        assert max(before) <= min(after)  # in order of tokens, batch after batch
+
+
 def test_one_text_runs_on_one_thread_and_leaves_the_setting(predictor: Predictor) -> None:
     import torch
 
