@@ -17,8 +17,8 @@ makes it stale. A BERT-style classifier's file computes the last layer for the f
 only (``engine.onnx_cls``: the head reads nothing else; 1.11-1.17x the texts per second on
 the starter), kept only if it matches the model itself. Every time a session opens, ONNX
 Runtime must reproduce PyTorch's probabilities on a probe of real texts within
-``PREDICT_TOLERANCE`` and the same labels, or it is not used. Nothing here raises: a problem is a reason, and prediction stays on
-PyTorch.
+``PREDICT_TOLERANCE`` and the same labels, or it is not used. Nothing here raises: a problem
+is a reason, and prediction stays on PyTorch.
 """
 
 from __future__ import annotations

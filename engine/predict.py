@@ -160,7 +160,7 @@ class Predictor:
         fp32_cpu = self.precision == "fp32" and self.device == "cpu"
         self._onnx_allowed = runtime == "auto" and fp32_cpu
         self.batch_tokens = FP32_CPU_BATCH_TOKENS if fp32_cpu else BATCH_TOKENS
-        """Padded tokens per forward pass (a guess from the texts' characters)."""
+        """Padded tokens per forward pass (each text's real tokens: ``_token_counts``)."""
 
     def _load(self) -> tuple[Any, Any]:
         """The folder's tokenizer and classifier, as loaded from disk."""
