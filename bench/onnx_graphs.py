@@ -1,7 +1,8 @@
 """fp32 prediction paths alternated in one process: the ONNX file of the whole model against
 the one that computes the last layer for the first token only (``engine.onnx_cls``), that
-one with batches grouped by characters (as before) and by tokens (now), and PyTorch's small
-batches for scale.
+one with each batch tokenized again as it runs (as before) and padded from the call's one
+tokenizer pass (now), and PyTorch's small batches for scale. (Until 2026-12-02 04:30 the
+third path was the first-token file with batches grouped by characters: section 11.)
 
     python bench/onnx_graphs.py [--rounds 3] [--rows 3000] [--threads 2]
 
@@ -64,19 +65,19 @@ def main() -> None:
         onnx_runtime._cls_top = real
         top = Predictor(top_dir, precision="fp32")
         assert top.use_onnx(texts, build=True), top.runtime_note
-        by_chars = Predictor(top_dir, precision="fp32")
-        assert by_chars.use_onnx(texts, build=False), by_chars.runtime_note
-        # the grouping before batches were grouped by tokens: by characters, 512 guessed tokens
-        by_chars._token_counts = lambda texts: [  # type: ignore[method-assign]
-            min(by_chars.max_length, len(t) // 3 + 2) for t in texts
-        ]
-        by_chars.batch_tokens = 512
+        again = Predictor(top_dir, precision="fp32")
+        assert again.use_onnx(texts, build=False), again.runtime_note
+        # as before: each batch tokenized again as it runs (the tokenizer's threads then
+        # share the cores with ONNX Runtime's batches), not padded from the counting pass
+        again._inputs = lambda batch, encoded, tensors: Predictor._inputs(  # type: ignore[method-assign]
+            again, batch, None, tensors
+        )
         reference = Predictor(whole_dir, precision="fp32", runtime="torch")
         paths = {
             "PyTorch, small batches": reference,
             "ONNX Runtime, whole model": whole,
-            "ONNX Runtime, first token, grouped by chars": by_chars,
-            "ONNX Runtime, first token, grouped by tokens": top,
+            "ONNX Runtime, first token, tokenized twice": again,
+            "ONNX Runtime, first token, padded from one pass": top,
         }
         rates: dict[str, list[float]] = {name: [] for name in paths}
         for _ in range(args.rounds):

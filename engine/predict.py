@@ -177,24 +177,38 @@ class Predictor:
         )
         return tokenizer, model
 
-    def _token_counts(self, texts: list[str]) -> list[int]:
-        """Each text's tokens as the model will read them (truncated at ``max_length``).
+    def _encode(self, texts: list[str]) -> dict[str, list[Any]]:
+        """Each text's inputs as the model will read them (truncated at ``max_length``, not
+        padded): one tokenizer pass for a whole call, before any batch runs.
 
-        Batches are grouped by these, not by characters: texts of one length in characters
-        differ in tokens, and grouped by characters a batch of short questions was 20%
-        padding (SMS 34%), by tokens 1-2% (bench/RESULTS.md, section 11). Counting costs a
-        tokenizer pass without padding: 0.1 s for 3,000 short texts, a few percent of
-        predicting them. One or two texts are not counted (they make one batch anyway)."""
-        if len(texts) <= 2:
-            return [min(self.max_length, len(t) // 3 + 2) for t in texts]
-        ids = self.tokenizer(
-            clip_texts(texts, self.max_length),
-            truncation=True,
-            max_length=self.max_length,
-            return_attention_mask=False,
-            return_token_type_ids=False,
-        )["input_ids"]
-        return [len(row) for row in ids]
+        Batches are grouped by these token counts, not by characters: texts of one length
+        in characters differ in tokens, and grouped by characters a batch of short questions
+        was 20% padding (SMS 34%), by tokens 1-2% (bench/RESULTS.md, section 11). Each batch
+        is then padded from this pass (``tokenizer.pad``: 0.04 s for 3,000 short texts)
+        instead of tokenized a second time (0.2 s)."""
+        return dict(
+            self.tokenizer(
+                clip_texts(texts, self.max_length), truncation=True, max_length=self.max_length
+            )
+        )
+
+    def _token_counts(self, texts: list[str]) -> list[int]:
+        """Each text's tokens as the model will read them (``_encode``)."""
+        return [len(row) for row in self._encode(texts)["input_ids"]]
+
+    def _inputs(
+        self, texts: Sequence[str], encoded: dict[str, list[Any]] | None, tensors: str
+    ) -> dict[str, Any]:
+        """A batch's padded inputs: from ``encoded`` (``_encode``'s rows for these texts)
+        when given, else tokenized here."""
+        if encoded is not None:
+            return dict(self.tokenizer.pad(encoded, return_tensors=tensors))
+        return dict(
+            self.tokenizer(
+                clip_texts(texts, self.max_length), truncation=True,
+                max_length=self.max_length, padding=True, return_tensors=tensors,
+            )
+        )  # fmt: skip
 
     @property
     def source(self) -> ModelSource:
@@ -272,15 +286,6 @@ class Predictor:
                 self.runtime_note = note if onnx is not None else f"PyTorch ({note})"
             return onnx is not None
 
-    def _onnx_encoding(self, texts: list[str]) -> dict[str, Any]:
-        """The tokenizer's numpy inputs for ONNX Runtime (in the calling thread only)."""
-        return dict(
-            self.tokenizer(
-                texts, truncation=True, max_length=self.max_length, padding=True,
-                return_tensors="np",
-            )
-        )  # fmt: skip
-
     def _onnx_failed(self, exc: BaseException) -> None:
         """Move every later batch back to PyTorch, saying why."""
         from engine.onnx_export import first_line
@@ -288,33 +293,28 @@ class Predictor:
         self._onnx = None
         self.runtime_note = f"PyTorch (ONNX Runtime failed: {first_line(exc)})"
 
-    def _onnx_probabilities(self, texts: list[str]) -> Any:
+    def _onnx_probabilities(self, enc: dict[str, Any]) -> Any:
         """ONNX Runtime's probabilities, or ``None`` after a failure (``_onnx_failed``)."""
         from engine.onnx_export import softmax
 
-        enc = self._onnx_encoding(texts)
         try:
             return softmax(self._onnx.logits(enc).astype("float64"))
         except Exception as exc:  # noqa: BLE001 - PyTorch is the fallback
             self._onnx_failed(exc)
             return None
 
-    def _probabilities(self, texts: Sequence[str]) -> Any:
+    def _probabilities(
+        self, texts: Sequence[str], encoded: dict[str, list[Any]] | None = None
+    ) -> Any:
+        """One batch's probabilities (``encoded``: its rows of ``_encode``, if made)."""
         torch = self._torch
-        texts = clip_texts(texts, self.max_length)
         # ONNX Runtime whenever its file is open: a single fp32 text took 7 ms on its one
         # thread against PyTorch's 17 on one (bench/RESULTS.md, section 11)
         if self._onnx is not None:
-            probs = self._onnx_probabilities(texts)
+            probs = self._onnx_probabilities(self._inputs(texts, encoded, "np"))
             if probs is not None:
                 return probs
-        enc = self.tokenizer(
-            texts,
-            truncation=True,
-            max_length=self.max_length,
-            padding=True,
-            return_tensors="pt",
-        )
+        enc = self._inputs(texts, encoded, "pt")
         enc = {k: v.to(self.device) for k, v in enc.items()}
         # A text or two on the CPU: one thread. Its matrices are too small to share, and
         # waking a second thread costs more than it saves (16 -> 10 ms a sentence here).
@@ -337,15 +337,25 @@ class Predictor:
         # calibrated: the run divided the head's weights by its temperature (engine.training)
         return torch.softmax(logits.float(), dim=-1).cpu().numpy()
 
-    def _batch_probabilities(self, texts: list[str], batches: list[list[int]]) -> Iterator[Any]:
-        """Each batch's probabilities, in order. On ONNX Runtime with more than one thread,
-        several batches run at once, each session call on one thread (it lets go of the
-        interpreter lock); the tokenizer stays in this thread (a fast tokenizer must not be
-        called from two threads at once). The results are those of one batch at a time."""
+    def _batch_probabilities(
+        self,
+        texts: list[str],
+        batches: list[list[int]],
+        encoded: dict[str, list[Any]] | None = None,
+    ) -> Iterator[Any]:
+        """Each batch's probabilities, in order (``encoded``: ``_encode`` of ``texts``, if
+        made). On ONNX Runtime with more than one thread, several batches run at once, each
+        session call on one thread (it lets go of the interpreter lock); the tokenizer
+        stays in this thread (a fast tokenizer must not be called from two threads at
+        once). The results are those of one batch at a time."""
+
+        def rows(idx: list[int]) -> dict[str, list[Any]] | None:
+            return None if encoded is None else {k: [v[i] for i in idx] for k, v in encoded.items()}
+
         workers = min(self._onnx_workers, len(batches)) if self._onnx is not None else 1
         if workers <= 1:
             for idx in batches:
-                yield self._probabilities([texts[i] for i in idx])
+                yield self._probabilities([texts[i] for i in idx], rows(idx))
             return
         from collections import deque
         from concurrent.futures import Future, ThreadPoolExecutor
@@ -356,7 +366,7 @@ class Predictor:
         pending: deque[tuple[list[int], Future[Any]]] = deque()
         with ThreadPoolExecutor(workers, thread_name_prefix="strop-predict") as pool:
             for n, idx in enumerate(batches):
-                enc = self._onnx_encoding(clip_texts([texts[i] for i in idx], self.max_length))
+                enc = self._inputs([texts[i] for i in idx], rows(idx), "np")
                 pending.append((idx, pool.submit(onnx.logits, enc)))
                 while pending and (len(pending) > 2 * workers or n == len(batches) - 1):
                     done, future = pending.popleft()
@@ -369,7 +379,7 @@ class Predictor:
                         rest_batches = [done, *(i for i, _ in pending)]
                         rest_batches += batches[n + 1 :]
                         for left in rest_batches:
-                            yield self._probabilities([texts[i] for i in left])
+                            yield self._probabilities([texts[i] for i in left], rows(left))
                         return
 
     def predict(
@@ -390,7 +400,9 @@ class Predictor:
         texts = [t if isinstance(t, str) else "" if t is None else str(t) for t in texts]
         if len(texts) >= ONNX_OPEN_TEXTS and not self._onnx_tried:
             self.use_onnx(texts, build=False)  # the folder's ONNX file, if made before
-        counts = self._token_counts(texts)
+        # one or two texts make one batch: nothing to group, tokenized as they run
+        encoded = self._encode(texts) if len(texts) > 2 else None
+        counts = [len(row) for row in encoded["input_ids"]] if encoded else [0] * len(texts)
         order = sorted(range(len(texts)), key=lambda i: counts[i])
         results: list[Prediction | None] = [None] * len(texts)
         batches: list[list[int]] = []
@@ -402,7 +414,9 @@ class Predictor:
                 size //= 2
             batches.append(order[start : start + size])
             start += size
-        for idx, probs in zip(batches, self._batch_probabilities(texts, batches), strict=True):
+        for idx, probs in zip(
+            batches, self._batch_probabilities(texts, batches, encoded), strict=True
+        ):
             for row, i in zip(probs, idx, strict=True):
                 scores = {label: float(p) for label, p in zip(self.labels, row, strict=True)}
                 uncertain = None if min_confidence is None else bool(row.max() < min_confidence)

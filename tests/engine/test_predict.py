@@ -73,7 +73,9 @@ def test_batches_follow_a_token_budget(
     sizes: list[int] = []
     original = fp32._probabilities
     monkeypatch.setattr(
-        fp32, "_probabilities", lambda batch: sizes.append(len(batch)) or original(batch)
+        fp32,
+        "_probabilities",
+        lambda batch, *rest: sizes.append(len(batch)) or original(batch, *rest),
     )
     assert fp32.batch_tokens == engine.predict.FP32_CPU_BATCH_TOKENS
     bf16 = Predictor(trained_run.run_dir, device="cpu", precision="bf16")
@@ -104,13 +106,33 @@ def test_batches_are_grouped_by_tokens_not_characters(
     monkeypatch.setattr(
         p,
         "_probabilities",
-        lambda batch: seen.append([tokens(t) for t in batch]) or original(batch),
+        lambda batch, *rest: seen.append([tokens(t) for t in batch]) or original(batch, *rest),
     )
     monkeypatch.setattr(p, "batch_tokens", 30)
     p.predict(texts)
     assert len(seen) > 2 and sum(map(len, seen)) == len(texts)
     for before, after in zip(seen, seen[1:], strict=False):
         assert max(before) <= min(after)  # in order of tokens, batch after batch
+
+
+def test_a_call_tokenizes_its_texts_once_and_pads_each_batch_from_that(
+    trained_run: TrainedRun, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    p = Predictor(trained_run.run_dir, device="cpu", precision="fp32", runtime="torch")
+    texts = ["good film " * n for n in (1, 6, 2, 9, 3, 12, 1, 4)] + ["", "awful"]
+    one_by_one = [p.predict(t)[0] for t in texts]  # each tokenized as it runs
+    tokenizer = type(p.tokenizer)
+    calls: list[int] = []
+    real = tokenizer.__call__
+    monkeypatch.setattr(
+        tokenizer, "__call__", lambda self, text, **kw: calls.append(1) or real(self, text, **kw)
+    )
+    monkeypatch.setattr(p, "batch_tokens", 30)
+    batched = p.predict(texts)
+    assert len(calls) == 1  # the counting pass; each batch padded from it
+    for a, b in zip(batched, one_by_one, strict=True):
+        assert a.label == b.label
+        assert a.scores == pytest.approx(b.scores, abs=1e-6)
 
 
 def test_one_text_runs_on_one_thread_and_leaves_the_setting(predictor: Predictor) -> None:
