@@ -42,6 +42,14 @@ PREDICT_TOLERANCE = 1e-5
 #: probe texts checked against PyTorch when a session opens (a few padded batches)
 PROBE_TEXTS = 32
 #: files the model's numbers come from: the stamp holds their sizes and modification times
+SLOWER_FUSIONS = ("SkipLayerNormFusion", "BiasGeluFusion")
+"""ONNX Runtime's fusions that made prediction slower, left out of its sessions: each
+layer's residual add and layer norm in one kernel, and the feed-forward's bias and GELU in
+one. Alternated in one process on 3,000 texts, without them batches ran 1.10x faster on
+short questions and 1.05x on SMS, the same labels (bench/RESULTS.md, section 11). The
+unfused operators they leave have vectorised kernels of their own; both fusions return by
+removing their names here."""
+
 _WEIGHT_FILES = ("config.json", "model.safetensors", "model.safetensors.index.json")
 
 
@@ -89,9 +97,10 @@ class OnnxClassifier:
 
 
 def open_session(path: Path, threads: int) -> OnnxClassifier:
-    """An ONNX Runtime session on ``threads`` CPU threads. Threads that wait sleep instead
-    of spinning, for the reason ``engine/__init__.py`` sets ``OMP_WAIT_POLICY``: on a busy
-    machine a spinning team stalls every other thread."""
+    """An ONNX Runtime session on ``threads`` CPU threads, all graph optimisations but
+    ``SLOWER_FUSIONS``. Threads that wait sleep instead of spinning, for the reason
+    ``engine/__init__.py`` sets ``OMP_WAIT_POLICY``: on a busy machine a spinning team
+    stalls every other thread."""
     import onnxruntime as ort
 
     options = ort.SessionOptions()
@@ -100,7 +109,12 @@ def open_session(path: Path, threads: int) -> OnnxClassifier:
     options.inter_op_num_threads = 1
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    session = ort.InferenceSession(
+        str(path),
+        options,
+        providers=["CPUExecutionProvider"],
+        disabled_optimizers=list(SLOWER_FUSIONS),
+    )
     return OnnxClassifier(session, [i.name for i in session.get_inputs()], path)
 
 
