@@ -1,8 +1,9 @@
 """fp32 prediction paths alternated in one process: the ONNX file of the whole model against
 the one that computes the last layer for the first token only (``engine.onnx_cls``), that
-one with each batch tokenized again as it runs (as before) and padded from the call's one
-tokenizer pass (now), and PyTorch's small batches for scale. (Until 2026-12-02 04:30 the
-third path was the first-token file with batches grouped by characters: section 11.)
+one on a session with all of ONNX Runtime's fusions (as before) and without
+``onnx_runtime.SLOWER_FUSIONS`` (now), and PyTorch's small batches for scale. (The third
+path was earlier the first-token file with batches grouped by characters, then with each
+batch tokenized twice: bench/RESULTS.md, section 11.)
 
     python bench/onnx_graphs.py [--rounds 3] [--rows 3000] [--threads 2]
 
@@ -65,19 +66,17 @@ def main() -> None:
         onnx_runtime._cls_top = real
         top = Predictor(top_dir, precision="fp32")
         assert top.use_onnx(texts, build=True), top.runtime_note
-        again = Predictor(top_dir, precision="fp32")
-        assert again.use_onnx(texts, build=False), again.runtime_note
-        # as before: each batch tokenized again as it runs (the tokenizer's threads then
-        # share the cores with ONNX Runtime's batches), not padded from the counting pass
-        again._inputs = lambda batch, encoded, tensors: Predictor._inputs(  # type: ignore[method-assign]
-            again, batch, None, tensors
-        )
+        fused = Predictor(top_dir, precision="fp32")
+        fewer = onnx_runtime.SLOWER_FUSIONS
+        onnx_runtime.SLOWER_FUSIONS = ()  # as before: every fusion ONNX Runtime has
+        assert fused.use_onnx(texts, build=False), fused.runtime_note
+        onnx_runtime.SLOWER_FUSIONS = fewer
         reference = Predictor(whole_dir, precision="fp32", runtime="torch")
         paths = {
             "PyTorch, small batches": reference,
             "ONNX Runtime, whole model": whole,
-            "ONNX Runtime, first token, tokenized twice": again,
-            "ONNX Runtime, first token, padded from one pass": top,
+            "ONNX Runtime, first token, all fusions": fused,
+            "ONNX Runtime, first token, fewer fusions": top,
         }
         rates: dict[str, list[float]] = {name: [] for name in paths}
         for _ in range(args.rounds):
