@@ -56,16 +56,9 @@ class FirstRunHint(QFrame):
         self._settings = settings
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAutoFillBackground(True)
-        steps = [
-            self.tr("Open your data (a sample is already open)"),
-            self.tr("Check the model"),
-            self.tr("Train: press Start training"),
-            self.tr("Try sentences"),
-        ]
-        links = " → ".join(f'{i + 1}. <a href="{i}">{text}</a>' for i, text in enumerate(steps))
-        title = self.tr("Four steps:")
-        self.text = QLabel(f"<b>{title}</b> {links}")
+        self.text = QLabel()
         self.text.setObjectName("firstRunHintText")
+        self.set_task("text-classification")
         self.text.setWordWrap(True)
         self.text.setTextFormat(Qt.TextFormat.RichText)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
@@ -80,6 +73,18 @@ class FirstRunHint(QFrame):
         layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignVCenter)
         self._colour()
         self.setVisible(not hint_dismissed(settings))
+
+    def set_task(self, task: str) -> None:
+        """The last step names what the Prediction tab takes for the data's task."""
+        steps = [
+            self.tr("Open your data (a sample is already open)"),
+            self.tr("Check the model"),
+            self.tr("Train: press Start training"),
+            self.tr("Try photos") if task == "image-classification" else self.tr("Try sentences"),
+        ]
+        links = " → ".join(f'{i + 1}. <a href="{i}">{text}</a>' for i, text in enumerate(steps))
+        title = self.tr("Four steps:")
+        self.text.setText(f"<b>{title}</b> {links}")
 
     def dismiss(self) -> None:
         """Hide the hint and remember it."""

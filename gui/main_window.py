@@ -373,6 +373,7 @@ class MainWindow(QMainWindow):
         task = self.dataset_tab.task
         self.training_tab.set_task(task)
         self.model_tab.set_task(task)
+        self.first_run_hint.set_task(task)
         self._apply_task_strategy(task)
         self._show_model()
 

@@ -1038,7 +1038,6 @@
     <name>FirstRunHint</name>
     <message>
       <source>Open your data (a sample is already open)</source>
-      <extracomment>The main window remembers the last dataset under this key; without it, this is a first run.</extracomment>
       <translation>打开数据（已打开一份示例数据）</translation>
     </message>
     <message>
@@ -1054,11 +1053,16 @@
       <translation>试试句子</translation>
     </message>
     <message>
+      <source>Try photos</source>
+      <translation>试试照片</translation>
+    </message>
+    <message>
       <source>Four steps:</source>
       <translation>四个步骤：</translation>
     </message>
     <message>
       <source>Got it</source>
+      <extracomment>The main window remembers the last dataset under this key; without it, this is a first run.</extracomment>
       <translation>知道了</translation>
     </message>
     <message>
