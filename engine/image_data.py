@@ -629,6 +629,7 @@ def image_report(data: ImageData, *, sample: int = 500, seed: int = 0) -> dict[s
         "labels": list(data.labels),
         "counts": counts,
         "num_images": {split: len(items) for split, items in splits.items()},
+        "validation_source": data.validation_source,
         "sizes": sizes,
         "findings": findings,
     }

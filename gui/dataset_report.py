@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from gui.task_combo import TEXT
@@ -32,7 +32,9 @@ class _Shown(NamedTuple):
 class DatasetReportView(QGroupBox):
     """The box "What is in this data": ``reportStatusLabel``, ``reportSummaryLabel``, the
     ``classCountsPlot`` and ``tokenLengthsPlot``, ``reportWarningsLabel``. ``report`` is the
-    report shown (``None`` while there is none)."""
+    report shown (``None`` while there is none); ``shown(report)`` whenever it changes."""
+
+    shown = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("What is in this data"), parent)
@@ -107,6 +109,7 @@ class DatasetReportView(QGroupBox):
             self.class_plot.getPlotItem().clear()
             self.length_plot.getPlotItem().clear()
         self._show_plots()
+        self.shown.emit(None)
 
     def show_pending(self) -> None:
         self.report_status.setText(self.tr("Measuring the data with the model's tokenizer…"))
@@ -130,6 +133,7 @@ class DatasetReportView(QGroupBox):
         self._draw_counts(shown.counts)
         self._draw_lengths(shown.lengths)
         self.warnings_label.setText(shown.findings)
+        self.shown.emit(report)
 
     def _text_parts(self, r: dict[str, Any]) -> _Shown:
         return _Shown(

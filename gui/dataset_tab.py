@@ -97,6 +97,7 @@ class DatasetTab(QWidget):
         self.validation = ValidationChoice(near=lambda: self.path)
         self.validation.changed.connect(self._settings_changed)
         self.report_view = DatasetReportView()
+        self.report_view.shown.connect(self._report_shown)
         self.loader = DatasetLoader(
             preview=self.preview,
             columns=self.columns,
@@ -186,6 +187,7 @@ class DatasetTab(QWidget):
     def open_file(self, path: str, task: str | None = None) -> None:
         """Open ``path`` as data for ``task`` (default: detected from its content); see
         ``DatasetLoader.open_file``."""
+        self.validation.set_own_validation(None)  # until the new data's report says
         self.loader.open_file(path, task)
 
     def set_validation_file(self, path: str | None) -> None:
@@ -237,3 +239,9 @@ class DatasetTab(QWidget):
     def show_report(self, report: dict[str, Any]) -> None:
         """Draw a report's ``to_dict()`` (``DatasetReportView.show_report``)."""
         self.report_view.show_report(report)
+
+    def _report_shown(self, report: dict[str, Any] | None) -> None:
+        """Say in the validation box when the data's own validation set is used."""
+        source = (report or {}).get("validation_source")
+        own = source not in (None, "split", "file") and source != self.validation.file
+        self.validation.set_own_validation(str(source) if own else None)

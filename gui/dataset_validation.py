@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QGridLayout,
     QGroupBox,
+    QLabel,
     QLineEdit,
     QPushButton,
     QRadioButton,
@@ -28,6 +29,7 @@ from gui import dialogs
 class ValidationChoice(QGroupBox):
     """``validationSplitRadio`` with ``validationSplitSpin``, or ``validationFileRadio`` with
     ``validationFileEdit`` and ``browseValidationButton``; ``changed()`` when the choice does.
+    ``validationOwnLabel`` says when the data's own validation set takes the share's place.
     ``near()`` names the open data file, where the file dialog starts."""
 
     changed = Signal()
@@ -64,12 +66,18 @@ class ValidationChoice(QGroupBox):
         self.validation_button = QPushButton(self.tr("Choose…"))
         self.validation_button.setObjectName("browseValidationButton")
         self.validation_button.clicked.connect(self.choose_file)
+        self.own_label = QLabel()
+        self.own_label.setObjectName("validationOwnLabel")
+        self.own_label.setWordWrap(True)
+        self.own_label.hide()
+        self._own: str | None = None
         grid = QGridLayout(self)
         grid.addWidget(self.split_radio, 0, 0)
         grid.addWidget(self.split_spin, 0, 1, 1, 2)
-        grid.addWidget(self.file_radio, 1, 0)
-        grid.addWidget(self.validation_edit, 2, 0, 1, 2)
-        grid.addWidget(self.validation_button, 2, 2)
+        grid.addWidget(self.own_label, 1, 0, 1, 3)
+        grid.addWidget(self.file_radio, 2, 0)
+        grid.addWidget(self.validation_edit, 3, 0, 1, 2)
+        grid.addWidget(self.validation_button, 3, 2)
         self._split_timer = QTimer(self)
         self._split_timer.setSingleShot(True)
         self._split_timer.setInterval(400)
@@ -108,9 +116,30 @@ class ValidationChoice(QGroupBox):
         self._mode_changed()
         self.changed.emit()
 
+    def set_own_validation(self, source: str | None) -> None:
+        """The data brings its own validation set (``source``: where, from the report; an
+        image folder's ``val/``, a saved dataset's validation split), or not (``None``).
+        Then no share is held out, and the box says so instead of offering one; a
+        separate file still replaces it."""
+        self._own = source
+        if source:
+            self.own_label.setText(
+                self.tr(
+                    "The data has its own validation set, so no share is held out. "
+                    "A separate file chosen below replaces it."
+                )
+            )
+            self.own_label.setToolTip(source)
+        self._show_own()
+
+    def _show_own(self) -> None:
+        own = bool(self._own) and self.split_radio.isChecked()
+        self.own_label.setVisible(own)
+        self.split_spin.setEnabled(self.split_radio.isChecked() and not own)
+
     def _mode_changed(self) -> None:
         split = self.split_radio.isChecked()
-        self.split_spin.setEnabled(split)
+        self._show_own()
         self.validation_edit.setEnabled(not split)
         if not split and not self.validation_edit.text():
             return  # wait for a file to be chosen

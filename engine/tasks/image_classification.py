@@ -248,7 +248,6 @@ class ImageClassification(LabelPerExample):
 
         found = image_report(data.extra, seed=config.seed)
         found["source"] = data.source
-        found["validation_source"] = data.extra.validation_source
         found["model"] = info.name
         return ImageReport(found, model=info.name, issues=data.issues)
 

@@ -2573,6 +2573,10 @@
       <source>Choose a validation file</source>
       <translation>选择验证文件</translation>
     </message>
+    <message>
+      <source>The data has its own validation set, so no share is held out. A separate file chosen below replaces it.</source>
+      <translation>数据自带验证集，因此不再留出比例。下面选择的单独文件会替代它。</translation>
+    </message>
   </context>
   <context>
     <name>Setting</name>

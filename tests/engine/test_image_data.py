@@ -163,6 +163,7 @@ def test_report_findings(tmp_path: Path) -> None:
     report = image_report(read_image_data(root))
     assert report["counts"]["train"] == {"a": 5, "b": 6}
     assert report["counts"]["validation"] == {"a": 3, "b": 2}
+    assert report["validation_source"] == "folder"  # its val/ folder, not a share
     codes = {f["code"]: f for f in report["findings"]}
     assert codes["duplicates_across_splits"]["count"] == 1
     assert codes["duplicates_within_split"]["split"] == "train"

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from tests.conftest import shared_dataset
 from tests.gui.conftest import wait_loaded, wait_report
@@ -165,6 +166,28 @@ def test_an_image_folder_shows_thumbnails_per_class(qtbot: Any, tmp_path: Path) 
     assert "both training and validation" in tab.report_view.warnings_label.text()
     assert "median 200×150 pixels" in tab.report_view.summary_label.text()
     assert tab.data_settings()["task"] == "image-classification"
+    own = tab.findChild(QLabel, "validationOwnLabel")
+    assert not own.isVisibleTo(tab) and tab.split_spin.isEnabled()  # the share is used
+
+
+def test_an_image_folder_with_its_own_val_folder_says_no_share_is_held_out(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    root = tmp_path / "pets"
+    write_images(root / "train", per_class=8)
+    write_images(root / "val", per_class=3)
+    tab = open_in_tab(qtbot, root)
+    qtbot.waitUntil(lambda: "sizes" in (tab.report or {}), timeout=30_000)
+    assert tab.report["num_images"]["validation"] == 6  # val/, not a share of train/
+    own = tab.findChild(QLabel, "validationOwnLabel")
+    assert own.isVisibleTo(tab) and "own validation set" in own.text()
+    assert not tab.split_spin.isEnabled()
+    # a separate file replaces the folder's set: the note goes, and comes back without it
+    tab.set_validation_file(str(tmp_path / "other.csv"))
+    assert not own.isVisibleTo(tab)
+    tab.set_validation_file(None)
+    qtbot.waitUntil(lambda: own.isVisibleTo(tab), timeout=30_000)  # with the new report
+    assert not tab.split_spin.isEnabled()
 
 
 def test_an_image_folder_can_be_opened_from_the_tab(
