@@ -153,6 +153,7 @@ class DatasetTab(QWidget):
         self.preview.show_task(name)
         self.columns.setVisible(name == TEXT)
         self.report_view.set_task(name)
+        self.validation.set_task(name)
 
     def _task_chosen(self, _index: int) -> None:
         path = self.loader.path or self.loader.opening

@@ -55,8 +55,8 @@ class ValidationChoice(QGroupBox):
         self.split_spin.setValue(10)
         self.split_spin.setToolTip(
             self.tr(
-                "The share of rows kept aside (per class) to measure the model on texts it "
-                "never trained on."
+                "The share kept aside (per class) to measure the model on examples it never "
+                "trained on."
             )
         )
         self.validation_edit = QLineEdit()
@@ -115,6 +115,16 @@ class ValidationChoice(QGroupBox):
             self.split_radio.setChecked(True)
         self._mode_changed()
         self.changed.emit()
+
+    def set_task(self, task: str) -> None:
+        """Name what a share is of: rows of a table, sentences, or images."""
+        self.split_radio.setText(
+            self.tr("Hold out a share of the images:")
+            if task == "image-classification"
+            else self.tr("Hold out a share of the sentences:")
+            if task == "token-classification"
+            else self.tr("Hold out a share of the rows:")
+        )
 
     def set_own_validation(self, source: str | None) -> None:
         """The data brings its own validation set (``source``: where, from the report; an

@@ -2558,8 +2558,8 @@
       <translation>使用单独的文件：</translation>
     </message>
     <message>
-      <source>The share of rows kept aside (per class) to measure the model on texts it never trained on.</source>
-      <translation>按类别留出的行所占比例，用于在模型从未训练过的文本上评估模型。</translation>
+      <source>The share kept aside (per class) to measure the model on examples it never trained on.</source>
+      <translation>按类别留出的比例，用来在模型从未训练过的样本上衡量它。</translation>
     </message>
     <message>
       <source>No file chosen</source>
@@ -2572,6 +2572,14 @@
     <message>
       <source>Choose a validation file</source>
       <translation>选择验证文件</translation>
+    </message>
+    <message>
+      <source>Hold out a share of the images:</source>
+      <translation>留出一部分图片：</translation>
+    </message>
+    <message>
+      <source>Hold out a share of the sentences:</source>
+      <translation>留出一部分句子：</translation>
     </message>
     <message>
       <source>The data has its own validation set, so no share is held out. A separate file chosen below replaces it.</source>

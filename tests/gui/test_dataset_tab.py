@@ -140,6 +140,7 @@ def test_the_person_can_change_the_task(qtbot: Any, tmp_path: Path, sentiment_cs
     tab.task_combo.activated.emit(index)
     qtbot.waitUntil(lambda: tab.path is not None and bool(tab.entity_preview.spans), timeout=30_000)
     assert tab.data_settings()["task"] == "token-classification"
+    assert tab.validation.split_radio.text() == "Hold out a share of the sentences:"
 
 
 def test_an_image_folder_shows_thumbnails_per_class(qtbot: Any, tmp_path: Path) -> None:
@@ -168,6 +169,7 @@ def test_an_image_folder_shows_thumbnails_per_class(qtbot: Any, tmp_path: Path) 
     assert tab.data_settings()["task"] == "image-classification"
     own = tab.findChild(QLabel, "validationOwnLabel")
     assert not own.isVisibleTo(tab) and tab.split_spin.isEnabled()  # the share is used
+    assert tab.validation.split_radio.text() == "Hold out a share of the images:"
 
 
 def test_an_image_folder_with_its_own_val_folder_says_no_share_is_held_out(
