@@ -9,11 +9,12 @@ import os
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from engine import onnx_runtime, predict
-from engine.onnx_runtime import CACHE_FILE, STAMP_FILE
+from engine.onnx_runtime import CACHE_FILE, PREDICT_TOLERANCE, STAMP_FILE
 from engine.predict import Predictor
 from tests.engine.conftest import TrainedRun
 
@@ -49,6 +50,13 @@ def read_rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
+def assert_same_predictions(want: list[Any], got: list[Any]) -> None:
+    """The same labels, probabilities within ``PREDICT_TOLERANCE`` of each other."""
+    for a, b in zip(want, got, strict=True):
+        assert a.label == b.label
+        assert max(abs(a.scores[k] - b.scores[k]) for k in a.scores) <= PREDICT_TOLERANCE
+
+
 def test_a_file_on_onnx_runtime_predicts_what_pytorch_predicts(
     model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -70,9 +78,7 @@ def test_a_file_on_onnx_runtime_predicts_what_pytorch_predicts(
         for key in ("p_negative", "p_positive"):
             assert abs(float(a[key]) - float(b[key])) <= 2e-6  # 6 decimals written
     # unrounded: probabilities within 1e-5 of PyTorch's, the same labels
-    for a, b in zip(reference.predict(TEXTS), fast.predict(TEXTS), strict=True):
-        assert a.label == b.label
-        assert max(abs(a.scores[k] - b.scores[k]) for k in a.scores) <= 1e-5
+    assert_same_predictions(reference.predict(TEXTS), fast.predict(TEXTS))
 
 
 def test_the_file_is_made_once_then_reused(
@@ -106,9 +112,7 @@ def test_a_bert_classifier_gets_the_first_token_graph(model_dir: Path) -> None:
     assert p.use_onnx(TEXTS, build=True), p.runtime_note
     assert stamp(model_dir)["graph"] == "last layer for the first token"
     reference = Predictor(model_dir, device="cpu", precision="fp32", runtime="torch")
-    for a, b in zip(reference.predict(TEXTS), p.predict(TEXTS), strict=True):
-        assert a.label == b.label
-        assert max(abs(a.scores[k] - b.scores[k]) for k in a.scores) <= 1e-5
+    assert_same_predictions(reference.predict(TEXTS), p.predict(TEXTS))
 
 
 def test_sessions_leave_out_the_fusions_that_made_prediction_slower(
@@ -244,9 +248,7 @@ def test_batches_run_at_once_on_one_thread_each_and_predict_the_same(
     got = p.predict(TEXTS, batch_size=4)  # 9 batches
     assert any(name.startswith("strop-predict") for name in seen), seen
     assert [x.text for x in got] == TEXTS
-    for a, b in zip(expected, got, strict=True):
-        assert a.label == b.label
-        assert max(abs(a.scores[k] - b.scores[k]) for k in a.scores) <= 1e-5
+    assert_same_predictions(expected, got)
 
     # a session failing half-way: the batches left (and the failed one) run on PyTorch
     calls = {"n": 0}
