@@ -41,7 +41,6 @@ CACHE_FILES = (CACHE_FILE, STAMP_FILE)
 PREDICT_TOLERANCE = 1e-5
 #: probe texts checked against PyTorch when a session opens (a few padded batches)
 PROBE_TEXTS = 32
-#: files the model's numbers come from: the stamp holds their sizes and modification times
 SLOWER_FUSIONS = ("SkipLayerNormFusion", "BiasGeluFusion")
 """ONNX Runtime's fusions that made prediction slower, left out of its sessions: each
 layer's residual add and layer norm in one kernel, and the feed-forward's bias and GELU in
@@ -50,6 +49,7 @@ short questions and 1.05x on SMS, the same labels (bench/RESULTS.md, section 11)
 unfused operators they leave have vectorised kernels of their own; both fusions return by
 removing their names here."""
 
+#: files the model's numbers come from: the stamp holds their sizes and modification times
 _WEIGHT_FILES = ("config.json", "model.safetensors", "model.safetensors.index.json")
 
 
