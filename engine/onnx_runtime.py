@@ -45,9 +45,9 @@ SLOWER_FUSIONS = ("SkipLayerNormFusion", "BiasGeluFusion")
 """ONNX Runtime's fusions that made prediction slower, left out of its sessions: each
 layer's residual add and layer norm in one kernel, and the feed-forward's bias and GELU in
 one. Alternated in one process on 3,000 texts, without them batches ran 1.10x faster on
-short questions and 1.05x on SMS, the same labels (bench/RESULTS.md, section 11). The
-unfused operators they leave have vectorised kernels of their own; both fusions return by
-removing their names here."""
+short questions and 1.05x on SMS, the same labels (bench/RESULTS.md, section 11): measured
+on one CPU, not explained (a kernel profile gave the fused and unfused operators about the
+same time). Both fusions return by removing their names here."""
 
 #: files the model's numbers come from: the stamp holds their sizes and modification times
 _WEIGHT_FILES = ("config.json", "model.safetensors", "model.safetensors.index.json")
