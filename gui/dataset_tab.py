@@ -188,7 +188,6 @@ class DatasetTab(QWidget):
     def open_file(self, path: str, task: str | None = None) -> None:
         """Open ``path`` as data for ``task`` (default: detected from its content); see
         ``DatasetLoader.open_file``."""
-        self.validation.set_own_validation(None)  # until the new data's report says
         self.loader.open_file(path, task)
 
     def set_validation_file(self, path: str | None) -> None:

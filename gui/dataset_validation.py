@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui import dialogs
+from gui.task_combo import IMAGE, TOKEN
 
 
 class ValidationChoice(QGroupBox):
@@ -120,9 +121,9 @@ class ValidationChoice(QGroupBox):
         """Name what a share is of: rows of a table, sentences, or images."""
         self.split_radio.setText(
             self.tr("Hold out a share of the images:")
-            if task == "image-classification"
+            if task == IMAGE
             else self.tr("Hold out a share of the sentences:")
-            if task == "token-classification"
+            if task == TOKEN
             else self.tr("Hold out a share of the rows:")
         )
 

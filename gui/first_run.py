@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from engine.resources import sample_dataset_path
 from gui.settings import read_bool
+from gui.task_combo import IMAGE, TEXT
 
 HINT_DISMISSED_KEY = "firstRun/hintDismissed"
 #: The main window remembers the last dataset under this key; without it, this is a first run.
@@ -58,7 +59,7 @@ class FirstRunHint(QFrame):
         self.setAutoFillBackground(True)
         self.text = QLabel()
         self.text.setObjectName("firstRunHintText")
-        self.set_task("text-classification")
+        self.set_task(TEXT)
         self.text.setWordWrap(True)
         self.text.setTextFormat(Qt.TextFormat.RichText)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
@@ -80,7 +81,7 @@ class FirstRunHint(QFrame):
             self.tr("Open your data (a sample is already open)"),
             self.tr("Check the model"),
             self.tr("Train: press Start training"),
-            self.tr("Try photos") if task == "image-classification" else self.tr("Try sentences"),
+            self.tr("Try photos") if task == IMAGE else self.tr("Try sentences"),
         ]
         links = " → ".join(f'{i + 1}. <a href="{i}">{text}</a>' for i, text in enumerate(steps))
         title = self.tr("Four steps:")

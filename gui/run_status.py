@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QProgressBar, QWidget
 from gui import run_estimate
 from gui.layouts import vbox
 from gui.results_view import duration
+from gui.task_combo import IMAGE, TOKEN
 from gui.widgets import label
 
 
@@ -248,12 +249,12 @@ class RunStatus(QWidget):
             if event.resumed_from_step
             else ""
         )
-        if event.task == "image-classification":
+        if event.task == IMAGE:
             text = self.tr(
                 "Training on {device} ({precision}): {train:,} images, {val:,} for validation, "
                 "{steps:,} steps of {batch} images{resumed}."
             )
-        elif event.task == "token-classification":
+        elif event.task == TOKEN:
             text = self.tr(
                 "Training on {device} ({precision}): {train:,} sentences, {val:,} for "
                 "validation, {steps:,} steps of {batch} sentences{resumed}."
