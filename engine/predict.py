@@ -160,7 +160,7 @@ class Predictor:
         fp32_cpu = self.precision == "fp32" and self.device == "cpu"
         self._onnx_allowed = runtime == "auto" and fp32_cpu
         self.batch_tokens = FP32_CPU_BATCH_TOKENS if fp32_cpu else BATCH_TOKENS
-        """Padded tokens per forward pass (each text's real tokens: ``_token_counts``)."""
+        """Padded tokens per forward pass (each text's real tokens: ``_encode``)."""
 
     def _load(self) -> tuple[Any, Any]:
         """The folder's tokenizer and classifier, as loaded from disk."""
@@ -191,10 +191,6 @@ class Predictor:
                 clip_texts(texts, self.max_length), truncation=True, max_length=self.max_length
             )
         )
-
-    def _token_counts(self, texts: list[str]) -> list[int]:
-        """Each text's tokens as the model will read them (``_encode``)."""
-        return [len(row) for row in self._encode(texts)["input_ids"]]
 
     def _inputs(
         self, texts: Sequence[str], encoded: dict[str, list[Any]] | None, tensors: str
