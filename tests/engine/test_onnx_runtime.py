@@ -121,6 +121,8 @@ def test_sessions_leave_out_the_fusions_that_made_prediction_slower(
     import onnx
     import onnxruntime as ort
 
+    # the file as exported: with its biases folded into the products, no BiasGelu can form
+    monkeypatch.setattr(onnx_runtime, "fold_biases", lambda path, out: 0)
     p = Predictor(model_dir, device="cpu", precision="fp32")
     assert p.use_onnx(TEXTS, build=True), p.runtime_note
     real = ort.InferenceSession
@@ -142,6 +144,117 @@ def test_sessions_leave_out_the_fusions_that_made_prediction_slower(
     # ONNX Runtime ignores names it does not know: the graph it ran says what it left out
     assert not {"SkipLayerNormalization", "BiasGelu"} & ops(graphs[0])
     assert {"SkipLayerNormalization", "BiasGelu"} <= ops(graphs[1])
+
+
+def linear_layers_graph(path: Path) -> Path:
+    """Two linear layers as the exporter writes them: ``Add(MatMul(x, W), b)`` on a
+    (batch, tokens, 4) input, one with the bias first, and one on a rank-2 input."""
+    import numpy as np
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    rng = np.random.default_rng(0)
+    weights = {
+        "w1": rng.normal(size=(4, 3)), "b1": rng.normal(size=3),
+        "w2": rng.normal(size=(3, 2)), "b2": rng.normal(size=2),
+        "w3": rng.normal(size=(4, 5)), "b3": rng.normal(size=5),
+    }  # fmt: skip
+    nodes = [
+        helper.make_node("MatMul", ["x", "w1"], ["m1"]),
+        helper.make_node("Add", ["m1", "b1"], ["h"]),
+        helper.make_node("MatMul", ["h", "w2"], ["m2"]),
+        helper.make_node("Add", ["b2", "m2"], ["y"]),  # bias first
+        helper.make_node("MatMul", ["flat", "w3"], ["m3"]),
+        helper.make_node("Add", ["m3", "b3"], ["z"]),  # rank 2: ONNX Runtime's own fusion
+    ]
+    graph = helper.make_graph(
+        nodes,
+        "linear",
+        [
+            helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", "tokens", 4]),
+            helper.make_tensor_value_info("flat", TensorProto.FLOAT, ["rows", 4]),
+        ],
+        [
+            helper.make_tensor_value_info("y", TensorProto.FLOAT, ["batch", "tokens", 2]),
+            helper.make_tensor_value_info("z", TensorProto.FLOAT, ["rows", 5]),
+        ],
+        [numpy_helper.from_array(v.astype(np.float32), k) for k, v in weights.items()],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)])
+    onnx.save(model, str(path))
+    return path
+
+
+def test_fold_biases_puts_each_bias_into_its_product_and_keeps_the_numbers(
+    tmp_path: Path,
+) -> None:
+    import numpy as np
+    import onnx
+    import onnxruntime as ort
+
+    source = linear_layers_graph(tmp_path / "linear.onnx")
+    assert onnx_runtime.fold_biases(source, tmp_path / "folded.onnx") == 2
+    ops = [n.op_type for n in onnx.load(str(tmp_path / "folded.onnx")).graph.node]
+    assert ops.count("Gemm") == 2 and ops.count("MatMul") == 1 and ops.count("Add") == 1
+    rng = np.random.default_rng(1)
+    for shape in ((2, 7, 4), (1, 1, 4), (3, 2, 4)):  # any batch and length
+        feed = {
+            "x": rng.normal(size=shape).astype(np.float32),
+            "flat": rng.normal(size=(5, 4)).astype(np.float32),
+        }
+        want = ort.InferenceSession(str(source)).run(None, feed)
+        got = ort.InferenceSession(str(tmp_path / "folded.onnx")).run(None, feed)
+        for a, b in zip(want, got, strict=True):
+            assert a.shape == b.shape
+            np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    # nothing to fold: nothing written
+    assert onnx_runtime.fold_biases(tmp_path / "folded.onnx", tmp_path / "again.onnx") == 0
+    assert not (tmp_path / "again.onnx").exists()
+
+
+def test_the_prediction_file_has_its_biases_folded_and_predicts_the_same(
+    model_dir: Path,
+) -> None:
+    import onnx
+
+    p = Predictor(model_dir, device="cpu", precision="fp32")
+    assert p.use_onnx(TEXTS, build=True), p.runtime_note
+    layers = len(p.model.base_model.encoder.layer)
+    # each layer's query, key, value, attention output and two feed-forward products
+    assert stamp(model_dir)["biases_in_gemm"] == 6 * layers
+    ops = [n.op_type for n in onnx.load(str(model_dir / CACHE_FILE)).graph.node]
+    assert ops.count("Gemm") >= 6 * layers
+    reference = Predictor(model_dir, device="cpu", precision="fp32", runtime="torch")
+    assert_same_predictions(reference.predict(TEXTS), p.predict(TEXTS))
+
+
+def test_a_fold_that_fails_or_disagrees_leaves_the_file_as_exported(
+    model_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_check = onnx_runtime.check
+
+    def rejects_folded(classifier: onnx_runtime.OnnxClassifier, *args: Any) -> float:
+        if classifier.path.name.endswith(".fold.tmp"):
+            raise ValueError("ONNX Runtime differs from PyTorch")
+        return real_check(classifier, *args)
+
+    monkeypatch.setattr(onnx_runtime, "check", rejects_folded)
+    p = Predictor(model_dir, device="cpu", precision="fp32")
+    assert p.use_onnx(TEXTS, build=True), p.runtime_note
+    assert stamp(model_dir)["biases_in_gemm"] == 0
+    assert sorted(x.name for x in model_dir.glob("strop-predict*")) == sorted(
+        onnx_runtime.CACHE_FILES
+    )
+
+    def fails(path: Path, out: Path) -> int:
+        raise RuntimeError("rewriter broke")
+
+    monkeypatch.setattr(onnx_runtime, "check", real_check)
+    monkeypatch.setattr(onnx_runtime, "fold_biases", fails)
+    onnx_runtime.remove_cache(model_dir)
+    again = Predictor(model_dir, device="cpu", precision="fp32")
+    assert again.use_onnx(TEXTS, build=True), again.runtime_note
+    assert stamp(model_dir)["biases_in_gemm"] == 0
 
 
 def test_a_first_token_graph_that_disagrees_gives_way_to_the_whole_model(
