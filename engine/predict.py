@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -79,6 +79,8 @@ ONNX_BUILD_ROWS = 20_000
 #: ``predict`` of at least this many texts opens an ONNX file made before (opening and
 #: checking it takes about as long as predicting this many texts)
 ONNX_OPEN_TEXTS = 256
+#: rows of a file read, predicted and written at a time (its progress and stop steps)
+FILE_CHUNK_ROWS = 1024
 #: where batches run: ``auto`` (ONNX Runtime in fp32 on a CPU, else PyTorch) or ``torch``
 RUNTIMES = ("auto", "torch")
 
@@ -334,24 +336,24 @@ class Predictor:
         return torch.softmax(logits.float(), dim=-1).cpu().numpy()
 
     def _batch_probabilities(
-        self,
-        texts: list[str],
-        batches: list[list[int]],
-        encoded: dict[str, list[Any]] | None = None,
-    ) -> Iterator[Any]:
-        """Each batch's probabilities, in order (``encoded``: ``_encode`` of ``texts``, if
-        made). On ONNX Runtime with more than one thread, several batches run at once, each
-        session call on one thread (it lets go of the interpreter lock); the tokenizer
-        stays in this thread (a fast tokenizer must not be called from two threads at
-        once). The results are those of one batch at a time."""
+        self, jobs: Iterable[tuple[Any, list[str], dict[str, list[Any]] | None]]
+    ) -> Iterator[tuple[Any, Any]]:
+        """Each job's ``(key, probabilities)``, in the jobs' order. A job is a batch: a key
+        the caller reads back, its texts, and their rows of ``_encode`` (``None``: not
+        made). ``jobs`` is read lazily, a few batches ahead of the results: a generator that
+        reads and tokenizes the next chunk of a file runs while the last batches of this one
+        are still computing. On ONNX Runtime with more than one thread, several batches run
+        at once, each session call on one thread (it lets go of the interpreter lock); the
+        tokenizer stays in this thread (a fast tokenizer must not be called from two threads
+        at once). The results are those of one batch at a time."""
+        from itertools import chain, islice
 
-        def rows(idx: list[int]) -> dict[str, list[Any]] | None:
-            return None if encoded is None else {k: [v[i] for i in idx] for k, v in encoded.items()}
-
-        workers = min(self._onnx_workers, len(batches)) if self._onnx is not None else 1
-        if workers <= 1:
-            for idx in batches:
-                yield self._probabilities([texts[i] for i in idx], rows(idx))
+        workers = self._onnx_workers if self._onnx is not None else 1
+        queue = iter(jobs)
+        head = list(islice(queue, 2))
+        if workers <= 1 or len(head) < 2:  # one batch (a text typed in): no thread hand-over
+            for key, texts, encoded in chain(head, queue):
+                yield key, self._probabilities(texts, encoded)
             return
         from collections import deque
         from concurrent.futures import Future, ThreadPoolExecutor
@@ -359,24 +361,96 @@ class Predictor:
         from engine.onnx_export import softmax
 
         onnx = self._onnx
-        pending: deque[tuple[list[int], Future[Any]]] = deque()
+        queue = chain(head, queue)
+        pending: deque[tuple[tuple[Any, list[str], dict[str, list[Any]] | None], Future[Any]]]
+        pending = deque()
         with ThreadPoolExecutor(workers, thread_name_prefix="strop-predict") as pool:
-            for n, idx in enumerate(batches):
-                enc = self._inputs([texts[i] for i in idx], rows(idx), "np")
-                pending.append((idx, pool.submit(onnx.logits, enc)))
-                while pending and (len(pending) > 2 * workers or n == len(batches) - 1):
-                    done, future = pending.popleft()
-                    try:
-                        yield softmax(future.result().astype("float64"))
-                    except Exception as exc:  # noqa: BLE001 - PyTorch is the fallback
-                        self._onnx_failed(exc)
-                        for _, rest in pending:
-                            rest.cancel()
-                        rest_batches = [done, *(i for i, _ in pending)]
-                        rest_batches += batches[n + 1 :]
-                        for left in rest_batches:
-                            yield self._probabilities([texts[i] for i in left], rows(left))
-                        return
+            while True:
+                while len(pending) <= 2 * workers:  # a few batches ahead of the results
+                    job = next(queue, None)
+                    if job is None:
+                        break
+                    enc = self._inputs(job[1], job[2], "np")
+                    pending.append((job, pool.submit(onnx.logits, enc)))
+                if not pending:
+                    return
+                done, future = pending.popleft()
+                try:
+                    logits = future.result()
+                except Exception as exc:  # noqa: BLE001 - PyTorch is the fallback
+                    for _, rest in pending:
+                        rest.cancel()
+                    self._onnx_failed(exc)
+                    # this batch, those started after it, then the rest, as they come
+                    for key, texts, encoded in chain([done], (j for j, _ in pending), queue):
+                        yield key, self._probabilities(texts, encoded)
+                    return
+                yield done[0], softmax(logits.astype("float64"))
+
+    def _plan(
+        self, texts: list[str], batch_size: int
+    ) -> tuple[dict[str, list[Any]] | None, list[list[int]]]:
+        """``texts``' rows of ``_encode`` (``None`` for one or two texts: nothing to group,
+        tokenized as they run) and its batches: indices of texts of the same or a similar
+        number of tokens, at most ``batch_size`` texts and ``batch_tokens`` tokens each."""
+        encoded = self._encode(texts) if len(texts) > 2 else None
+        counts = [len(row) for row in encoded["input_ids"]] if encoded else [0] * len(texts)
+        order = sorted(range(len(texts)), key=lambda i: counts[i])
+        batches: list[list[int]] = []
+        start = 0
+        while start < len(order):
+            size = min(batch_size, len(order) - start)
+            # sorted by tokens, so a batch's last text is its longest
+            while size > 1 and size * counts[order[start + size - 1]] > self.batch_tokens:
+                size //= 2
+            batches.append(order[start : start + size])
+            start += size
+        return encoded, batches
+
+    def _chunk_predictions(
+        self,
+        chunks: Iterable[list[str]],
+        *,
+        batch_size: int,
+        min_confidence: float | None,
+    ) -> Iterator[list[Prediction]]:
+        """Each chunk's predictions, in order, its texts' order. The chunks go through one
+        stream of batches, so the next chunk is read and tokenized while this one's last
+        batches run, and is written while the next one's first batches run. On two cores
+        the ONNX Runtime workers were busy 90-95% of a file's time when each chunk waited
+        for the one before, 98% now: 1.01-1.03x the texts per second (bench/RESULTS.md,
+        section 11)."""
+        from collections import deque
+
+        # each chunk: its texts, its predictions so far, the number of batches not back yet
+        open_chunks: deque[tuple[list[str], list[Prediction | None], list[int]]] = deque()
+
+        def jobs() -> Iterator[tuple[Any, list[str], dict[str, list[Any]] | None]]:
+            for texts in chunks:
+                encoded, batches = self._plan(texts, batch_size)
+                results: list[Prediction | None] = [None] * len(texts)
+                chunk = (texts, results, [len(batches)])
+                open_chunks.append(chunk)
+                for idx in batches:
+                    rows = None if encoded is None else {
+                        k: [v[i] for i in idx] for k, v in encoded.items()
+                    }  # fmt: skip
+                    yield (chunk, idx), [texts[i] for i in idx], rows
+
+        def finished() -> Iterator[list[Prediction]]:
+            while open_chunks and open_chunks[0][2][0] == 0:
+                texts, results, _ = open_chunks.popleft()
+                yield [r for r in results if r is not None]
+
+        for (chunk, idx), probs in self._batch_probabilities(jobs()):
+            texts, results, left = chunk
+            for row, i in zip(probs, idx, strict=True):
+                scores = {label: float(p) for label, p in zip(self.labels, row, strict=True)}
+                uncertain = None if min_confidence is None else bool(row.max() < min_confidence)
+                results[i] = Prediction(texts[i], self.labels[int(row.argmax())], scores, uncertain)
+            left[0] -= 1
+            yield from finished()
+        yield from finished()  # chunks without texts
 
     def predict(
         self,
@@ -396,28 +470,10 @@ class Predictor:
         texts = [t if isinstance(t, str) else "" if t is None else str(t) for t in texts]
         if len(texts) >= ONNX_OPEN_TEXTS and not self._onnx_tried:
             self.use_onnx(texts, build=False)  # the folder's ONNX file, if made before
-        # one or two texts make one batch: nothing to group, tokenized as they run
-        encoded = self._encode(texts) if len(texts) > 2 else None
-        counts = [len(row) for row in encoded["input_ids"]] if encoded else [0] * len(texts)
-        order = sorted(range(len(texts)), key=lambda i: counts[i])
-        results: list[Prediction | None] = [None] * len(texts)
-        batches: list[list[int]] = []
-        start = 0
-        while start < len(order):
-            size = min(batch_size, len(order) - start)
-            # sorted by tokens, so a batch's last text is its longest
-            while size > 1 and size * counts[order[start + size - 1]] > self.batch_tokens:
-                size //= 2
-            batches.append(order[start : start + size])
-            start += size
-        for idx, probs in zip(
-            batches, self._batch_probabilities(texts, batches, encoded), strict=True
-        ):
-            for row, i in zip(probs, idx, strict=True):
-                scores = {label: float(p) for label, p in zip(self.labels, row, strict=True)}
-                uncertain = None if min_confidence is None else bool(row.max() < min_confidence)
-                results[i] = Prediction(texts[i], self.labels[int(row.argmax())], scores, uncertain)
-        return [r for r in results if r is not None]
+        chunks = self._chunk_predictions(
+            [texts], batch_size=batch_size, min_confidence=min_confidence
+        )
+        return next(iter(chunks), [])
 
     def predict_file(
         self,
@@ -441,23 +497,32 @@ class Predictor:
             if progress and total >= ONNX_BUILD_ROWS:
                 progress(0, total)  # the ONNX file may take a minute to make first
             self.use_onnx(ds[:1000][column], build=total >= ONNX_BUILD_ROWS)
+        chunk = max(batch_size * 4, FILE_CHUNK_ROWS)
+
+        def chunks() -> Iterator[list[str]]:
+            for start in range(0, total, chunk):
+                if stop is not None and stop.is_set():
+                    return
+                texts = ds[start : start + chunk][column]
+                yield [t if isinstance(t, str) else "" if t is None else str(t) for t in texts]
+
         written = 0
-        chunk = max(batch_size * 4, 1024)  # rows read, predicted and written at a time
         with csv_output(out) as writer:
             extra = ["uncertain"] if min_confidence is not None else []
             writer.writerow(["text", "label", *extra, *[f"p_{label}" for label in self.labels]])
-            for start in range(0, total, chunk):
-                if stop is not None and stop.is_set():
-                    break
-                texts = ds[start : start + chunk][column]
-                preds = self.predict(texts, batch_size=batch_size, min_confidence=min_confidence)
+            predicted = self._chunk_predictions(
+                chunks(), batch_size=batch_size, min_confidence=min_confidence
+            )
+            for preds in predicted:
                 for pred in preds:
                     flag = [str(pred.uncertain).lower()] if pred.uncertain is not None else []
                     scores = [f"{pred.scores[label]:.6f}" for label in self.labels]
                     writer.writerow([pred.text, pred.label, *flag, *scores])
-                written += len(texts)
+                written += len(preds)
                 if progress:
                     progress(written, total)
+                if stop is not None and stop.is_set():
+                    break
         return written
 
 

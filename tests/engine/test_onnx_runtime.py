@@ -378,6 +378,42 @@ def test_batches_run_at_once_on_one_thread_each_and_predict_the_same(
     assert p.runtime == "torch" and "session died" in p.runtime_note
 
 
+def test_a_file_reads_its_next_chunk_while_the_last_batches_run(
+    model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    monkeypatch.setattr(predict, "FILE_CHUNK_ROWS", 10)
+    texts = [f"{t} {i}" for i, t in enumerate(TEXTS)]  # 36 rows: chunks of 10, 10, 10, 6
+    source = write_texts(tmp_path / "in.csv", texts)
+    p = Predictor(model_dir, device="cpu", precision="fp32")
+    assert p.use_onnx(TEXTS, build=True), p.runtime_note
+    p._onnx_workers = 2  # as on two cores
+    events: list[str] = []
+    plan = p._plan
+    monkeypatch.setattr(p, "_plan", lambda t, b: events.append(f"read {len(t)}") or plan(t, b))
+    written = p.predict_file(
+        source, tmp_path / "out.csv", batch_size=2, progress=lambda n, _: events.append(f"{n}")
+    )
+    assert written == len(texts)
+    # each chunk is read and tokenized before the one before it is written
+    assert events == ["read 10", "read 10", "10", "read 10", "20", "read 6", "30", "36"]
+    rows = read_rows(tmp_path / "out.csv")
+    want = p.predict(texts, batch_size=2)
+    assert [r["text"] for r in rows] == texts
+    assert [r["label"] for r in rows] == [x.label for x in want]
+
+    # stopped after the first chunk: its rows are written, nothing after them
+    stop = threading.Event()
+    events.clear()
+    written = p.predict_file(
+        source, tmp_path / "stopped.csv", batch_size=2, stop=stop,
+        progress=lambda n, _: stop.set(),
+    )  # fmt: skip
+    assert written == 10 and [r["text"] for r in read_rows(tmp_path / "stopped.csv")] == texts[:10]
+    assert events == ["read 10", "read 10"]  # the next chunk was under way, no more
+
+
 def test_prepare_makes_the_file_beside_predictions_and_single_texts_use_it(
     model_dir: Path,
 ) -> None:
