@@ -13,7 +13,8 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -413,7 +414,7 @@ class Predictor:
         *,
         batch_size: int,
         min_confidence: float | None,
-    ) -> Iterator[list[Prediction]]:
+    ) -> Generator[list[Prediction], None, None]:
         """Each chunk's predictions, in order, its texts' order. The chunks go through one
         stream of batches, so the next chunk is read and tokenized while this one's last
         batches run, and is written while the next one's first batches run. On two cores
@@ -470,10 +471,10 @@ class Predictor:
         texts = [t if isinstance(t, str) else "" if t is None else str(t) for t in texts]
         if len(texts) >= ONNX_OPEN_TEXTS and not self._onnx_tried:
             self.use_onnx(texts, build=False)  # the folder's ONNX file, if made before
-        chunks = self._chunk_predictions(
+        (predictions,) = self._chunk_predictions(
             [texts], batch_size=batch_size, min_confidence=min_confidence
-        )
-        return next(iter(chunks), [])
+        )  # one chunk, run to the end (the batches' threads stop with it)
+        return predictions
 
     def predict_file(
         self,
@@ -510,19 +511,21 @@ class Predictor:
         with csv_output(out) as writer:
             extra = ["uncertain"] if min_confidence is not None else []
             writer.writerow(["text", "label", *extra, *[f"p_{label}" for label in self.labels]])
+            # closed on a stop or an error: the batches under way finish, no more start
             predicted = self._chunk_predictions(
                 chunks(), batch_size=batch_size, min_confidence=min_confidence
             )
-            for preds in predicted:
-                for pred in preds:
-                    flag = [str(pred.uncertain).lower()] if pred.uncertain is not None else []
-                    scores = [f"{pred.scores[label]:.6f}" for label in self.labels]
-                    writer.writerow([pred.text, pred.label, *flag, *scores])
-                written += len(preds)
-                if progress:
-                    progress(written, total)
-                if stop is not None and stop.is_set():
-                    break
+            with closing(predicted):
+                for preds in predicted:
+                    for pred in preds:
+                        flag = [str(pred.uncertain).lower()] if pred.uncertain is not None else []
+                        scores = [f"{pred.scores[label]:.6f}" for label in self.labels]
+                        writer.writerow([pred.text, pred.label, *flag, *scores])
+                    written += len(preds)
+                    if progress:
+                        progress(written, total)
+                    if stop is not None and stop.is_set():
+                        break
         return written
 
 

@@ -412,6 +412,7 @@ def test_a_file_reads_its_next_chunk_while_the_last_batches_run(
     )  # fmt: skip
     assert written == 10 and [r["text"] for r in read_rows(tmp_path / "stopped.csv")] == texts[:10]
     assert events == ["read 10", "read 10"]  # the next chunk was under way, no more
+    assert not [t for t in threading.enumerate() if t.name.startswith("strop-predict")]
 
 
 def test_prepare_makes_the_file_beside_predictions_and_single_texts_use_it(
