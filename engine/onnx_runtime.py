@@ -127,13 +127,12 @@ def fold_biases(path: Path, out: Path) -> int:
     features) becomes ``Gemm`` on ``x`` flattened to rank 2, reshaped back. ONNX Runtime
     fuses a bias into its product itself only at rank 2 (``MatMulAddFusion``), so the
     starter's 36 bias additions otherwise each make a pass of their own over the
-    activations. Texts per CPU-second: 1.015-1.026x on short questions, 1.019x on SMS, the
+    activations. Texts per CPU-second: 1.008-1.026x on short questions, 1.019x on SMS, the
     same labels (bench/RESULTS.md, section 11). Returns the number of products rewritten
     (nothing is written when there are none)."""
     import onnx_ir as ir
     from onnx_ir.passes import common
-    from onnxscript.rewriter import pattern
-    from onnxscript.rewriter._basics import MatchResult
+    from onnxscript.rewriter.pattern import MatchResult, RewriteRule
 
     def target(op: Any, x: Any, w: Any, b: Any) -> Any:
         return op.Add(op.MatMul(x, w), b)
@@ -157,7 +156,7 @@ def fold_biases(path: Path, out: Path) -> int:
 
     model = ir.load(str(path))
     common.ShapeInferencePass()(model)  # the rule reads each input's rank
-    count = pattern.RewriteRule(target, replacement, condition).apply_to_model(model, commute=True)
+    count = RewriteRule(target, replacement, condition).apply_to_model(model, commute=True)
     if count:
         # the shapes' constants as initializers, as the exporter leaves its own
         common.LiftConstantsToInitializersPass(lift_all_constants=True, size_limit=0)(model)
