@@ -86,6 +86,15 @@ FILE_CHUNK_ROWS = 1024
 RUNTIMES = ("auto", "torch")
 
 
+#: a batch to run: a key its caller reads back, its texts, their rows of ``_encode`` (or None)
+_Job = tuple[Any, list[str], dict[str, list[Any]] | None]
+
+
+def _as_texts(values: Iterable[Any]) -> list[str]:
+    """Texts as given, a missing one as ``""``, anything else as its ``str``."""
+    return [t if isinstance(t, str) else "" if t is None else str(t) for t in values]
+
+
 class Predictor:
     """A loaded classifier. Thread-compatible: use it from one thread at a time (only
     :meth:`prepare_onnx` may run in another thread beside it)."""
@@ -336,9 +345,7 @@ class Predictor:
         # calibrated: the run divided the head's weights by its temperature (engine.training)
         return torch.softmax(logits.float(), dim=-1).cpu().numpy()
 
-    def _batch_probabilities(
-        self, jobs: Iterable[tuple[Any, list[str], dict[str, list[Any]] | None]]
-    ) -> Iterator[tuple[Any, Any]]:
+    def _batch_probabilities(self, jobs: Iterable[_Job]) -> Iterator[tuple[Any, Any]]:
         """Each job's ``(key, probabilities)``, in the jobs' order. A job is a batch: a key
         the caller reads back, its texts, and their rows of ``_encode`` (``None``: not
         made). ``jobs`` is read lazily, a few batches ahead of the results: a generator that
@@ -363,8 +370,7 @@ class Predictor:
 
         onnx = self._onnx
         queue = chain(head, queue)
-        pending: deque[tuple[tuple[Any, list[str], dict[str, list[Any]] | None], Future[Any]]]
-        pending = deque()
+        pending: deque[tuple[_Job, Future[Any]]] = deque()
         with ThreadPoolExecutor(workers, thread_name_prefix="strop-predict") as pool:
             while True:
                 while len(pending) <= 2 * workers:  # a few batches ahead of the results
@@ -426,7 +432,7 @@ class Predictor:
         # each chunk: its texts, its predictions so far, the number of batches not back yet
         open_chunks: deque[tuple[list[str], list[Prediction | None], list[int]]] = deque()
 
-        def jobs() -> Iterator[tuple[Any, list[str], dict[str, list[Any]] | None]]:
+        def jobs() -> Iterator[_Job]:
             for texts in chunks:
                 encoded, batches = self._plan(texts, batch_size)
                 results: list[Prediction | None] = [None] * len(texts)
@@ -468,7 +474,7 @@ class Predictor:
         batches that stay in the cache; few long texts at once (memory stays bounded)."""
         if isinstance(texts, str):
             texts = [texts]
-        texts = [t if isinstance(t, str) else "" if t is None else str(t) for t in texts]
+        texts = _as_texts(texts)
         if len(texts) >= ONNX_OPEN_TEXTS and not self._onnx_tried:
             self.use_onnx(texts, build=False)  # the folder's ONNX file, if made before
         (predictions,) = self._chunk_predictions(
@@ -504,8 +510,7 @@ class Predictor:
             for start in range(0, total, chunk):
                 if stop is not None and stop.is_set():
                     return
-                texts = ds[start : start + chunk][column]
-                yield [t if isinstance(t, str) else "" if t is None else str(t) for t in texts]
+                yield _as_texts(ds[start : start + chunk][column])
 
         written = 0
         with csv_output(out) as writer:
