@@ -4,14 +4,18 @@ A sequence classifier of the BERT family reads only its first token (``[CLS]`` o
 from the last layer. Every other token's path through that layer (its query, the
 attention output, the feed-forward block: 10 of the layer's 12 hidden-size-squared
 products) is thrown away. ``ClsTop`` runs the layers below as they are and the last one
-for the first token only: its keys and values still come from every token, so the numbers
-are the model's own (2.8e-9 in probability on the starter; ``engine.onnx_runtime`` checks
-every file against PyTorch on real texts). The exporter drops the unused full last layer
-(torch.export's graph keeps only what the output needs).
+for the first token only. The first token still attends to every token, but without a key
+and a value for each: its query is multiplied with the key weights once, then with each
+token's hidden state, and the attention-weighted hidden states are multiplied with the
+value weights once (the same sums in another order). So the numbers are the model's own
+(2.8e-9 in probability on the starter; ``engine.onnx_runtime`` checks every file against
+PyTorch on real texts). The exporter drops the unused full last layer (torch.export's
+graph keeps only what the output needs).
 
-On the starter (6 layers) that saves 10/12 of one layer's products in six, 14% of the work:
-ONNX Runtime ran 1.11-1.12x the texts per second on banking77's short questions
-(bench/RESULTS.md, section 11).
+On the starter (6 layers) the first token alone saves 10/12 of one layer's products in
+six, 14% of the work: ONNX Runtime ran 1.11-1.12x the texts per second on banking77's
+short questions; leaving out the last layer's keys and values saves the other 2/12 (3%),
+1.02-1.03x (bench/RESULTS.md, section 11).
 
 Only the architectures whose layers and heads this was written and tested against
 (``SUPPORTED``) get it; any other model is exported whole.
@@ -49,6 +53,9 @@ def cls_top(model: Any) -> torch.nn.Module | None:
         for name in ("query", "key", "value", "num_attention_heads", "attention_head_size")
     ):
         return None
+    linear = torch.nn.Linear
+    if not (isinstance(attention.key, linear) and isinstance(attention.value, linear)):
+        return None  # their weights are read directly (``ClsTop.forward``)
     if getattr(config, "position_embedding_type", "absolute") not in (None, "absolute"):
         return None  # relative positions enter the attention scores
     if (
@@ -87,16 +94,27 @@ class ClsTop(torch.nn.Module):
         ).hidden_states[-2]  # the last layer's input
         last = base.encoder.layer[-1]
         attn = last.attention.self
-        batch, length = hidden.shape[0], hidden.shape[1]
+        batch = hidden.shape[0]
         heads, size = attn.num_attention_heads, attn.attention_head_size
         first = hidden[:, :1]
-        query = attn.query(first).view(batch, 1, heads, size).transpose(1, 2)
-        key = attn.key(hidden).view(batch, length, heads, size).transpose(1, 2)
-        value = attn.value(hidden).view(batch, length, heads, size).transpose(1, 2)
-        scores = torch.matmul(query, key.transpose(-1, -2)) * (size**-0.5)
+        # the first token's query, scaled as the model scales its scores: (batch, heads, 1, size)
+        query = (attn.query(first) * size**-0.5).view(batch, 1, heads, size).transpose(1, 2)
+        # Its scores against every token's key, q . (W_k h + b_k), as (q W_k) . h: one product
+        # with the key weights per head instead of a key for every token. q . b_k is the same
+        # for every token, and a softmax does not change when all its inputs move together.
+        key_weight = attn.key.weight.view(heads, size, -1)  # (heads, size, hidden)
+        states = hidden[:, None]  # (batch, 1, tokens, hidden)
+        scores = torch.matmul(torch.matmul(query, key_weight), states.transpose(-1, -2))
         padding = 1.0 - attention_mask[:, None, None, :].to(scores.dtype)
         weights = torch.softmax(scores + padding * torch.finfo(scores.dtype).min, dim=-1)
-        context = torch.matmul(weights, value).transpose(1, 2).reshape(batch, 1, heads * size)
+        # The weighted values, sum_t w_t (W_v h_t + b_v), as W_v (sum_t w_t h_t) + b_v (the
+        # weights sum to one): the value weights applied once per head, not once per token.
+        value_weight = attn.value.weight.view(heads, size, -1)
+        mixed = torch.matmul(weights, states)  # (batch, heads, 1, hidden)
+        context = torch.matmul(mixed, value_weight.transpose(-1, -2))
+        if attn.value.bias is not None:
+            context = context + attn.value.bias.view(heads, 1, size)
+        context = context.transpose(1, 2).reshape(batch, 1, heads * size)
         attended = last.attention.output(context, first)
         out = last.output(last.intermediate(attended), attended)  # (batch, 1, hidden)
         if self.bert_head:

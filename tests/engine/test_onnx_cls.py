@@ -83,3 +83,19 @@ def test_other_models_are_declined() -> None:
     tokens = BertForTokenClassification(BertConfig(**SIZES))
     assert cls_top(distil) is None  # another layer layout
     assert cls_top(tokens) is None  # every token's output is used
+
+
+def test_the_last_layers_keys_and_values_are_read_from_their_weights() -> None:
+    torch.manual_seed(0)
+    model = BertForSequenceClassification(BertConfig(**SIZES, num_labels=3)).eval()
+    attention = model.bert.encoder.layer[-1].attention.self
+    batch = padded_batch(pad_id=0)
+    with torch.no_grad():
+        attention.key.bias.normal_()  # a key bias moves every score alike: no effect
+        attention.value.bias.normal_()
+        assert torch.allclose(cls_top(model)(**batch).logits, model(**batch).logits, atol=1e-5)
+        attention.value.bias = None  # a value without a bias
+        assert torch.allclose(cls_top(model)(**batch).logits, model(**batch).logits, atol=1e-5)
+    # keys or values that are not plain linear layers (adapters, quantized layers): declined
+    attention.key = torch.nn.Sequential(attention.key)
+    assert cls_top(model) is None
