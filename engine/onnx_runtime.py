@@ -12,11 +12,13 @@ The ONNX file is made once per model folder, on its first large file prediction 
 window asks for it in the background (``Predictor.prepare_onnx``), with
 ``engine.onnx_export`` (the same exporter as ``export``), and cached in the folder as
 ``strop-predict.onnx`` beside a stamp of the weights it came from. A new save of the model
-replaces the folder (and with it the file); a stamp that no longer matches the weights
-makes it stale. A BERT-style classifier's file computes the last layer for the first token
-only (``engine.onnx_cls``: the head reads nothing else; 1.11-1.17x the texts per second on
-the starter), kept only if it matches the model itself, and each linear layer's bias is
-then added inside its matrix product (``fold_biases``: 1.02x), kept on the same condition.
+replaces the folder (and with it the file); a stamp that no longer matches the weights, or
+a file from an older Strop (``GRAPH_VERSION``), makes it stale. A BERT-style classifier's
+file computes the last layer for the first token only (``engine.onnx_cls``: the head reads
+nothing else; 1.11-1.17x the texts per second on the starter, and 1.02-1.03x more without
+that layer's keys and values), kept only if it matches the model itself, and each linear
+layer's bias is then added inside its matrix product (``fold_biases``: 1.02x), kept on the
+same condition.
 Every time a session opens, ONNX Runtime must reproduce PyTorch's probabilities on a probe
 of real texts within ``PREDICT_TOLERANCE`` and the same labels, or it is not used. Nothing
 here raises: a problem is a reason, and prediction stays on PyTorch.
@@ -38,6 +40,10 @@ log = logging.getLogger(__name__)
 CACHE_FILE = "strop-predict.onnx"
 STAMP_FILE = "strop-predict.json"
 CACHE_FILES = (CACHE_FILE, STAMP_FILE)
+#: the version of the graph ``_build`` writes, in the stamp: a file made by an older Strop
+#: (another graph, slower or wrong) is stale and made again. 2: the first-token graph
+#: without the last layer's keys and values (``engine.onnx_cls``).
+GRAPH_VERSION = 2
 #: the largest difference in any probability ONNX Runtime may show against PyTorch
 PREDICT_TOLERANCE = 1e-5
 #: probe texts checked against PyTorch when a session opens (a few padded batches)
@@ -80,7 +86,10 @@ def _stamp_matches(model_dir: Path) -> bool:
         saved = json.loads((model_dir / STAMP_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return bool(saved.get("weights") == weights_stamp(model_dir))
+    return bool(
+        saved.get("weights") == weights_stamp(model_dir)
+        and saved.get("graph_version") == GRAPH_VERSION
+    )
 
 
 @dataclass
@@ -287,6 +296,7 @@ def _build(model_dir: Path, model: Any, tokenizer: Any, probe: list[str], max_le
         os.replace(staged, model_dir / CACHE_FILE)
         stamp = {
             "weights": weights_stamp(model_dir),
+            "graph_version": GRAPH_VERSION,
             "onnxruntime": onnxruntime.__version__,
             "max_abs_diff": outcome.max_abs_diff,
             "graph": graph,

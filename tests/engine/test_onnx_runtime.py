@@ -295,6 +295,18 @@ def test_new_weights_make_the_file_stale(model_dir: Path) -> None:
     assert fresh.use_onnx(TEXTS, build=True) and fresh.runtime == "onnx"
 
 
+def test_a_file_made_by_an_older_strop_is_made_again(model_dir: Path) -> None:
+    p = Predictor(model_dir, device="cpu", precision="fp32")
+    assert p.use_onnx(TEXTS, build=True)
+    assert stamp(model_dir)["graph_version"] == onnx_runtime.GRAPH_VERSION
+    old = {k: v for k, v in stamp(model_dir).items() if k != "graph_version"}
+    (model_dir / STAMP_FILE).write_text(json.dumps(old), encoding="utf-8")  # as version 1 wrote
+    fresh = Predictor(model_dir, device="cpu", precision="fp32")
+    assert not fresh.use_onnx(TEXTS, build=False) and fresh.runtime == "torch"
+    assert fresh.use_onnx(TEXTS, build=True) and fresh.runtime == "onnx"
+    assert stamp(model_dir)["graph_version"] == onnx_runtime.GRAPH_VERSION
+
+
 def test_without_onnxruntime_prediction_stays_on_pytorch(
     model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
