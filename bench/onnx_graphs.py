@@ -2,21 +2,26 @@
 the one that computes the last layer for the first token only (``engine.onnx_cls``), that
 one on a session with all of ONNX Runtime's fusions (as before) and without
 ``onnx_runtime.SLOWER_FUSIONS``, then with each linear layer's bias folded into its matrix
-product (``onnx_runtime.fold_biases``, now), and PyTorch's small batches for scale. (The
-third path was earlier the first-token file with batches grouped by characters, then with
-each batch tokenized twice: bench/RESULTS.md, section 11.)
+product (``onnx_runtime.fold_biases``), the same with the last layer's first token attending
+through a key and a value for every token (``per_token_keys``, before) and through the key
+and value weights (now), and PyTorch's small batches for scale. (The third path was earlier
+the first-token file with batches grouped by characters, then with each batch tokenized
+twice: bench/RESULTS.md, section 11.)
 
-    python bench/onnx_graphs.py [--rounds 3] [--rows 3000] [--threads 2]
+    python bench/onnx_graphs.py [--rounds 20] [--rows 1000] [--threads 2]   # ~6 minutes
 
 The model: the starter with a 77-class head (banking77's size, untrained head: the speed
 does not depend on the weights), saved once into a temporary folder; the ONNX files are
 made from it with ``engine.onnx_runtime`` (the whole model by turning the first-token graph
 off, the unfolded ones by turning the fold off). Each round predicts banking77's first
 ``--rows`` questions with ``Predictor`` on each path in turn (two batches at once, one
-thread each, as Strop runs fp32 on a CPU). Separate runs on a shared host differ by 20-30%;
-alternating in one process compares like with like. Prints texts per second of wall time
-per round and the median, and how many labels and how much probability differ from
-PyTorch.
+thread each, as Strop runs fp32 on a CPU), in the opposite order every other round.
+Separate runs on a shared host differ by 20-30%, and whole rounds drift by 10% within
+one: so each path's rate is divided by the whole model's and by the row above's in the same
+round, and the medians of those ratios are what resolve a 2% step (three rounds of 3,000
+texts did not). Prints the median texts per second of wall time, the two median ratios and
+in how many rounds a path beat the row above, and how many labels and how much probability
+differ from PyTorch.
 """
 
 from __future__ import annotations
@@ -32,10 +37,40 @@ from pathlib import Path
 import common
 
 
+def per_token_keys(self, input_ids, attention_mask, token_type_ids=None):  # noqa: ANN001, ANN201
+    """``engine.onnx_cls.ClsTop.forward`` as it was before 2026-12-02: the last layer's
+    first token attends through a key and a value computed for every token."""
+    import torch
+    from transformers.modeling_outputs import SequenceClassifierOutput
+
+    model, base = self.model, self.model.base_model
+    extra = {} if token_type_ids is None else {"token_type_ids": token_type_ids}
+    hidden = base(
+        input_ids=input_ids, attention_mask=attention_mask, output_hidden_states=True, **extra
+    ).hidden_states[-2]
+    last = base.encoder.layer[-1]
+    attn = last.attention.self
+    batch, length = hidden.shape[0], hidden.shape[1]
+    heads, size = attn.num_attention_heads, attn.attention_head_size
+    first = hidden[:, :1]
+    query = attn.query(first).view(batch, 1, heads, size).transpose(1, 2)
+    key = attn.key(hidden).view(batch, length, heads, size).transpose(1, 2)
+    value = attn.value(hidden).view(batch, length, heads, size).transpose(1, 2)
+    scores = torch.matmul(query, key.transpose(-1, -2)) * (size**-0.5)
+    padding = 1.0 - attention_mask[:, None, None, :].to(scores.dtype)
+    weights = torch.softmax(scores + padding * torch.finfo(scores.dtype).min, dim=-1)
+    context = torch.matmul(weights, value).transpose(1, 2).reshape(batch, 1, heads * size)
+    attended = last.attention.output(context, first)
+    out = last.output(last.intermediate(attended), attended)
+    if self.bert_head:
+        return SequenceClassifierOutput(logits=model.classifier(model.dropout(base.pooler(out))))
+    return SequenceClassifierOutput(logits=model.classifier(out))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--rows", type=int, default=3000)
+    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--rows", type=int, default=1000)
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
     common.print_machine(common.machine())
@@ -53,6 +88,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="strop-graphs-"))
     try:
         whole_dir, top_dir, folded_dir = work / "whole", work / "first-token", work / "folded"
+        keys_dir = work / "per-token-keys"
         model = AutoModelForSequenceClassification.from_pretrained(
             common.starter_path(), num_labels=77
         )
@@ -61,16 +97,24 @@ def main() -> None:
         tokenizer.save_pretrained(whole_dir)
         shutil.copytree(whole_dir, top_dir)
         shutil.copytree(whole_dir, folded_dir)
+        shutil.copytree(whole_dir, keys_dir)
+
+        from engine.onnx_cls import ClsTop
 
         real_top, real_fold = onnx_runtime._cls_top, onnx_runtime.fold_biases
+        real_forward = ClsTop.forward
         onnx_runtime.fold_biases = lambda path, out: 0  # as before: biases added apart
         onnx_runtime._cls_top = lambda model: None  # the whole model, as before
         whole = Predictor(whole_dir, precision="fp32")
         assert whole.use_onnx(texts, build=True), whole.runtime_note
         onnx_runtime._cls_top = real_top
+        ClsTop.forward = per_token_keys  # as before: a key and a value for every token
         top = Predictor(top_dir, precision="fp32")
         assert top.use_onnx(texts, build=True), top.runtime_note
         onnx_runtime.fold_biases = real_fold
+        keys = Predictor(keys_dir, precision="fp32")
+        assert keys.use_onnx(texts, build=True), keys.runtime_note
+        ClsTop.forward = real_forward
         folded = Predictor(folded_dir, precision="fp32")
         assert folded.use_onnx(texts, build=True), folded.runtime_note
         fused = Predictor(top_dir, precision="fp32")
@@ -84,20 +128,27 @@ def main() -> None:
             "ONNX Runtime, whole model": whole,
             "ONNX Runtime, first token, all fusions": fused,
             "ONNX Runtime, first token, fewer fusions": top,
-            "ONNX Runtime, the same, biases folded": folded,
+            "ONNX Runtime, the same, biases folded": keys,
+            "ONNX Runtime, the same, no per-token keys": folded,
         }
         rates: dict[str, list[float]] = {name: [] for name in paths}
-        for _ in range(args.rounds):
-            for name, predictor in paths.items():
+        for round_ in range(args.rounds):
+            for name in list(paths)[:: 1 if round_ % 2 == 0 else -1]:
                 start = time.perf_counter()
-                predictor.predict(texts)
+                paths[name].predict(texts)
                 rates[name].append(len(texts) / (time.perf_counter() - start))
-        print(f"\n{len(texts):,} banking77 questions, {args.threads} threads, texts/s of wall time")
-        base = statistics.median(rates["ONNX Runtime, whole model"])
+        print(f"\n{len(texts):,} banking77 questions, {args.threads} threads, {args.rounds} rounds")
+        print(f"{'path':46s} texts/s  x whole  x row above  (rounds faster than it)")
+        whole_rates, above = rates["ONNX Runtime, whole model"], None
         for name, values in rates.items():
-            mid = statistics.median(values)
-            rounds = " / ".join(f"{v:.0f}" for v in values)
-            print(f"{name:46s} {rounds:>20s}  median {mid:4.0f}  ({mid / base:.2f}x whole model)")
+            ratio = statistics.median(v / w for v, w in zip(values, whole_rates, strict=True))
+            step = ""
+            if above is not None:
+                steps = [v / a for v, a in zip(values, above, strict=True)]
+                faster = sum(x > 1 for x in steps)
+                step = f"{statistics.median(steps):10.3f}x  ({faster} of {len(steps)})"
+            print(f"{name:46s} {statistics.median(values):7.0f}  {ratio:6.3f}x {step}")
+            above = values
         want = reference.predict(texts)
         for name in list(paths)[1:]:
             got = paths[name].predict(texts)
