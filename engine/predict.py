@@ -452,7 +452,7 @@ class Predictor:
         for (chunk, idx), probs in self._batch_probabilities(jobs()):
             texts, results, left = chunk
             for row, i in zip(probs, idx, strict=True):
-                scores = {label: float(p) for label, p in zip(self.labels, row, strict=True)}
+                scores = dict(zip(self.labels, row.tolist(), strict=True))
                 uncertain = None if min_confidence is None else bool(row.max() < min_confidence)
                 results[i] = Prediction(texts[i], self.labels[int(row.argmax())], scores, uncertain)
             left[0] -= 1
