@@ -1,12 +1,14 @@
-"""fp32 prediction paths alternated in one process: the ONNX file of the whole model against
-the one that computes the last layer for the first token only (``engine.onnx_cls``), that
-one on a session with all of ONNX Runtime's fusions (as before) and without
-``onnx_runtime.SLOWER_FUSIONS``, then with each linear layer's bias folded into its matrix
-product (``onnx_runtime.fold_biases``), the same with the last layer's first token attending
-through a key and a value for every token (``per_token_keys``, before) and through the key
-and value weights (now), and PyTorch's small batches for scale. (The third path was earlier
-the first-token file with batches grouped by characters, then with each batch tokenized
-twice: bench/RESULTS.md, section 11.)
+"""fp32 prediction paths alternated in one process, each differing from the row above in
+one change, in the order they were made: the ONNX file of the whole model; the one that
+computes the last layer for the first token only (``engine.onnx_cls``), on a session with
+all of ONNX Runtime's fusions; the same without ``onnx_runtime.SLOWER_FUSIONS``; with each
+linear layer's bias folded into its matrix product (``onnx_runtime.fold_biases``); with the
+last layer's first token attending through the key and value weights instead of a key and
+a value for every token (``per_token_keys`` is the way before); exported with
+transformers' plain attention instead of PyTorch's fused one
+(``onnx_runtime.eager_attention``: Strop's file now). PyTorch's small batches for scale.
+(The third path was earlier the first-token file with batches grouped by characters, then
+with each batch tokenized twice: bench/RESULTS.md, section 11.)
 
     python bench/onnx_graphs.py [--rounds 20] [--rows 1000] [--threads 2]   # ~6 minutes
 
@@ -27,6 +29,7 @@ differ from PyTorch.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import statistics
@@ -88,7 +91,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="strop-graphs-"))
     try:
         whole_dir, top_dir, folded_dir = work / "whole", work / "first-token", work / "folded"
-        keys_dir = work / "per-token-keys"
+        keys_dir, eager_dir = work / "per-token-keys", work / "eager"
         model = AutoModelForSequenceClassification.from_pretrained(
             common.starter_path(), num_labels=77
         )
@@ -98,11 +101,13 @@ def main() -> None:
         shutil.copytree(whole_dir, top_dir)
         shutil.copytree(whole_dir, folded_dir)
         shutil.copytree(whole_dir, keys_dir)
+        shutil.copytree(whole_dir, eager_dir)
 
         from engine.onnx_cls import ClsTop
 
         real_top, real_fold = onnx_runtime._cls_top, onnx_runtime.fold_biases
-        real_forward = ClsTop.forward
+        real_forward, real_eager = ClsTop.forward, onnx_runtime.eager_attention
+        onnx_runtime.eager_attention = lambda model: contextlib.nullcontext()  # as before
         onnx_runtime.fold_biases = lambda path, out: 0  # as before: biases added apart
         onnx_runtime._cls_top = lambda model: None  # the whole model, as before
         whole = Predictor(whole_dir, precision="fp32")
@@ -117,6 +122,9 @@ def main() -> None:
         ClsTop.forward = real_forward
         folded = Predictor(folded_dir, precision="fp32")
         assert folded.use_onnx(texts, build=True), folded.runtime_note
+        onnx_runtime.eager_attention = real_eager
+        eager = Predictor(eager_dir, precision="fp32")
+        assert eager.use_onnx(texts, build=True), eager.runtime_note
         fused = Predictor(top_dir, precision="fp32")
         fewer = onnx_runtime.SLOWER_FUSIONS
         onnx_runtime.SLOWER_FUSIONS = ()  # as before: every fusion ONNX Runtime has
@@ -130,6 +138,7 @@ def main() -> None:
             "ONNX Runtime, first token, fewer fusions": top,
             "ONNX Runtime, the same, biases folded": keys,
             "ONNX Runtime, the same, no per-token keys": folded,
+            "ONNX Runtime, the same, plain attention": eager,
         }
         rates: dict[str, list[float]] = {name: [] for name in paths}
         for round_ in range(args.rounds):

@@ -29,7 +29,8 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,8 +43,9 @@ STAMP_FILE = "strop-predict.json"
 CACHE_FILES = (CACHE_FILE, STAMP_FILE)
 #: the version of the graph ``_build`` writes, in the stamp: a file made by an older Strop
 #: (another graph, slower or wrong) is stale and made again. 2: the first-token graph
-#: without the last layer's keys and values (``engine.onnx_cls``).
-GRAPH_VERSION = 2
+#: without the last layer's keys and values (``engine.onnx_cls``); 3: exported with the
+#: plain attention (``eager_attention``).
+GRAPH_VERSION = 3
 #: the largest difference in any probability ONNX Runtime may show against PyTorch
 PREDICT_TOLERANCE = 1e-5
 #: probe texts checked against PyTorch when a session opens (a few padded batches)
@@ -255,34 +257,17 @@ def _build(model_dir: Path, model: Any, tokenizer: Any, probe: list[str], max_le
     its stamp; raises on any failure, leaving no file behind. A BERT-style classifier is
     first exported with its last layer computed for the first token only
     (``engine.onnx_cls``), kept only if it matches the model itself on ``probe``; otherwise,
-    or for any other model, the model is exported whole. Either graph then has its biases
-    folded into its products (``_fold``)."""
+    or for any other model, the model is exported whole, in either case with the model's
+    plain ("eager") attention (``eager_attention``). Either graph then has its biases folded
+    into its products (``_fold``)."""
     import onnxruntime
 
-    from engine.onnx_export import export_text_model, first_line, remove_onnx
+    from engine.onnx_export import remove_onnx
 
     remove_cache(model_dir)
     staged = model_dir / (CACHE_FILE + ".tmp")
-    outcome = None
-    graph = "whole model"
-    top = _cls_top(model)
-    if top is not None:
-        outcome = export_text_model(
-            top, tokenizer, staged, probe, max_length=max_length, tolerance=PREDICT_TOLERANCE
-        )
-        try:
-            if outcome.status != "verified":
-                raise RuntimeError(outcome.message)
-            check(open_session(staged, 1), model, tokenizer, probe, max_length)
-            graph = "last layer for the first token"
-        except Exception as exc:  # noqa: BLE001 - the whole model is exported instead
-            log.info("first-token graph not used (%s); exporting the whole model", first_line(exc))
-            remove_onnx(staged)
-            outcome = None
-    if outcome is None:
-        outcome = export_text_model(
-            model, tokenizer, staged, probe, max_length=max_length, tolerance=PREDICT_TOLERANCE
-        )
+    with eager_attention(model):
+        outcome, graph = _export(staged, model, tokenizer, probe, max_length)
     if outcome.status != "verified" or outcome.path is None:
         remove_onnx(staged)
         raise RuntimeError(outcome.message)
@@ -310,6 +295,60 @@ def _build(model_dir: Path, model: Any, tokenizer: Any, probe: list[str], max_le
         "ONNX file for prediction made in %s (%s, %d biases folded, %s)",
         model_dir, graph, folded, outcome.message,
     )  # fmt: skip
+
+
+@contextmanager
+def eager_attention(model: Any) -> Iterator[None]:
+    """``model`` with transformers' plain ("eager") attention while the block runs, then
+    its own again. Exported with PyTorch's fused attention (``sdpa``, transformers'
+    default), each layer builds its own mask and guards fully masked rows (``Where``,
+    ``IsNaN``, ``Slice`` and ``Concat`` in ONNX, 3-4% of ONNX Runtime's kernel time); the
+    plain attention adds one mask made once. The same logits; 1.01-1.03x the texts per
+    CPU-second (bench/RESULTS.md, section 11). A model that cannot switch stays as it is."""
+    setter = getattr(model, "set_attn_implementation", None)
+    before = getattr(getattr(model, "config", None), "_attn_implementation", None)
+    switched = False
+    if callable(setter) and before not in (None, "eager"):
+        try:
+            setter("eager")
+            switched = True
+        except Exception as exc:  # noqa: BLE001 - exported with its own attention
+            log.info("exported with %s attention (%s)", before, exc)
+    try:
+        yield
+    finally:
+        if switched:
+            model.set_attn_implementation(before)
+
+
+def _export(
+    staged: Path, model: Any, tokenizer: Any, probe: list[str], max_length: int
+) -> tuple[Any, str]:
+    """``_build``'s export into ``staged``: the first-token graph where it applies and
+    matches the model, else the whole model. The export's outcome and the graph's name."""
+    from engine.onnx_export import export_text_model, first_line, remove_onnx
+
+    outcome = None
+    graph = "whole model"
+    top = _cls_top(model)
+    if top is not None:
+        outcome = export_text_model(
+            top, tokenizer, staged, probe, max_length=max_length, tolerance=PREDICT_TOLERANCE
+        )
+        try:
+            if outcome.status != "verified":
+                raise RuntimeError(outcome.message)
+            check(open_session(staged, 1), model, tokenizer, probe, max_length)
+            graph = "last layer for the first token"
+        except Exception as exc:  # noqa: BLE001 - the whole model is exported instead
+            log.info("first-token graph not used (%s); exporting the whole model", first_line(exc))
+            remove_onnx(staged)
+            outcome = None
+    if outcome is None:
+        outcome = export_text_model(
+            model, tokenizer, staged, probe, max_length=max_length, tolerance=PREDICT_TOLERANCE
+        )
+    return outcome, graph
 
 
 def _fold(staged: Path, model: Any, tokenizer: Any, probe: list[str], max_length: int) -> int:

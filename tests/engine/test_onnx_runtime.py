@@ -3,12 +3,14 @@ PyTorch whenever anything is wrong."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
 import shutil
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -113,6 +115,53 @@ def test_a_bert_classifier_gets_the_first_token_graph(model_dir: Path) -> None:
     assert stamp(model_dir)["graph"] == "last layer for the first token"
     reference = Predictor(model_dir, device="cpu", precision="fp32", runtime="torch")
     assert_same_predictions(reference.predict(TEXTS), p.predict(TEXTS))
+
+
+def graph_ops(model_dir: Path) -> set[str]:
+    import onnx
+
+    return {n.op_type for n in onnx.load(str(model_dir / CACHE_FILE)).graph.node}
+
+
+def test_the_file_has_the_plain_attention_and_the_model_keeps_its_own(
+    model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    p = Predictor(model_dir, device="cpu", precision="fp32")
+    assert p.model.config._attn_implementation == "sdpa"  # transformers' default
+    assert p.use_onnx(TEXTS, build=True), p.runtime_note
+    assert p.model.config._attn_implementation == "sdpa"  # switched back after the export
+    assert "IsNaN" not in graph_ops(model_dir)
+    reference = Predictor(model_dir, device="cpu", precision="fp32", runtime="torch")
+    assert_same_predictions(reference.predict(TEXTS), p.predict(TEXTS))
+    # what the switch leaves out: PyTorch's fused attention guards fully masked rows
+    fused_dir = Path(shutil.copytree(model_dir, tmp_path / "fused"))
+    onnx_runtime.remove_cache(fused_dir)
+    monkeypatch.setattr(onnx_runtime, "eager_attention", lambda model: contextlib.nullcontext())
+    assert Predictor(fused_dir, device="cpu", precision="fp32").use_onnx(TEXTS, build=True)
+    assert "IsNaN" in graph_ops(fused_dir)
+
+
+def test_eager_attention_switches_back_and_leaves_a_model_that_cannot_alone() -> None:
+    class Model:
+        def __init__(self, fails: bool) -> None:
+            self.config = SimpleNamespace(_attn_implementation="sdpa")
+            self.fails = fails
+
+        def set_attn_implementation(self, name: str) -> None:
+            if self.fails:
+                raise ValueError("not supported")
+            self.config._attn_implementation = name
+
+    model = Model(fails=False)
+    with pytest.raises(RuntimeError), onnx_runtime.eager_attention(model):
+        assert model.config._attn_implementation == "eager"
+        raise RuntimeError("the export failed")
+    assert model.config._attn_implementation == "sdpa"
+    stuck = Model(fails=True)
+    with onnx_runtime.eager_attention(stuck):
+        assert stuck.config._attn_implementation == "sdpa"
+    with onnx_runtime.eager_attention(object()):  # no such switch at all
+        pass
 
 
 def test_sessions_leave_out_the_fusions_that_made_prediction_slower(
