@@ -16,9 +16,10 @@ replaces the folder (and with it the file); a stamp that no longer matches the w
 a file from an older Strop (``GRAPH_VERSION``), makes it stale. A BERT-style classifier's
 file computes the last layer for the first token only (``engine.onnx_cls``: the head reads
 nothing else; 1.11-1.17x the texts per second on the starter, and 1.02-1.03x more without
-that layer's keys and values), kept only if it matches the model itself, and each linear
+that layer's keys and values), kept only if it matches the model itself; any file is
+exported with the model's plain attention (``eager_attention``: 1.01-1.03x), and each linear
 layer's bias is then added inside its matrix product (``fold_biases``: 1.02x), kept on the
-same condition.
+same condition as the first-token graph.
 Every time a session opens, ONNX Runtime must reproduce PyTorch's probabilities on a probe
 of real texts within ``PREDICT_TOLERANCE`` and the same labels, or it is not used. Nothing
 here raises: a problem is a reason, and prediction stays on PyTorch.
