@@ -10,7 +10,7 @@ transformers' plain attention instead of PyTorch's fused one
 (The third path was earlier the first-token file with batches grouped by characters, then
 with each batch tokenized twice: bench/RESULTS.md, section 11.)
 
-    python bench/onnx_graphs.py [--rounds 20] [--rows 1000] [--threads 2]   # ~6 minutes
+    python bench/onnx_graphs.py [--rounds 20] [--rows 1000] [--threads 2]   # ~10 minutes on 2 cores
 
 The model: the starter with a 77-class head (banking77's size, untrained head: the speed
 does not depend on the weights), saved once into a temporary folder; the ONNX files are
