@@ -40,34 +40,20 @@ from pathlib import Path
 import common
 
 
-def per_token_keys(self, input_ids, attention_mask, token_type_ids=None):  # noqa: ANN001, ANN201
-    """``engine.onnx_cls.ClsTop.forward`` as it was before 2026-12-02: the last layer's
+def per_token_keys(attn, hidden, attention_mask):  # noqa: ANN001, ANN201
+    """``engine.onnx_cls.ClsTop.first_token_context`` as it was before 2026-12-02: the
     first token attends through a key and a value computed for every token."""
     import torch
-    from transformers.modeling_outputs import SequenceClassifierOutput
 
-    model, base = self.model, self.model.base_model
-    extra = {} if token_type_ids is None else {"token_type_ids": token_type_ids}
-    hidden = base(
-        input_ids=input_ids, attention_mask=attention_mask, output_hidden_states=True, **extra
-    ).hidden_states[-2]
-    last = base.encoder.layer[-1]
-    attn = last.attention.self
     batch, length = hidden.shape[0], hidden.shape[1]
     heads, size = attn.num_attention_heads, attn.attention_head_size
-    first = hidden[:, :1]
-    query = attn.query(first).view(batch, 1, heads, size).transpose(1, 2)
+    query = attn.query(hidden[:, :1]).view(batch, 1, heads, size).transpose(1, 2)
     key = attn.key(hidden).view(batch, length, heads, size).transpose(1, 2)
     value = attn.value(hidden).view(batch, length, heads, size).transpose(1, 2)
     scores = torch.matmul(query, key.transpose(-1, -2)) * (size**-0.5)
     padding = 1.0 - attention_mask[:, None, None, :].to(scores.dtype)
     weights = torch.softmax(scores + padding * torch.finfo(scores.dtype).min, dim=-1)
-    context = torch.matmul(weights, value).transpose(1, 2).reshape(batch, 1, heads * size)
-    attended = last.attention.output(context, first)
-    out = last.output(last.intermediate(attended), attended)
-    if self.bert_head:
-        return SequenceClassifierOutput(logits=model.classifier(model.dropout(base.pooler(out))))
-    return SequenceClassifierOutput(logits=model.classifier(out))
+    return torch.matmul(weights, value).transpose(1, 2).reshape(batch, 1, heads * size)
 
 
 def main() -> None:
@@ -106,20 +92,22 @@ def main() -> None:
         from engine.onnx_cls import ClsTop
 
         real_top, real_fold = onnx_runtime._cls_top, onnx_runtime.fold_biases
-        real_forward, real_eager = ClsTop.forward, onnx_runtime.eager_attention
+        real_context = ClsTop.__dict__["first_token_context"]  # the staticmethod itself
+        real_eager = onnx_runtime.eager_attention
         onnx_runtime.eager_attention = lambda model: contextlib.nullcontext()  # as before
         onnx_runtime.fold_biases = lambda path, out: 0  # as before: biases added apart
         onnx_runtime._cls_top = lambda model: None  # the whole model, as before
         whole = Predictor(whole_dir, precision="fp32")
         assert whole.use_onnx(texts, build=True), whole.runtime_note
         onnx_runtime._cls_top = real_top
-        ClsTop.forward = per_token_keys  # as before: a key and a value for every token
+        ClsTop.first_token_context = staticmethod(per_token_keys)  # as before: a key
+        # and a value for every token
         top = Predictor(top_dir, precision="fp32")
         assert top.use_onnx(texts, build=True), top.runtime_note
         onnx_runtime.fold_biases = real_fold
         keys = Predictor(keys_dir, precision="fp32")
         assert keys.use_onnx(texts, build=True), keys.runtime_note
-        ClsTop.forward = real_forward
+        ClsTop.first_token_context = real_context
         folded = Predictor(folded_dir, precision="fp32")
         assert folded.use_onnx(texts, build=True), folded.runtime_note
         onnx_runtime.eager_attention = real_eager

@@ -55,7 +55,7 @@ def cls_top(model: Any) -> torch.nn.Module | None:
         return None
     linear = torch.nn.Linear
     if not (isinstance(attention.key, linear) and isinstance(attention.value, linear)):
-        return None  # their weights are read directly (``ClsTop.forward``)
+        return None  # their weights are read directly (``ClsTop.first_token_context``)
     if getattr(config, "position_embedding_type", "absolute") not in (None, "absolute"):
         return None  # relative positions enter the attention scores
     if (
@@ -93,12 +93,27 @@ class ClsTop(torch.nn.Module):
             **extra,
         ).hidden_states[-2]  # the last layer's input
         last = base.encoder.layer[-1]
-        attn = last.attention.self
+        first = hidden[:, :1]
+        context = self.first_token_context(last.attention.self, hidden, attention_mask)
+        attended = last.attention.output(context, first)
+        out = last.output(last.intermediate(attended), attended)  # (batch, 1, hidden)
+        if self.bert_head:
+            logits = model.classifier(model.dropout(base.pooler(out)))
+        else:  # RoBERTa's head reads features[:, 0, :] itself
+            logits = model.classifier(out)
+        return SequenceClassifierOutput(logits=logits)
+
+    @staticmethod
+    def first_token_context(
+        attn: Any, hidden: torch.Tensor, attention_mask: torch.Tensor
+    ) -> torch.Tensor:
+        """The last layer's attention output (before its output projection) for the first
+        token of ``hidden`` (batch, tokens, hidden size): (batch, 1, heads x head size)."""
         batch = hidden.shape[0]
         heads, size = attn.num_attention_heads, attn.attention_head_size
-        first = hidden[:, :1]
         # the first token's query, scaled as the model scales its scores: (batch, heads, 1, size)
-        query = (attn.query(first) * size**-0.5).view(batch, 1, heads, size).transpose(1, 2)
+        query = (attn.query(hidden[:, :1]) * size**-0.5).view(batch, 1, heads, size)
+        query = query.transpose(1, 2)
         # Its scores against every token's key, q . (W_k h + b_k), as (q W_k) . h: one product
         # with the key weights per head instead of a key for every token. q . b_k is the same
         # for every token, and a softmax does not change when all its inputs move together.
@@ -114,11 +129,4 @@ class ClsTop(torch.nn.Module):
         context = torch.matmul(mixed, value_weight.transpose(-1, -2))
         if attn.value.bias is not None:
             context = context + attn.value.bias.view(heads, 1, size)
-        context = context.transpose(1, 2).reshape(batch, 1, heads * size)
-        attended = last.attention.output(context, first)
-        out = last.output(last.intermediate(attended), attended)  # (batch, 1, hidden)
-        if self.bert_head:
-            logits = model.classifier(model.dropout(base.pooler(out)))
-        else:  # RoBERTa's head reads features[:, 0, :] itself
-            logits = model.classifier(out)
-        return SequenceClassifierOutput(logits=logits)
+        return context.transpose(1, 2).reshape(batch, 1, heads * size)
