@@ -32,7 +32,16 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QCoreApplication,
+    QObject,
+    Qt,
+    QThread,
+    QTimer,
+    Signal,
+    SignalInstance,
+    Slot,
+)
 
 from engine import imports
 from engine.imports import ensure_warm
@@ -95,12 +104,29 @@ class _Worker(QObject):
     holds one of those locks while it waits for the GIL (the GUI thread's event loop deleting
     a connected object, a thread ending) then hangs the process for good. CI hung there once;
     3,000 short tasks while the event loop deletes connected objects hung 13 runs of 40 with
-    the move, none of 40 without (``tests/gui/test_worker.py``)."""
+    the move, none of 40 without (``tests/gui/test_worker.py``).
 
-    finished = Signal()
+    ``finished`` belongs to a companion object that stays in the thread that made the worker,
+    so a plain function connected to it still runs there, not in the worker's thread (Qt
+    calls a function connected without a receiver in the sender's thread)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._done = _Done()  # no parent: a child would move to the worker's thread with it
+
+    @property
+    def finished(self) -> SignalInstance:
+        """Emitted once the work is done, after ``returned`` or ``errored``."""
+        return self._done.finished
 
     def _finish(self) -> None:
-        self.finished.emit()
+        self._done.finished.emit()
+
+
+class _Done(QObject):
+    """A worker's ``finished``, living in the thread that made the worker (``_Worker``)."""
+
+    finished = Signal()
 
 
 def warm_up(progress: Callable[[int, int], None] | None = None) -> None:
