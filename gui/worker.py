@@ -104,7 +104,7 @@ class _Worker(QObject):
     holds one of those locks while it waits for the GIL (the GUI thread's event loop deleting
     a connected object, a thread ending) then hangs the process for good. CI hung there once;
     3,000 short tasks while the event loop deletes connected objects hung 13 runs of 40 with
-    the move, none of 40 without (``tests/gui/test_worker.py``).
+    the move, none of 40 without (``tests/gui/test_worker.py`` runs 9,000 in a child process).
 
     ``finished`` belongs to a companion object that stays in the thread that made the worker,
     so a plain function connected to it still runs there, not in the worker's thread (Qt
