@@ -301,7 +301,6 @@ def test_finished_reaches_a_plain_function_in_the_gui_thread(qtbot: Any) -> None
 
 
 _TASKS_WHILE_DELETING = """
-import sys
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
